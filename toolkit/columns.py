@@ -1,0 +1,116 @@
+"""The register's columns, list values and parameters, as SPEC names them.
+
+Headers are a contract with other tools: never rename them. Code refers to columns by
+their short ``key``; users only ever see the ``header``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CANAUX = ("Courrier", "Courriel", "Téléphone")
+CIVILITES = ("Madame", "Monsieur")
+CATEGORIES = (
+    "Pédagogie",
+    "Planning / leçons",
+    "Examen",
+    "Facturation / financement",
+    "Administratif",
+    "Accueil",
+    "Véhicule",
+    "Autre",
+)
+DECISIONS = ("Favorable", "Partiellement favorable", "Défavorable")
+ZONES = ("Métropole", "Alsace-Moselle")
+
+TEXT, DATE, CHOICE, FORMULA = "text", "date", "choice", "formula"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    width: int = 16
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("numero", "Numéro", TEXT, required=True, width=11),
+    Column("date_reclamation", "Date de réclamation", DATE, required=True, width=13),
+    Column("canal", "Canal", CHOICE, required=True, choices=CANAUX, width=12),
+    Column("civilite", "Civilité", CHOICE, choices=CIVILITES, width=11),
+    Column("nom", "Nom du client", TEXT, required=True, width=24),
+    Column("adresse", "Adresse", TEXT, width=30),
+    Column("courriel", "Courriel", TEXT, width=26),
+    Column("telephone", "Téléphone", TEXT, width=15),
+    Column("categorie", "Catégorie", CHOICE, choices=CATEGORIES, width=22),
+    Column("description", "Description", TEXT, required=True, width=45),
+    Column("infos_manquantes", "Informations manquantes", TEXT, width=30),
+    Column("date_demande_confirmation", "Date de demande de confirmation écrite", DATE, width=14),
+    Column("date_confirmation", "Date de confirmation écrite", DATE, width=14),
+    Column("date_accuse", "Date d'accusé de réception", DATE, width=14),
+    Column("date_demande_complements", "Date de demande de compléments", DATE, width=14),
+    Column("date_reception_complements", "Date de réception des compléments", DATE, width=14),
+    Column("date_information", "Date d'information du client", DATE, width=14),
+    Column("actions", "Actions", TEXT, width=40),
+    Column("resolution", "Résolution", TEXT, width=40),
+    Column("decision", "Décision", CHOICE, choices=DECISIONS, width=22),
+    Column("date_reponse", "Date de réponse au client", DATE, width=14),
+    Column("responsable", "Responsable", TEXT, width=16),
+    Column("observations", "Observations", TEXT, width=30),
+    Column("echeance_accuse", "Échéance accusé de réception", FORMULA, width=14),
+    Column("echeance_reponse", "Échéance réponse", FORMULA, width=14),
+    Column("statut", "Statut", FORMULA, width=24),
+)
+
+BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
+INPUT_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.kind != FORMULA)
+DATE_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.kind == DATE)
+TEXT_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.kind in (TEXT, CHOICE))
+
+
+def header_of(key: str) -> str:
+    return BY_KEY[key].header
+
+
+def normalize_header(text: object) -> str:
+    """Fold a header the way staff may type it: case, accents, apostrophes, spaces."""
+    folded = unicodedata.normalize("NFKD", str(text or ""))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = folded.replace("’", "'").replace("‘", "'").replace("`", "'")
+    return re.sub(r"\s+", " ", folded).strip().casefold()
+
+
+KEY_BY_NORMALIZED_HEADER: dict[str, str] = {normalize_header(c.header): c.key for c in COLUMNS}
+
+
+# --- Paramètres sheet -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Parameter:
+    key: str
+    label: str
+    default: str
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("societe", "Société", "ONLY PERMIS"),
+    Parameter("adresse", "Adresse", ""),
+    Parameter("courriel", "Courriel", "contact@onlypermis.fr"),
+    Parameter("telephone", "Téléphone", "09.87.77.84.79"),
+    Parameter("signataire", "Signataire", ""),
+    Parameter("mediateur", "Médiateur", ""),
+    Parameter("site_mediateur", "Site du médiateur", "https://www.economie.gouv.fr/mediation-conso"),
+    Parameter("zone", "Zone des jours fériés", "Métropole"),
+    Parameter("preavis_suivi", "Jours de préavis de suivi", "5"),
+)
+PARAMETER_BY_NORMALIZED_LABEL = {normalize_header(p.label): p for p in PARAMETERS}
+
+SHEET_REGISTER = "Registre"
+SHEET_PARAMETERS = "Paramètres"
+SHEET_HOLIDAYS = "Jours fériés"
+SHEET_LISTS = "Listes"
