@@ -135,10 +135,10 @@ LETTERS = {
             "Si cette réponse ne vous donne pas satisfaction, vous pouvez recourir "
             "gratuitement au médiateur de la consommation dont nous relevons, en vue de la "
             "résolution amiable du litige : {{ mediateur_nom }}, {{ mediateur_site }}.",
-            "Le médiateur ne peut être saisi qu'après une réclamation écrite adressée "
-            "préalablement à nos services, ce qui est le cas de la présente réclamation, et "
-            "dans un délai d'un an à compter de celle-ci (articles L612-1 et L612-2 du Code "
-            "de la consommation).",
+            "Le médiateur ne peut être saisi qu'après une tentative de résolution du litige "
+            "directement auprès de nos services par une réclamation écrite, et dans un délai "
+            "d'un an à compter de celle-ci (articles L612-1 et L612-2 du Code de la "
+            "consommation).",
             "{%p endif %}",
         ),
     ),

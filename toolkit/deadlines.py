@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import holidays as holidays_lib
 
@@ -38,7 +38,7 @@ ALSACE_MOSELLE = "Alsace-Moselle"
 _SUBDIVISION = {METROPOLE: None, ALSACE_MOSELLE: "57"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _holidays_of_year(year: int, zone: str) -> dict[date, str]:
     if zone not in _SUBDIVISION:
         raise ValueError(f"zone inconnue : {zone!r}")

@@ -11,6 +11,7 @@ import re
 from datetime import date, timedelta
 
 from .deadlines import ack_deadline, reply_deadline
+from .display import date_long_fr as french_date
 from .errors import LetterRefused
 
 CONFIRMATION, ACCUSE, COMPLEMENTS, SUIVI, REPONSE = (
@@ -75,20 +76,12 @@ CONTEXT_FIELDS = {
     "mediateur_site": "site internet du médiateur",
 }
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 # XML 1.0 forbids most C0 controls; docxtpl turns \a and \f into paragraph and page breaks.
 # \n (line break) and \t (tab) are the only controls kept.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _POSTCODE_CITY = re.compile(r"\b\d{5}\s+(.+?)\s*(?:cedex.*)?$", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"[\n;]+")
 _BULLET = re.compile(r"^\s*(?:[-–—•*·]|\d+[.)])\s*")
-
-
-def french_date(day: date) -> str:
-    """``2 novembre 2026``; the first of the month is ``1er``."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 def clean_text(value: object) -> str:
