@@ -170,11 +170,13 @@ def _write_fiche_reporting(job: FicheJob) -> str:
 
 def make_letters(plan: LetterPlan, progress=None) -> LetterRun:
     """Write the planned letters (in parallel when many), their PDFs, the summary sheets."""
+    from .pdf import convert_to_pdf, find_soffice
+
+    if plan.options.pdf:
+        find_soffice()  # before any letter is written: a missing LibreOffice stops it all
     render_all(plan.jobs, progress=progress)
     run = LetterRun(plan, list(plan.planned))
     if plan.options.pdf and plan.jobs:
-        from .pdf import convert_to_pdf
-
         run.pdfs, run.pdf_failures = convert_to_pdf(job.target for job in plan.jobs)
     failures = parallel_map(_write_fiche_reporting, plan.fiches, progress=progress)
     run.fiche_failures = [message for message in failures if message]

@@ -7,6 +7,7 @@ open. soffice's exit code says little, so success is the PDF being there.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -38,11 +39,10 @@ def _convert_folder(soffice: str, folder: Path, documents: list[Path]) -> list[P
         command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                    "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir",
                    str(folder), *map(str, documents)]
-        try:
+        # On a timeout, whatever PDFs exist are kept and the missing ones reported.
+        with contextlib.suppress(subprocess.TimeoutExpired):
             subprocess.run(command, capture_output=True, timeout=CONVERSION_TIMEOUT_SECONDS,
                            check=False, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            pass  # whatever PDFs exist are kept; the missing ones are reported
     made = [document.with_suffix(".pdf") for document in documents]
     return [pdf for pdf in made if pdf.is_file() and pdf.stat().st_size > 0]
 

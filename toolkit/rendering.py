@@ -187,3 +187,28 @@ def render_all(jobs: Iterable[RenderJob], *,
     for template in sorted({job.template for job in jobs}):
         check_template(template)
     return parallel_map(render_one, jobs, progress=progress)
+
+
+@dataclass(frozen=True)
+class TemplateReport:
+    """What ``toolkit templates`` says of one template."""
+
+    path: Path
+    fields: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.unknown and not self.error
+
+
+def inspect_template(path: Path) -> TemplateReport:
+    if not path.is_file():
+        return TemplateReport(path, error="modèle absent")
+    try:
+        fields = template_fields(path)
+    except TemplateError as error:
+        return TemplateReport(path, error=str(error))
+    return TemplateReport(path, tuple(sorted(fields)),
+                          tuple(sorted(fields - CONTEXT_FIELDS.keys())))
