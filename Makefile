@@ -28,13 +28,17 @@ demo: $(STAMP)
 	$(BIN)/toolkit check --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY)
 	@echo "== toolkit status"
 	$(BIN)/toolkit status --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY)
+	@echo "== toolkit letters (dossiers dans $(DEMO_DIR)/dossiers)"
+	rm -rf $(DEMO_DIR)/dossiers
+	$(BIN)/toolkit letters --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY) --dossiers $(DEMO_DIR)/dossiers
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
+# TOOLKIT_BENCH_README=1: the benchmarks that publish figures refresh them in README.md.
 bench: $(STAMP)
 	@for script in tests/benchmarks/bench_*.py; do \
-		echo "== $$script"; $(BIN)/python $$script || exit 1; done
+		echo "== $$script"; TOOLKIT_BENCH_README=1 $(BIN)/python $$script || exit 1; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check toolkit tests

@@ -152,11 +152,11 @@ def _add_runs(paragraph, text: str, bold: bool = False) -> None:
             paragraph.add_run(piece).bold = bold
 
 
-def _paragraph(doc, text: str = "", *, indent=None, after=Pt(0), bold=False,
+def _paragraph(doc, text: str = "", *, indent=None, after=None, bold=False,
                justify=False):
     paragraph = doc.add_paragraph()
     fmt = paragraph.paragraph_format
-    fmt.space_after = after
+    fmt.space_after = after if after is not None else Pt(0)
     if indent is not None:
         fmt.left_indent = indent
     if justify:

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .schema import ValidationReport, validate
 from .status import ComplaintStatus, complaint_statuses
-from .template import create_register
 from .workbook import Register, read_register
+
+if TYPE_CHECKING:  # pandera and openpyxl load only for the commands that use them
+    from .schema import ValidationReport
 
 
 @dataclass
@@ -27,12 +29,38 @@ class StatusResult:
 
 def init_register(path: Path, zone: str = "Métropole") -> Path:
     """Create an empty official register at ``path`` (never overwrites)."""
+    from .template import create_register
+
     return create_register(path, parameters={"zone": zone})
 
 
 def check_register(path: Path, today: date) -> ValidationReport:
     """Read and validate the register."""
+    from .schema import validate
+
     return validate(read_register(path), today)
+
+
+def stats_register(path: Path | str) -> Register:
+    """Read the register for statistics; refuse one without the reception-date column,
+    whose figures would all be zero without saying why."""
+    from .errors import ReportError
+
+    register = read_register(path)
+    if "date_reclamation" not in register.column_index:
+        raise ReportError(
+            f"{register.path} : la colonne « Date de réclamation » est absente de l'en-tête "
+            f"(ligne {register.header_row}) ; aucune statistique n'est possible "
+            "(voir « toolkit check »).")
+    return register
+
+
+def month_statistics(path: Path, year: int, month: int, today: date) -> dict[str, object]:
+    """``toolkit stats``: the figures of the complaints received in the month."""
+    from .stats import month_figures
+
+    register = stats_register(path)
+    return month_figures(register.frame, register.params, year, month, today)
 
 
 def register_status(path: Path, today: date) -> StatusResult:

@@ -40,7 +40,8 @@ def _french(message: str) -> str:
 
 class FrenchHelpFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix or "Utilisation : ")
+        super().add_usage(usage, actions, groups,
+                          "Utilisation : " if prefix is None else prefix)
 
 
 class Parser(argparse.ArgumentParser):
@@ -163,6 +164,141 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress_bar(total: int):
+    from tqdm import tqdm
+
+    from .rendering import PARALLEL_THRESHOLD
+
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked after it
+    return tqdm(total=total, file=sys.stderr, unit="fichier", desc="Courriers et fiches",
+                disable=True if total < PARALLEL_THRESHOLD else None, leave=False)
+
+
+def _cmd_letters(args: argparse.Namespace) -> int:
+    from .letter_batch import LETTER_TYPES, LetterOptions, make_letters, plan_letters
+    from .letters_display import letters_summary, needs_attention, sent_dates_summary
+    from .workbook import read_register
+
+    if args.mark_sent:
+        from .writeback import mark_dates  # before any letter: a missing module stops it all
+    register = read_register(args.register)
+    options = LetterOptions(types=tuple(args.type or LETTER_TYPES), numero=args.numero,
+                            dossiers=args.dossiers, templates=args.templates,
+                            force=args.force, pdf=args.pdf)
+    plan = plan_letters(register, today_of(args), options)
+    with _progress_bar(plan.steps) as bar:
+        run = make_letters(plan, progress=bar.update)
+    print(letters_summary(run))
+    if args.mark_sent and run.made:
+        backup = mark_dates(register.path, run.sent_updates(),
+                            expected_mtime_ns=register.mtime_ns)
+        print(sent_dates_summary(run, backup))
+    return EXIT_PROBLEMS if needs_attention(run) else EXIT_OK
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from .letter_batch import LETTER_TYPES, TEMPLATES_DIR
+    from .letters_display import templates_summary
+    from .rendering import inspect_template
+
+    folder = args.templates or TEMPLATES_DIR
+    reports = [inspect_template(folder / f"{type_id}.docx") for type_id in LETTER_TYPES]
+    print(f"Modèles de courriers : {folder}\n")
+    print(templates_summary(reports))
+    return EXIT_OK if all(report.ok for report in reports) else EXIT_USAGE
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from .api import month_statistics
+    from .stats_display import month_figures_text
+
+    figures = month_statistics(args.register, *args.month, today_of(args))
+    if args.json:
+        print_json(figures)
+    else:
+        print(month_figures_text(figures, today_of(args)))
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_monthly_report
+
+    print("Exécution du notebook du rapport…", file=sys.stderr)
+    print(write_monthly_report(args.register, *args.month, today_of(args), args.out))
+    return EXIT_OK
+
+
+def _add_report_commands(subparsers) -> None:
+    stats = _add_command(subparsers, "stats", "chiffres du mois (réclamations reçues dans le "
+                         "mois)", _cmd_stats, json_output=True)
+    report = _add_command(subparsers, "report", "rapport mensuel HTML (exécute le notebook)",
+                          _cmd_report)
+    for parser in (stats, report):
+        parser.add_argument("--month", type=iso_month, required=True, metavar="AAAA-MM",
+                            help="mois des réclamations reçues, par exemple 2026-11")
+    report.add_argument("--out", type=Path, default=Path("rapports"), metavar="DOSSIER",
+                        help="dossier du rapport (par défaut : rapports/)")
+
+
+def _confirmation_offer(args: argparse.Namespace, numero: str, interactive: bool) -> None:
+    """A telephone complaint needs a written confirmation: offer the letter at once."""
+    from .prompts import ask_yes
+
+    wanted = args.courrier_confirmation or (
+        interactive and ask_yes("Produire maintenant le courrier de demande de confirmation ?"))
+    if not wanted:
+        print(f"Pour le produire : toolkit letters --type confirmation --numero {numero}")
+        return
+    from .letters_display import letters_summary
+    from .recording import confirmation_letter
+
+    print(letters_summary(confirmation_letter(args.register, numero, today_of(args),
+                                              args.dossiers)))
+    print("Une fois envoyé, inscrivez la date dans « Date de demande de confirmation écrite ».")
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .complaint_fields import NEW_FIELDS, TELEPHONE, advice, complaint_row
+    from .intake_display import new_summary
+    from .recording import record_complaint
+
+    given = {key: getattr(args, key) for key in NEW_FIELDS}
+    interactive = all(value is None for value in given.values())
+    if interactive:
+        from .prompts import ask_complaint
+
+        row = ask_complaint(today_of(args))
+    else:
+        row = complaint_row(given, today_of(args))
+    filed = record_complaint(args.register, row, args.dossiers, args.fichier)
+    print(new_summary(filed))
+    for note in advice(row):
+        print(note)
+    if row["canal"] == TELEPHONE:
+        _confirmation_offer(args, filed.numero, interactive)
+    return EXIT_OK
+
+
+def _cmd_intake(args: argparse.Namespace) -> int:
+    from .intake_display import intake_summary
+    from .recording import intake_mails
+
+    result = intake_mails(args.register, args.chemins, today_of(args), args.dossiers,
+                          dry_run=args.dry_run)
+    print(intake_summary(result))
+    return EXIT_USAGE if result.failures else EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import AuditOptions, build_audit
+    from .intake_display import audit_summary_text
+
+    options = AuditOptions(args.du, args.au, today_of(args), args.out, args.dossiers,
+                           args.rapports)
+    print(audit_summary_text(build_audit(args.register, options)))
+    return EXIT_OK
+
+
 # --- the parser -------------------------------------------------------------------------
 
 def _add_command(subparsers, name: str, help_text: str, handler, *, today: bool = True,
@@ -175,6 +311,89 @@ def _add_command(subparsers, name: str, help_text: str, handler, *, today: bool 
         add_json_option(parser)
     parser.set_defaults(handler=handler)
     return parser
+
+
+def _add_templates_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--templates", type=Path, default=None, metavar="DOSSIER",
+                        help="dossier des modèles Word (par défaut : letters/ de la boîte "
+                             "à outils)")
+
+
+def _add_letters_commands(subparsers) -> None:
+    from .letters import LETTER_TYPES
+
+    letters = _add_command(subparsers, "letters", "produire les courriers dus, dossier par "
+                           "réclamation", _cmd_letters)
+    letters.add_argument("--type", action="append", choices=LETTER_TYPES, metavar="TYPE",
+                         help=f"seulement ce type de courrier ({', '.join(LETTER_TYPES)}) ; "
+                              "option répétable")
+    letters.add_argument("--numero", metavar="N", help="seulement cette réclamation")
+    letters.add_argument("--dossiers", type=Path, metavar="DOSSIER",
+                         help="dossier des dossiers de réclamation (par défaut : dossiers/ "
+                              "à côté du registre)")
+    _add_templates_option(letters)
+    letters.add_argument("--mark-sent", action="store_true",
+                         help="inscrire la date du jour (--today) comme date d'envoi dans le "
+                              "registre, pour chaque courrier produit")
+    letters.add_argument("--force", action="store_true",
+                         help="refaire un courrier déjà produit (il est remplacé)")
+    letters.add_argument("--pdf", action="store_true",
+                         help="produire aussi une copie PDF (LibreOffice)")
+    templates = subparsers.add_parser(
+        "templates", help="lister les champs des modèles de courriers et les champs inconnus",
+        description="Lister les champs des modèles de courriers et signaler les champs "
+                    "inconnus (balise abîmée en modifiant le modèle dans Word).")
+    _add_templates_option(templates)
+    templates.set_defaults(handler=_cmd_templates)
+
+
+def _add_dossiers_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dossiers", type=Path, metavar="DOSSIER",
+                        help="dossier des dossiers de réclamation (par défaut : dossiers/ "
+                             "à côté du registre)")
+
+
+_NEW_OPTIONS = (
+    ("--canal", "canal", "Courrier, Courriel ou Téléphone"),
+    ("--date", "date_reclamation", "date de réception, JJ/MM/AAAA (par défaut : aujourd'hui)"),
+    ("--civilite", "civilite", "Madame ou Monsieur"),
+    ("--nom", "nom", "nom du client"),
+    ("--adresse", "adresse", "adresse postale (\\n sépare les lignes)"),
+    ("--courriel", "courriel", "courriel du client"),
+    ("--telephone", "telephone", "téléphone du client"),
+    ("--categorie", "categorie", "catégorie (liste du registre)"),
+    ("--description", "description", "description de la réclamation"),
+)
+
+
+def _add_intake_commands(subparsers) -> None:
+    new = _add_command(subparsers, "new", "enregistrer une réclamation (options, ou questions "
+                       "posées une à une sans option)", _cmd_new)
+    for flag, dest, help_text in _NEW_OPTIONS:
+        new.add_argument(flag, dest=dest, metavar="TEXTE", help=help_text)
+    new.add_argument("--fichier", type=Path, metavar="CHEMIN",
+                     help="réclamation écrite (scan, courrier…) à copier dans le dossier")
+    new.add_argument("--courrier-confirmation", action="store_true",
+                     help="réclamation téléphonique : produire aussitôt le courrier de "
+                          "demande de confirmation écrite")
+    intake = _add_command(subparsers, "intake", "enregistrer les réclamations reçues par "
+                          "courriel (.eml, dossier, Maildir ou mbox)", _cmd_intake)
+    intake.add_argument("chemins", nargs="+", type=Path, metavar="CHEMIN",
+                        help="fichier .eml, dossier de .eml, Maildir ou fichier mbox")
+    intake.add_argument("--dry-run", action="store_true",
+                        help="montrer ce qui serait fait, sans rien écrire")
+    audit = _add_command(subparsers, "audit", "archive zip pour un audit (registre, dossiers, "
+                         "rapports, synthèse)", _cmd_audit)
+    audit.add_argument("--du", type=iso_date, required=True, metavar="AAAA-MM-JJ",
+                       help="premier jour de la période (date de réception)")
+    audit.add_argument("--au", type=iso_date, required=True, metavar="AAAA-MM-JJ",
+                       help="dernier jour de la période, inclus")
+    audit.add_argument("--out", type=Path, metavar="FICHIER.zip",
+                       help="archive à écrire (par défaut : audit_reclamations_DU_AU.zip)")
+    audit.add_argument("--rapports", type=Path, default=Path("rapports"), metavar="DOSSIER",
+                       help="dossier des rapports mensuels (par défaut : rapports/)")
+    for parser in (new, intake, audit):
+        _add_dossiers_option(parser)
 
 
 def build_parser() -> Parser:
@@ -194,6 +413,9 @@ def build_parser() -> Parser:
                           _cmd_status, json_output=True)
     status.add_argument("--ouvertes", action="store_true",
                         help="n'afficher que les réclamations sans réponse")
+    _add_letters_commands(subparsers)
+    _add_report_commands(subparsers)
+    _add_intake_commands(subparsers)
     return parser
 
 

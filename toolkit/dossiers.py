@@ -39,6 +39,11 @@ def safe_name(text: object, max_chars: int = MAX_NAME_CHARS) -> str:
     return cleaned
 
 
+def dossiers_root(register_path: Path, dossiers: Path | None = None) -> Path:
+    """``--dossiers``, else ``dossiers/`` beside the register (SPEC)."""
+    return dossiers or Path(register_path).parent / DOSSIERS_DIRNAME
+
+
 def _inside(root: Path, path: Path) -> Path:
     if not path.resolve().is_relative_to(root.resolve()):
         raise UsageError(f"Chemin de dossier refusé (hors de {root}) : {path}")
@@ -115,6 +120,9 @@ def _table(doc, rows, widths_cm) -> None:
 
     table = doc.add_table(rows=0, cols=len(widths_cm))
     table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)  # the grid: what LibreOffice reads
     for values in rows:
         cells = table.add_row().cells
         for cell, value, width in zip(cells, values, widths_cm, strict=True):

@@ -12,16 +12,23 @@ from datetime import date
 from pathlib import Path
 
 from .dossiers import (
-    DOSSIERS_DIRNAME,
     FicheJob,
     dossier_dir,
+    dossiers_root,
     fiche_path,
     letter_path,
     register_fields,
     write_fiche,
 )
 from .errors import LetterRefused, UsageError
-from .letters import LETTER_TYPES, SENT_COLUMN, build_context, delivery_problem, due_types
+from .letters import (
+    LETTER_TYPES,
+    SENT_COLUMN,
+    build_context,
+    delivery_problem,
+    due_types,
+    superseded,
+)
 from .rendering import RenderJob, parallel_map, render_all
 from .schema import ValidationReport, validate
 from .status import STATUS_LABELS, complaint_status
@@ -51,6 +58,7 @@ class Outcome:
     type_id: str
     path: Path | None
     reason: str = ""
+    attention: bool = True  # False: skipped as it should be (already made, superseded)
 
 
 @dataclass
@@ -103,12 +111,22 @@ def _selected_rows(register: Register, numero: str | None) -> list[dict]:
     return chosen
 
 
-def _letter_for(plan: LetterPlan, row: dict, type_id: str, dossier: Path) -> None:
+def _expected_skip(plan: LetterPlan, row: dict, type_id: str, target: Path,
+                   due: list[str]) -> str | None:
+    if target.exists() and not plan.options.force:
+        return f"déjà produit ({target.name}) ; --force pour le refaire"
+    return superseded(type_id, row, due)
+
+
+def _letter_for(plan: LetterPlan, row: dict, type_id: str, dossier: Path,
+                due: list[str]) -> None:
     numero, ligne = str(row["numero"]), int(row["ligne"])
     target = letter_path(dossier, numero, type_id)
+    expected = _expected_skip(plan, row, type_id, target, due)
+    if expected is not None:
+        plan.skipped.append(Outcome(numero, ligne, type_id, None, expected, attention=False))
+        return
     reason = delivery_problem(row)
-    if reason is None and target.exists() and not plan.options.force:
-        reason = f"déjà produit ({target.name}) ; --force pour le refaire"
     context = None
     if reason is None:
         try:
@@ -141,7 +159,7 @@ def plan_letters(register: Register, today: date,
                  options: LetterOptions | None = None) -> LetterPlan:
     """Decide every letter to make and every due letter to skip, with its French reason."""
     options = options or LetterOptions()
-    root = options.dossiers or register.path.parent / DOSSIERS_DIRNAME
+    root = dossiers_root(register.path, options.dossiers)
     report = validate(register, today)
     plan = LetterPlan(register, today, options, root, report)
     blocks = _row_blocks(register, report)
@@ -152,9 +170,10 @@ def plan_letters(register: Register, today: date,
                                         blocks[ligne]))
             continue
         dossier = dossier_dir(root, row["numero"], row.get("nom"))
-        for type_id in due_types(row, today, register.params.preavis_suivi):
+        due = due_types(row, today, register.params.preavis_suivi)
+        for type_id in due:
             if type_id in options.types:
-                _letter_for(plan, row, type_id, dossier)
+                _letter_for(plan, row, type_id, dossier, due)
         plan.fiches.append(_fiche_for(plan, row, dossier))
     return plan
 
@@ -170,10 +189,11 @@ def _write_fiche_reporting(job: FicheJob) -> str:
 
 def make_letters(plan: LetterPlan, progress=None) -> LetterRun:
     """Write the planned letters (in parallel when many), their PDFs, the summary sheets."""
-    from .pdf import convert_to_pdf, find_soffice
+    from .libreoffice import require_soffice
+    from .pdf import convert_to_pdf
 
     if plan.options.pdf:
-        find_soffice()  # before any letter is written: a missing LibreOffice stops it all
+        require_soffice()  # before any letter is written: a missing LibreOffice stops it all
     render_all(plan.jobs, progress=progress)
     run = LetterRun(plan, list(plan.planned))
     if plan.options.pdf and plan.jobs:

@@ -141,6 +141,17 @@ def due_types(row: dict, today: date, notice_days: int = 5) -> list[str]:
     return [type_id for type_id in LETTER_TYPES if is_due(type_id, row, today, notice_days)]
 
 
+def superseded(type_id: str, row: dict, due: list[str]) -> str | None:
+    """Why a due letter makes no sense any more (SPEC's rules are about each letter alone)."""
+    replied = row.get("date_reponse")
+    if type_id != REPONSE and _filled(replied):
+        shown = replied.strftime("%d/%m/%Y") if isinstance(replied, date) else replied
+        return f"sans objet : réponse déjà envoyée le {shown}"
+    if type_id == SUIVI and REPONSE in due:
+        return "sans objet : la réponse est prête, l'envoyer plutôt qu'un courrier d'attente"
+    return None
+
+
 def delivery_problem(row: dict) -> str | None:
     """Why the letter could not reach the client, or ``None``."""
     if _filled(row.get("adresse")):

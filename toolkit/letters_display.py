@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,10 +13,8 @@ from .rendering import TemplateReport
 
 def _shown_path(path: Path) -> str:
     """Relative to the current folder when inside it: shorter in a terminal."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
+    absolute, here = Path(path).absolute(), Path.cwd()
+    return str(absolute.relative_to(here) if absolute.is_relative_to(here) else absolute)
 
 
 def _label(type_id: str) -> str:
@@ -41,23 +38,24 @@ def letters_summary(run: LetterRun) -> str:
     if run.made:
         parts.append(_made_table(sorted(run.made, key=lambda o: (o.ligne, o.type_id))))
     if plan.skipped:
-        parts.append(f"\n{plural(len(plan.skipped), 'courrier dû non produit', 'courriers dus non produits')} :")
+        count = plural(len(plan.skipped), "courrier dû non produit", "courriers dus non produits")
+        parts.append(f"\n{count} :")
         parts.append(_skipped_table(sorted(plan.skipped, key=lambda o: (o.ligne, o.type_id))))
     if run.pdfs or run.pdf_failures:
         parts.append(f"\nPDF : {len(run.pdfs)} produit(s).")
         parts += [f"  conversion PDF impossible : {_shown_path(p)}" for p in run.pdf_failures]
-    fiches = len(plan.fiches) - len(run.fiche_failures)
-    parts.append(f"\n{plural(fiches, 'fiche de synthèse mise à jour', 'fiches de synthèse mises à jour')} "
-                 f"dans {_shown_path(plan.dossiers)}.")
+    fiches = plural(len(plan.fiches) - len(run.fiche_failures), "fiche de synthèse mise à jour",
+                    "fiches de synthèse mises à jour")
+    parts.append(f"\n{fiches} dans {_shown_path(plan.dossiers)}.")
     parts += [f"  {message}" for message in run.fiche_failures]
     return "\n".join(parts)
 
 
 def needs_attention(run: LetterRun) -> bool:
-    """Something due was not made for a reason other than "already made", or the register
-    has problems: worth exit code 1."""
-    blocked = [o for o in run.plan.skipped if not o.reason.startswith("déjà produit")]
-    return bool(blocked) or not run.plan.report.ok or bool(run.pdf_failures)
+    """A due letter blocked (address, mediator...), a register problem or a failed PDF:
+    worth exit code 1. Letters already made or superseded are not."""
+    return (any(o.attention for o in run.plan.skipped) or not run.plan.report.ok
+            or bool(run.pdf_failures))
 
 
 def templates_summary(reports: Sequence[TemplateReport]) -> str:
@@ -74,3 +72,10 @@ def templates_summary(reports: Sequence[TemplateReport]) -> str:
     lines.append("\nChamps disponibles :")
     lines.append(format_table(("Champ", "Contenu"), sorted(CONTEXT_FIELDS.items())))
     return "\n".join(lines)
+
+
+def sent_dates_summary(run: LetterRun, backup: Path | None) -> str:
+    """What ``--mark-sent`` wrote into the register."""
+    dates = plural(len(run.made), "date d'envoi inscrite", "dates d'envoi inscrites")
+    saved = f" (copie de sauvegarde : {_shown_path(backup)})" if backup else ""
+    return f"\n{dates} au registre, au {run.plan.today:%d/%m/%Y}{saved}."

@@ -31,7 +31,7 @@ from .columns import (
     SHEET_PARAMETERS,
     header_of,
 )
-from .workbook import Register
+from .workbook import Register, frame_records
 
 EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z]{2,}$")
 _COLUMN_ORDER = {column.key: i for i, column in enumerate(COLUMNS)}
@@ -221,7 +221,7 @@ def _row_coherence(row: dict[str, object], today: date) -> list[tuple[str, str, 
 def _coherence_problems(frame: pd.DataFrame, today: date) -> list[Problem]:
     keys = [c.key for c in INPUT_COLUMNS if c.key in frame.columns]
     problems = []
-    for record in frame[[*keys, "ligne"]].to_dict("records"):
+    for record in frame_records(frame, [*keys, "ligne"]):
         for key, code, message in _row_coherence(record, today):
             problems.append(Problem(int(record["ligne"]), header_of(key), code, message))
     return problems

@@ -7,10 +7,14 @@ keeps its leading zero and the text "NA" stays text. Every value keeps its Excel
 
 from __future__ import annotations
 
+import gc
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from pathlib import Path
 
 from .columns import (
@@ -28,9 +32,18 @@ from .errors import RegisterFileError
 
 HEADER_SEARCH_ROWS = 20
 MIN_RECOGNIZED_HEADERS = 3
-# Refuse archives that would expand past this: a real register of 100k rows is ~40 MB inside.
-MAX_UNCOMPRESSED_BYTES = 1_500_000_000
+# Refuse archives that would expand past this: a register of 100k rows is ~150 MB inside.
+MAX_UNCOMPRESSED_BYTES = 1_000_000_000
 MAX_COMPRESSION_RATIO = 250
+# calamine allocates a sheet as a dense grid from A1 to its last cell (32 bytes a cell) and
+# aborts the whole process when that fails: 30M cells is ~1M rows of 26 columns.
+MAX_SHEET_CELLS = 30_000_000
+_XML_HEAD_BYTES = 65_536
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
+_ROW_NUMBER = re.compile(rb"row\s[^>]*?\br=\"(\d{1,7})\"")  # <row r=, <x:row r=
+_WIDE_CELL_REF = re.compile(rb"r=\"([A-Z]{2,3})\d")
+_UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d+)\"")
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465  # 01/01/1900 .. 31/12/9999
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
@@ -176,8 +189,14 @@ def _check_archive_size(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
+            _check_sizes(path, members)
+            _check_shared_strings(path, archive, members)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
         raise RegisterFileError(f"{path} : classeur endommagé ({error}).") from error
+
+
+def _check_sizes(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    # calamine stops reading a part at its declared size, so declared sizes can be trusted.
     total = sum(member.file_size for member in members)
     suspicious = [m for m in members if m.file_size > 10_000_000 and
                   m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)]
@@ -185,6 +204,110 @@ def _check_archive_size(path: Path) -> None:
         raise RegisterFileError(
             f"{path} : le classeur se décompresse en {total // 1_000_000} Mo "
             "(taille anormale, fichier piégé ?). Il n'est pas lu.")
+
+
+def _xml_head(archive: zipfile.ZipFile, name: str) -> bytes:
+    with archive.open(name) as handle:
+        return handle.read(_XML_HEAD_BYTES)
+
+
+def _check_shared_strings(path: Path, archive: zipfile.ZipFile,
+                          members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a shared-strings table announcing more strings than its bytes can hold.
+
+    calamine reserves memory for ``uniqueCount`` strings before reading them; a forged
+    count of four billion aborts the process. Each string takes at least five bytes.
+    """
+    for member in members:
+        if not member.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        match = _UNIQUE_COUNT.search(_xml_head(archive, member.filename))
+        if match and int(match.group(1)) > member.file_size // 5 + 1:
+            raise RegisterFileError(
+                f"{path} : la table des textes du classeur annonce {int(match.group(1))} "
+                "textes, bien plus qu'elle n'en contient (fichier endommagé ou piégé). "
+                "Il n'est pas lu.")
+
+
+# --- the extent of a sheet, before calamine allocates it ---------------------------------
+
+def _cell_position(reference: str) -> tuple[int, int]:
+    """(row, column), 1-based, of ``AB12``; (0, 0) when unreadable."""
+    match = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})", reference.strip())
+    if not match:
+        return 0, 0
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(match.group(2)), column
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The archive member holding ``sheet_name``, from the workbook and its relationships."""
+    from defusedxml import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    for sheet in workbook.iter():
+        if sheet.tag.rsplit("}", 1)[-1] == "sheet" and sheet.get("name") == sheet_name:
+            target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _scanned_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """Last row and column from the cell references (only for sheets without <dimension>).
+
+    Kept cheap for large sheets (a tenth of calamine's own time): rows come from the row
+    elements, and only references of two or three letters (past column Z) are decoded.
+    """
+    last_row, last_column = 0, 26
+    tail = b""
+    with archive.open(part) as handle:
+        while chunk := handle.read(1 << 22):
+            text = tail + chunk
+            last_row = max([last_row, *map(int, _ROW_NUMBER.findall(text))])
+            for letters in set(_WIDE_CELL_REF.findall(text)):
+                last_column = max(last_column, _cell_position(letters.decode() + "1")[1])
+            tail = text[-32:]
+    return last_row, last_column
+
+
+def sheet_extent(path: Path, sheet_name: str) -> tuple[int, int] | None:
+    """(last row, last column) of a sheet as stored, without loading it; None if unknown."""
+    from defusedxml import DefusedXmlException
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet_name)
+            if part is None or part not in archive.NameToInfo:
+                return None
+            match = _DIMENSION.search(_xml_head(archive, part))
+            if match:
+                return _cell_position(match.group(1).decode("ascii", "replace").split(":")[-1])
+            return _scanned_extent(archive, part)
+    except DefusedXmlException as error:
+        raise RegisterFileError(
+            f"{path} : le classeur contient du XML interdit ({type(error).__name__}, "
+            "fichier piégé ?). Il n'est pas lu.") from error
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, SyntaxError):
+        return None  # calamine reports what is broken, in its own words
+
+
+def check_sheet_extent(path: Path, sheet_name: str) -> None:
+    """Refuse a sheet whose last cell lies so far that reading it would exhaust memory."""
+    extent = sheet_extent(path, sheet_name)
+    if extent is None or extent[0] * extent[1] <= MAX_SHEET_CELLS:
+        return
+    from openpyxl.utils import get_column_letter
+
+    last = f"{get_column_letter(extent[1])}{extent[0]}"
+    raise RegisterFileError(
+        f"{path} : la feuille « {sheet_name} » s'étend jusqu'à la cellule {last} "
+        f"({extent[0]} lignes × {extent[1]} colonnes) : trop grande pour être lue. Une valeur "
+        "a sans doute été saisie loin du tableau : dans Excel, Ctrl+Fin montre la dernière "
+        "cellule utilisée ; supprimez les lignes et colonnes en trop, puis enregistrez.")
 
 
 def _open_workbook(path: Path):
@@ -200,11 +323,13 @@ def _open_workbook(path: Path):
 
 
 def _sheet_rows(workbook, name: str, path: Path) -> list[list[object]]:
+    check_sheet_extent(path, name)
     try:
         return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as error:
         raise RegisterFileError(
-            f"{path} : la feuille « {name} » ne peut pas être lue ({error}).") from error
+            f"{path} : la feuille « {name} » ne peut pas être lue : classeur endommagé ou "
+            f"piégé (détail technique : {error}).") from error
 
 
 def register_sheet_name(sheet_names: list[str]) -> str:
@@ -244,43 +369,67 @@ def map_headers(header: list[object]) -> tuple[dict[str, int], dict[str, str],
     return positions, typed, duplicates
 
 
-def _converter(key: str):
+def _texts(values: tuple[object, ...]) -> list[str | None]:
+    # Inline fast path for the common str cell: this loop runs over every cell of the sheet.
+    return [(v.strip() or None) if type(v) is str else cell_to_text(v) for v in values]
+
+
+def _dates(values: tuple[object, ...]) -> list[date | str | None]:
+    return [v if type(v) is date else (None if v == "" else cell_to_date(v)) for v in values]
+
+
+def _converted(key: str, values: tuple[object, ...]) -> list[object]:
     if key in DATE_KEYS:
-        return cell_to_date
+        return _dates(values)
     if key == "telephone":
-        return phone_to_text
-    return cell_to_text
+        return [phone_to_text(v) for v in values]
+    return _texts(values)
 
 
-def _is_blank_row(row: list[object], positions: list[int]) -> bool:
-    for position in positions:
-        if position < len(row):
-            value = row[position]
-            if value is not None and not (isinstance(value, str) and not value.strip()):
-                return False
-    return True
+def _is_filled(value: object) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def kept_rows(rows: list[list[object]], header_index: int,
+              positions: list[int]) -> tuple[list[int], list[tuple[object, ...]]]:
+    """Excel row number and cells at ``positions`` of every row below the header that has
+    something in a known column (a row with only an extra column filled is blank)."""
+    if not positions:
+        return [], []
+    width = max(positions) + 1
+    pick = itemgetter(*positions) if len(positions) > 1 else \
+        (lambda row: (row[positions[0]],))
+    lines, picked = [], []
+    for line, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+        cells = pick(row if len(row) >= width else [*row, *[None] * (width - len(row))])
+        if any(map(_is_filled, cells)):
+            lines.append(line)
+            picked.append(cells)
+    return lines, picked
 
 
 def rows_to_frame(rows: list[list[object]], header_index: int, positions: dict[str, int]):
     """One DataFrame row per non-blank register row, values normalized by column kind."""
     import pandas as pd
 
-    input_positions = list(positions.values())
-    kept = [(header_index + 2 + offset, row)
-            for offset, row in enumerate(rows[header_index + 1:])
-            if not _is_blank_row(row, input_positions)]
-    data: dict[str, list[object]] = {"ligne": [line for line, _ in kept]}
+    keys = list(positions)
+    lines, picked = kept_rows(rows, header_index, list(positions.values()))
+    by_key = dict(zip(keys, zip(*picked, strict=True), strict=True)) if picked else {}
+    data: dict[str, object] = {"ligne": pd.Series(lines, dtype="int64")}
     for column in INPUT_COLUMNS:
-        position = positions.get(column.key)
-        if position is None:
-            data[column.key] = [None] * len(kept)
-            continue
-        convert = _converter(column.key)
-        data[column.key] = [convert(row[position]) if position < len(row) else None
-                            for _, row in kept]
-    frame = pd.DataFrame({key: pd.Series(values, dtype=object) for key, values in data.items()})
-    frame["ligne"] = frame["ligne"].astype("int64")
-    return frame
+        values = by_key.get(column.key)
+        data[column.key] = pd.Series([None] * len(lines) if values is None
+                                     else _converted(column.key, values), dtype=object)
+    return pd.DataFrame(data)
+
+
+def frame_records(frame, columns: list[str]) -> Iterator[dict[str, object]]:
+    """Rows as dicts, like ``to_dict("records")`` for object columns but several times
+    faster: pandas boxes every value, and on 100k rows that dominated ``status``."""
+    values = [frame[column].tolist() for column in columns]
+    # Same lengths by construction: strict checks would cost a third of the loop.
+    for row in zip(*values, strict=False):
+        yield dict(zip(columns, row, strict=False))
 
 
 def read_parameters(rows: list[list[object]]) -> tuple[Parameters, list[ParameterIssue]]:
@@ -320,9 +469,29 @@ def _match_zone(text: str) -> str | None:
     return None
 
 
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while millions of cells become Python objects.
+
+    They hold no reference cycles, yet each collection would walk all of them again:
+    on 100k rows that cost a tenth of the reading time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_register(path: Path | str) -> Register:
     """Read the register and its parameters; raise :class:`RegisterFileError` on file errors."""
-    path = Path(path)
+    with _collector_paused():
+        return _read_register(Path(path))
+
+
+def _read_register(path: Path) -> Register:
     workbook = _open_workbook(path)
     mtime_ns = path.stat().st_mtime_ns
     sheet_names = list(workbook.sheet_names)

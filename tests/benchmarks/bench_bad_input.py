@@ -1,0 +1,61 @@
+"""The long run of the generated bad registers (tests/test_bad_input.py): thousands of
+examples instead of the few dozen of ``make test``.
+
+    python tests/benchmarks/bench_bad_input.py [--examples 3000] [--write-readme]
+
+``--write-readme`` records the count between ``<!-- fuzz:start -->`` and
+``<!-- fuzz:end -->`` in README.md; ``make bench`` asks for it (TOOLKIT_BENCH_README=1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+
+from readme_section import replace_section  # noqa: E402
+
+TEST = "tests/test_bad_input.py::test_generated_registers_are_always_explained"
+
+
+def run(examples: int) -> tuple[int, str]:
+    env = {**os.environ, "TOOLKIT_FUZZ_EXAMPLES": str(examples)}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "--hypothesis-show-statistics", TEST], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+    return done.returncode, done.stdout + done.stderr
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=3000)
+    parser.add_argument("--write-readme", action="store_true",
+                        default=os.environ.get("TOOLKIT_BENCH_README") == "1",
+                        help="update README.md (default with TOOLKIT_BENCH_README=1, "
+                             "as `make bench` sets)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    code, output = run(args.examples)
+    elapsed = time.perf_counter() - start
+    print(output)
+    passing = re.search(r"(\d+) passing, (\d+) failing", output)
+    tried = int(passing.group(1)) + int(passing.group(2)) if passing else 0
+    verdict = "aucun plantage" if code == 0 else "ÉCHEC (voir la sortie de pytest)"
+    text = (f"Registres mal formés générés et vérifiés par `check` et `status` : {tried} "
+            f"({verdict}, {elapsed:.0f} s).")
+    print(text)
+    if args.write_readme and code == 0:
+        replace_section(ROOT / "README.md", "fuzz", text)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Speed and memory of ``toolkit check`` and ``toolkit status`` on 1k, 10k and 100k rows.
+
+Each figure stands next to a bare ``pandas.read_excel(path, engine="calamine")`` of the same
+file, measured in the same run (interleaved, best of several), as library calls and as
+real commands in a subprocess. Goals (issue 5): ratio <= 1.5 on 100k rows, ``toolkit
+--help`` cold start <= 0.3 s.
+
+    python tests/benchmarks/bench_register.py [--sizes 1000 10000] [--write-readme]
+
+``--write-readme`` replaces the table between ``<!-- bench:start -->`` and
+``<!-- bench:end -->`` in README.md; ``make bench`` asks for it (TOOLKIT_BENCH_README=1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from big_register import TODAY, cached_big_register  # noqa: E402
+from readme_section import replace_section  # noqa: E402
+from register_files import ROOT, measure_command, toolkit_script  # noqa: E402
+
+SIZES = (1_000, 10_000, 100_000)
+REPEATS = {1_000: 5, 10_000: 3, 100_000: 2}
+GOAL_RATIO, GOAL_COLD_START_S = 1.5, 0.3
+PANDAS_CODE = "import sys, pandas; pandas.read_excel(sys.argv[1], engine='calamine')"
+COMMANDS = {"check": ["check"], "status": ["status"], "status --json": ["status", "--json"]}
+
+
+def best_of(repeats: int, runs: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """Best time of each run, the runs interleaved so that they share the machine's moods."""
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(repeats):
+        for name, run in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
+def library_runs(path: Path) -> dict[str, Callable[[], object]]:
+    import pandas as pd
+
+    from toolkit.api import check_register, register_status
+
+    def status_json() -> object:
+        return [s.to_json() for s in register_status(path, TODAY).statuses]
+
+    return {"pandas": lambda: pd.read_excel(path, engine="calamine"),
+            "check": lambda: check_register(path, TODAY),
+            "status": lambda: register_status(path, TODAY),
+            "status --json": status_json}
+
+
+def _quiet(argv: list[str]) -> Callable[[], object]:
+    return lambda: subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  cwd=ROOT, check=False)
+
+
+def command_runs(path: Path) -> dict[str, Callable[[], object]]:
+    toolkit, today = toolkit_script(), TODAY.isoformat()
+    runs = {"pandas": _quiet([sys.executable, "-c", PANDAS_CODE, str(path)])}
+    for name, args in COMMANDS.items():
+        runs[name] = _quiet([toolkit, *args, "--register", str(path), "--today", today])
+    return runs
+
+
+def peak_memory(path: Path) -> dict[str, float]:
+    """Peak resident memory (MB) of each command on ``path``, one subprocess each."""
+    today = TODAY.isoformat()
+    peaks = {"pandas": measure_command([sys.executable, "-c", PANDAS_CODE, str(path)]).peak_mb}
+    for name, args in COMMANDS.items():
+        run = measure_command([toolkit_script(), *args, "--register", str(path),
+                               "--today", today])
+        peaks[name] = run.peak_mb
+    return peaks
+
+
+def cold_start(repeats: int = 7) -> float:
+    return best_of(repeats, {"help": _quiet([toolkit_script(), "--help"])})["help"]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                  if line.startswith("model name")]
+        cpu = models[0] if models else cpu
+    try:
+        ram = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} Go"
+    except (ValueError, OSError, AttributeError):
+        ram = "RAM inconnue"
+    return (f"{os.cpu_count()} cœurs (nproc), {cpu}, {ram}, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
+
+
+def _thousands(number: int) -> str:
+    return f"{number:_}".replace("_", "\u202f")
+
+
+def _row(label: str, times: dict[str, float]) -> str:
+    base = times["pandas"]
+    cells = [f"{times['pandas']:.2f}"]
+    for name in COMMANDS:
+        cells += [f"{times[name]:.2f}", f"{times[name] / base:.2f}×"]
+    return f"| {label} | " + " | ".join(cells) + " |"
+
+
+def report(results: dict[int, dict[str, dict[str, float]]], peaks: dict[str, float] | None,
+           cold: float) -> str:
+    head = ("| Registre | `pandas.read_excel` (s) | `check` (s) | ratio | `status` (s) | ratio "
+            "| `status --json` (s) | ratio |\n|---|---|---|---|---|---|---|---|")
+    lines = [head]
+    for size, modes in results.items():
+        lines.append(_row(f"{_thousands(size)} lignes, bibliothèque", modes["library"]))
+        lines.append(_row(f"{_thousands(size)} lignes, commande", modes["command"]))
+    largest = max(results)
+    worst = max(results[largest]["command"][n] / results[largest]["command"]["pandas"]
+                for n in COMMANDS)
+    verdict = "atteint" if worst <= GOAL_RATIO else "NON ATTEINT"
+    lines += ["", f"Pire ratio sur {_thousands(largest)} lignes (commande) : {worst:.2f}× "
+              f"(objectif ≤ {GOAL_RATIO}×, {verdict})."]
+    if peaks:
+        lines.append(f"Mémoire maximale sur {_thousands(largest)} lignes : " + ", ".join(
+            f"`{name}` {mb:.0f} Mo" for name, mb in peaks.items()) + ".")
+    lines.append(f"Démarrage à froid de `toolkit --help` : {cold:.3f} s (meilleur de 7, "
+                 f"objectif ≤ {GOAL_COLD_START_S} s).")
+    lines.append(f"Machine : {machine()}.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--write-readme", action="store_true",
+                        default=os.environ.get("TOOLKIT_BENCH_README") == "1",
+                        help="update README.md (default with TOOLKIT_BENCH_README=1, "
+                             "as `make bench` sets)")
+    args = parser.parse_args(argv)
+    results: dict[int, dict[str, dict[str, float]]] = {}
+    for size in args.sizes:
+        path = cached_big_register(size)
+        repeats = REPEATS.get(size, 2)
+        print(f"{size} lignes : {path}", flush=True)
+        results[size] = {"library": best_of(repeats, library_runs(path)),
+                         "command": best_of(repeats, command_runs(path))}
+    peaks = peak_memory(cached_big_register(max(args.sizes)))
+    text = report(results, peaks, cold_start())
+    print(text)
+    if args.write_readme:
+        replace_section(ROOT / "README.md", "bench", text)
+        print("README.md mis à jour.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Large realistic registers for the benchmarks, written fast with openpyxl's write-only mode.
+
+The rows are the sample register's complaints, each copy moved back in time as a whole (so
+its dates stay coherent) and renumbered, plus a few deliberate mistakes, as a real register
+has. The three formula columns are written on every row, as ``toolkit init`` prepares them.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tempfile
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from toolkit.columns import COLUMNS, DATE_KEYS, PARAMETERS, SHEET_PARAMETERS, SHEET_REGISTER
+from toolkit.sample import REFERENCE_DAY, SAMPLE_PARAMETERS, sample_rows
+from toolkit.template import ack_formula, reply_formula
+
+GENERATOR_VERSION = 2
+CACHE_DIR = Path(tempfile.gettempdir()) / "toolkit-bench"
+MISTAKE_EVERY = 997  # about 0.1 % of rows carry a problem for `check` to report
+_LETTER = {column.key: chr(ord("A") + i) for i, column in enumerate(COLUMNS)}
+
+
+def _shifted(row: dict, days: int) -> dict:
+    moved = dict(row)
+    for key in DATE_KEYS:
+        if isinstance(moved.get(key), date):
+            moved[key] = moved[key] - timedelta(days=days)
+    return moved
+
+
+def big_rows(count: int, seed: int = 7):
+    """``count`` complaint rows (column keys), received before ``REFERENCE_DAY``."""
+    rng = random.Random(seed)
+    base = sample_rows()
+    for index in range(count):
+        row = _shifted(base[index % len(base)], rng.randint(0, 3650))
+        row["numero"] = f"{row['date_reclamation'].year}-{index + 1:06d}"
+        if index % MISTAKE_EVERY == MISTAKE_EVERY - 1:
+            row["canal"] = "Fax"
+        yield row
+
+
+def _formula_cells(ws, line: int) -> list:
+    received = f"{_LETTER['date_reclamation']}{line}"
+    return [WriteOnlyCell(ws, ack_formula(received)), WriteOnlyCell(ws, reply_formula(received)),
+            WriteOnlyCell(ws, None)]
+
+
+def _row_cells(ws, row: dict, line: int) -> list:
+    cells = []
+    for column in COLUMNS[:-3]:
+        value = row.get(column.key)
+        cell = WriteOnlyCell(ws, value)
+        if value is not None and column.key in DATE_KEYS:
+            cell.number_format = "dd/mm/yyyy"
+        cells.append(cell)
+    return cells + _formula_cells(ws, line)
+
+
+def write_big_register(path: Path, count: int, seed: int = 7) -> Path:
+    """Write a register of ``count`` complaints at ``path`` (write-only: fast, low memory)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET_REGISTER)
+    ws.append([column.header for column in COLUMNS])
+    for line, row in enumerate(big_rows(count, seed), start=2):
+        ws.append(_row_cells(ws, row, line))
+    params = wb.create_sheet(SHEET_PARAMETERS)
+    params.append(["Paramètre", "Valeur"])
+    for parameter in PARAMETERS:
+        params.append([parameter.label, SAMPLE_PARAMETERS.get(parameter.key, parameter.default)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    add_dimension(path, f"A1:{_LETTER['statut']}{count + 1}")
+    return path
+
+
+def add_dimension(path: Path, reference: str, part: str = "xl/worksheets/sheet1.xml") -> None:
+    """Write the ``<dimension>`` that Excel always writes and openpyxl's write-only mode
+    cannot (it streams the rows): the reader sizes a sheet from it."""
+    source = path.with_suffix(".nodim.xlsx")
+    path.replace(source)
+    with zipfile.ZipFile(source) as old, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != part:
+                new.writestr(info, old.read(info))
+                continue
+            with old.open(info) as reader, new.open(part, "w") as writer:
+                head = reader.read(1 << 16)
+                writer.write(head.replace(b"</sheetPr>", b'</sheetPr><dimension ref="'
+                                          + reference.encode() + b'"/>', 1))
+                shutil.copyfileobj(reader, writer, 1 << 22)
+    source.unlink()
+
+
+def cached_big_register(count: int, cache_dir: Path = CACHE_DIR) -> Path:
+    """The register of ``count`` rows, written once per generator version."""
+    path = cache_dir / f"registre_{count}_v{GENERATOR_VERSION}.xlsx"
+    if not path.exists():
+        partial = path.with_suffix(".partial.xlsx")
+        write_big_register(partial, count)
+        partial.replace(path)
+    return path
+
+
+TODAY = REFERENCE_DAY
