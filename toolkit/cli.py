@@ -179,9 +179,12 @@ def _cmd_letters(args: argparse.Namespace) -> int:
     from .letters_display import letters_summary, needs_attention, sent_dates_summary
     from .workbook import read_register
 
-    if args.mark_sent:
-        from .writeback import mark_dates  # before any letter: a missing module stops it all
     register = read_register(args.register)
+    if args.mark_sent:
+        from .writeback import mark_dates, refuse_if_open
+
+        # Dates can only be recorded if the workbook is free: check before any letter is made.
+        refuse_if_open(register.path)
     options = LetterOptions(types=tuple(args.type or LETTER_TYPES), numero=args.numero,
                             dossiers=args.dossiers, templates=args.templates,
                             force=args.force, pdf=args.pdf)
