@@ -30,7 +30,9 @@ demo: $(STAMP)
 	$(BIN)/toolkit status --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY)
 	@echo "== toolkit letters (dossiers dans $(DEMO_DIR)/dossiers)"
 	rm -rf $(DEMO_DIR)/dossiers
-	$(BIN)/toolkit letters --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY) --dossiers $(DEMO_DIR)/dossiers
+	$(BIN)/toolkit letters --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY) --dossiers $(DEMO_DIR)/dossiers --mark-sent
+	@echo "== toolkit report"
+	$(BIN)/toolkit report --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY) --month $(DEMO_MONTH) --out $(DEMO_DIR)/rapports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -41,7 +43,7 @@ bench: $(STAMP)
 		echo "== $$script"; TOOLKIT_BENCH_README=1 $(BIN)/python $$script || exit 1; done
 
 lint: $(STAMP)
-	$(BIN)/ruff check toolkit tests
+	$(BIN)/ruff check toolkit tests notebooks/*.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -7,17 +7,10 @@ that the parser is tested against the wire format, not against its own output.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import mailbox
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
-
-# Registering goes through toolkit.writeback (written in parallel): until it is there, the
-# tests that write the register are skipped, not failed.
-needs_writeback = pytest.mark.skipif(importlib.util.find_spec("toolkit.writeback") is None,
-                                     reason="module d'écriture du registre pas encore là")
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

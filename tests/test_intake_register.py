@@ -50,7 +50,6 @@ def _intake(register: Path, sources: list[Path], *extra: str) -> int:
                  *map(str, sources), *extra])
 
 
-@mh.needs_writeback
 def test_dry_run_writes_nothing(register, tmp_path, capsys):
     sources = _mailbox(tmp_path)
     before = _tree(tmp_path)
@@ -63,7 +62,6 @@ def test_dry_run_writes_nothing(register, tmp_path, capsys):
     assert "Simulation (--dry-run)" in out
 
 
-@mh.needs_writeback
 def test_intake_registers_files_and_never_twice(register, tmp_path, capsys):
     sources = _mailbox(tmp_path)
     assert _intake(register, sources) == 0
@@ -98,7 +96,6 @@ def test_intake_registers_files_and_never_twice(register, tmp_path, capsys):
     assert register.read_bytes() == register_bytes
 
 
-@mh.needs_writeback
 def test_dossier_copy_is_remembered_when_observations_are_rewritten(make_register, tmp_path):
     first = make_register([complaint("2026-004", date(2026, 10, 26))], name="premier.xlsx")
     sources = [mh.write(tmp_path / "in", "a.eml", mh.plain_qp())]

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, complaint
-from mail_helpers import needs_writeback
 from openpyxl import load_workbook
 
 from toolkit.cli import main
@@ -18,7 +17,6 @@ from toolkit.recording import numbers_for
 from toolkit.workbook import read_register
 
 
-@needs_writeback
 def test_numbers_follow_the_year_of_reception():
     existing = ["2026-035", "2026-036", "REC-12", None]
     assert numbers_for(existing, [date(2027, 1, 4)]) == ["2027-001"]
@@ -37,7 +35,6 @@ def _row(register: Path, numero: str) -> dict:
     return frame[frame["numero"] == numero].iloc[0].to_dict()
 
 
-@needs_writeback
 def test_new_with_options_crosses_the_year(register, tmp_path, capsys):
     scan = tmp_path / "Courrier scanné.PDF"
     scan.write_bytes(b"%PDF-1.4 scan")
@@ -74,7 +71,6 @@ def test_new_with_bad_options_writes_nothing(register, capsys):
     assert not (register.parent / "dossiers").exists()
 
 
-@needs_writeback
 def test_telephone_complaint_gets_its_confirmation_letter(register, capsys):
     code = main(["new", "--register", str(register), "--today", "2026-12-30",
                  "--canal", "Téléphone", "--nom", "Karim Benali", "--description", "Appel.",
@@ -96,7 +92,6 @@ def _run_prompts(register: Path, answers: str) -> subprocess.CompletedProcess:
         timeout=120, check=False)
 
 
-@needs_writeback
 def test_new_with_prompts(register):
     answers = "\n".join([
         "fax", "téléphone",              # a wrong channel is asked again
