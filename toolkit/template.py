@@ -72,7 +72,8 @@ def list_range(list_name: str) -> str:
 
 
 def ack_formula(received: str) -> str:
-    # No "_xlfn." prefix: LibreOffice then answers #NAME?, and Excel reads the bare name.
+    # No "_xlfn." prefix: with it LibreOffice answers #NAME? (the recalculation test checks
+    # the bare name). Desktop Excel could not be tried here.
     return f'=IF({received}="","",WORKDAY.INTL({received},10,"0000001",{HOLIDAY_RANGE}))'
 
 
