@@ -203,3 +203,10 @@ def test_a_killed_save_never_breaks_the_register(make_register):
     assert intact == kills
     mark_dates(path, [(2, "date_accuse", date(2026, 11, 3))])
     assert not list(path.parent.glob(".*toolkit-*.tmp*"))
+
+
+def test_openpyxl_parses_with_defusedxml():
+    """openpyxl guards against XML bombs only when defusedxml is installed and picked up."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True

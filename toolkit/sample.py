@@ -80,6 +80,11 @@ PROFILES = ("on_time", "on_time", "on_time", "late_ack", "late_reply", "on_time"
             "incomplete", "on_time")
 
 
+def _resolution(decision: str, action: str) -> str:
+    # Only the first letter is lowered: acronyms such as ANTS or CPF stay as they are.
+    return RESOLUTIONS[decision].format(action=action[:1].lower() + action[1:])
+
+
 def _received_days(rng: random.Random) -> list[date]:
     days, day = [], date(2026, 5, 4)
     while day < REFERENCE_DAY:
@@ -99,7 +104,7 @@ def _closed_row(rng: random.Random, row: dict, received: date, profile: str) -> 
     decision = rng.choice(DECISIONS)
     action = DESCRIPTIONS[row["categorie"]][1]
     row.update(actions=action, decision=decision,
-               resolution=RESOLUTIONS[decision].format(action=action.lower()),
+               resolution=_resolution(decision, action),
                date_reponse=received + timedelta(days=reply_days))
     if profile == "late_reply":
         row["date_information"] = reply_deadline(received) - timedelta(days=3)
@@ -123,7 +128,7 @@ def _open_row(rng: random.Random, row: dict, received: date, index: int) -> dict
     if age >= 20 and stage == 0:
         decision = DECISIONS[index % len(DECISIONS)]
         row.update(decision=decision,
-                   resolution=RESOLUTIONS[decision].format(action=row["actions"].lower()))
+                   resolution=_resolution(decision, row["actions"]))
     if age > 32:
         row["observations"] = rng.choice(LATE_REASONS)
     return row
