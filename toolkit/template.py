@@ -62,6 +62,11 @@ LIST_SOURCES: dict[str, tuple[str, ...]] = {
 }
 _LIST_COLUMN_OF_KEY = {"canal": "Canal", "civilite": "Civilité", "categorie": "Catégorie",
                        "decision": "Décision"}
+# The columns whose validations and highlights the toolkit owns and recreates on every save.
+# Anything staff put on other columns (a list of names on "Responsable", a colour rule on
+# "Nom") is theirs: it must survive a write.
+VALIDATED_KEYS = (*_LIST_COLUMN_OF_KEY, *(c.key for c in COLUMNS if c.kind == DATE))
+HIGHLIGHTED_KEYS = ("echeance_accuse", "echeance_reponse")
 
 
 def list_range(list_name: str) -> str:
@@ -102,13 +107,15 @@ def _is_owned_range(sqref: str, owned_letters: Iterable[str]) -> bool:
     return first_cell.rstrip("0123456789").lstrip("$") in set(owned_letters)
 
 
-def _reset_owned(ws: Worksheet, owned_letters: list[str]) -> None:
+def _reset_owned(ws: Worksheet, letters: Mapping[str, str]) -> None:
+    validated = [letters[key] for key in VALIDATED_KEYS if key in letters]
+    highlighted = [letters[key] for key in HIGHLIGHTED_KEYS if key in letters]
     ws.data_validations.dataValidation = [
         dv for dv in ws.data_validations.dataValidation
-        if not _is_owned_range(dv.sqref, owned_letters)
+        if not _is_owned_range(dv.sqref, validated)
     ]
     kept = [(rng, rules) for rng, rules in ws.conditional_formatting._cf_rules.items()
-            if not _is_owned_range(rng.sqref, owned_letters)]
+            if not _is_owned_range(rng.sqref, highlighted)]
     ws.conditional_formatting._cf_rules.clear()
     for rng, rules in kept:
         for rule in rules:
@@ -207,7 +214,7 @@ def apply_owned_features(ws: Worksheet, column_index: Mapping[str, int], data_la
     """
     letters = _letters(column_index)
     last_row = prepared_last_row(data_last_row)
-    _reset_owned(ws, list(letters.values()))
+    _reset_owned(ws, letters)
     _add_validations(ws, letters, last_row)
     _write_formulas(ws, letters, 2, last_row)
     if format_from_row is not None:
