@@ -71,10 +71,12 @@ def iso_date(text: str) -> date:
 
 
 def iso_month(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    from .display import month_of
+
+    month = month_of(text)
+    if month is None:
         raise argparse.ArgumentTypeError(f"mois invalide « {text} » (attendu : AAAA-MM)")
-    return int(match.group(1)), int(match.group(2))
+    return month
 
 
 def add_register_option(parser: argparse.ArgumentParser) -> None:
@@ -331,9 +333,7 @@ def _add_letters_commands(subparsers) -> None:
                          help=f"seulement ce type de courrier ({', '.join(LETTER_TYPES)}) ; "
                               "option répétable")
     letters.add_argument("--numero", metavar="N", help="seulement cette réclamation")
-    letters.add_argument("--dossiers", type=Path, metavar="DOSSIER",
-                         help="dossier des dossiers de réclamation (par défaut : dossiers/ "
-                              "à côté du registre)")
+    _add_dossiers_option(letters)
     _add_templates_option(letters)
     letters.add_argument("--mark-sent", action="store_true",
                          help="inscrire la date du jour (--today) comme date d'envoi dans le "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
@@ -36,6 +38,20 @@ def date_long_fr(day: date) -> str:
 def month_long_fr(year: int, month: int) -> str:
     """``novembre 2026``."""
     return f"{MONTHS_FR[month - 1]} {year}"
+
+
+def shown_path(path: Path) -> str:
+    """Relative to the current folder when inside it: shorter in a terminal."""
+    absolute, here = Path(path).absolute(), Path.cwd()
+    return str(absolute.relative_to(here) if absolute.is_relative_to(here) else absolute)
+
+
+def month_of(text: str) -> tuple[int, int] | None:
+    """``"2026-11"`` → ``(2026, 11)``, or ``None`` when it is not a month."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{2})\s*", str(text))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return int(match.group(1)), int(match.group(2))
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

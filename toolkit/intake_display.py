@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .audit import AuditResult
 from .audit_page import percent_fr
-from .display import date_fr, format_table, plural
+from .display import date_fr, format_table, plural, shown_path
 from .intake import (
     ALREADY,
     COMPLAINT,
@@ -16,7 +16,6 @@ from .intake import (
     Decision,
     strip_reply_prefixes,
 )
-from .letters_display import _shown_path as shown_path
 from .recording import Filed, IntakeResult
 
 MAX_SUBJECT = 50

@@ -5,16 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .display import format_table, plural
+from .display import format_table, plural, shown_path
 from .letter_batch import ALL_TYPES, LetterRun, Outcome
 from .letters import CONTEXT_FIELDS, LABELS
 from .rendering import TemplateReport
-
-
-def _shown_path(path: Path) -> str:
-    """Relative to the current folder when inside it: shorter in a terminal."""
-    absolute, here = Path(path).absolute(), Path.cwd()
-    return str(absolute.relative_to(here) if absolute.is_relative_to(here) else absolute)
 
 
 def _label(type_id: str) -> str:
@@ -22,7 +16,7 @@ def _label(type_id: str) -> str:
 
 
 def _made_table(made: Sequence[Outcome]) -> str:
-    rows = [(o.numero, o.ligne, _label(o.type_id), _shown_path(o.path)) for o in made]
+    rows = [(o.numero, o.ligne, _label(o.type_id), shown_path(o.path)) for o in made]
     return format_table(("Numéro", "Ligne", "Courrier", "Fichier"), rows)
 
 
@@ -43,10 +37,10 @@ def letters_summary(run: LetterRun) -> str:
         parts.append(_skipped_table(sorted(plan.skipped, key=lambda o: (o.ligne, o.type_id))))
     if run.pdfs or run.pdf_failures:
         parts.append(f"\nPDF : {len(run.pdfs)} produit(s).")
-        parts += [f"  conversion PDF impossible : {_shown_path(p)}" for p in run.pdf_failures]
+        parts += [f"  conversion PDF impossible : {shown_path(p)}" for p in run.pdf_failures]
     fiches = plural(len(plan.fiches) - len(run.fiche_failures), "fiche de synthèse mise à jour",
                     "fiches de synthèse mises à jour")
-    parts.append(f"\n{fiches} dans {_shown_path(plan.dossiers)}.")
+    parts.append(f"\n{fiches} dans {shown_path(plan.dossiers)}.")
     parts += [f"  {message}" for message in run.fiche_failures]
     return "\n".join(parts)
 
@@ -77,5 +71,5 @@ def templates_summary(reports: Sequence[TemplateReport]) -> str:
 def sent_dates_summary(run: LetterRun, backup: Path | None) -> str:
     """What ``--mark-sent`` wrote into the register."""
     dates = plural(len(run.made), "date d'envoi inscrite", "dates d'envoi inscrites")
-    saved = f" (copie de sauvegarde : {_shown_path(backup)})" if backup else ""
+    saved = f" (copie de sauvegarde : {shown_path(backup)})" if backup else ""
     return f"\n{dates} au registre, au {run.plan.today:%d/%m/%Y}{saved}."

@@ -14,7 +14,6 @@ it), its parameters and the day the figures are judged on. Conventions, stated o
 from __future__ import annotations
 
 import calendar
-import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from .deadlines import (
     ENVOYE_EN_RETARD,
     count_jours_ouvrables,
 )
+from .display import month_of
 from .errors import UsageError
 from .status import complaint_statuses
 
@@ -60,10 +60,10 @@ def month_key(year: int, month: int) -> str:
 
 def parse_month(text: str) -> tuple[int, int]:
     """``"2026-11"`` → ``(2026, 11)``; a French :class:`UsageError` otherwise."""
-    match = re.fullmatch(r"\s*(\d{4})-(\d{2})\s*", str(text))
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    month = month_of(text)
+    if month is None:
         raise UsageError(f"mois invalide « {text} » (attendu : AAAA-MM, par exemple 2026-11)")
-    return int(match.group(1)), int(match.group(2))
+    return month
 
 
 def parse_day(text: str) -> date:

@@ -242,7 +242,7 @@ def _cell_position(reference: str) -> tuple[int, int]:
     return int(match.group(2)), column
 
 
-def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
     """The archive member holding ``sheet_name``, from the workbook and its relationships."""
     from defusedxml import ElementTree
 
@@ -280,7 +280,7 @@ def sheet_extent(path: Path, sheet_name: str) -> tuple[int, int] | None:
 
     try:
         with zipfile.ZipFile(path) as archive:
-            part = _sheet_part(archive, sheet_name)
+            part = sheet_part(archive, sheet_name)
             if part is None or part not in archive.NameToInfo:
                 return None
             match = _DIMENSION.search(_xml_head(archive, part))

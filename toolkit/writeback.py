@@ -188,12 +188,12 @@ def _open_for_write(path: Path) -> WriteTarget:
 
 def _refuse_foreign_extensions(target: WriteTarget, scan) -> None:
     from .template import HIGHLIGHTED_KEYS, VALIDATED_KEYS
-    from .workbook import _sheet_part
+    from .workbook import sheet_part
 
     if not scan.extensions:
         return
     with zipfile.ZipFile(target.path) as archive:
-        part = _sheet_part(archive, target.sheet.title)
+        part = sheet_part(archive, target.sheet.title)
     owned = {kind: [target.column_index[k] for k in keys if k in target.column_index]
              for kind, keys in ((VALIDATIONS, VALIDATED_KEYS), (HIGHLIGHTS, HIGHLIGHTED_KEYS))}
     refuse_foreign_extensions(target.path, scan, part, owned)
