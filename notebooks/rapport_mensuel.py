@@ -13,12 +13,12 @@
 # ---
 
 # %%
-# Monthly complaints report. Thin on purpose: every figure comes from toolkit.stats, every
-# chart from toolkit.charts, every sentence from toolkit.stats_display. `toolkit report`
+# Monthly complaints report. Thin on purpose: every figure comes from toolkit.report.stats, every
+# chart from toolkit.report.charts, every sentence from toolkit.report.display. `toolkit report`
 # executes it with the parameters below and exports the outputs (no code) to HTML.
 # Each "## ..." heading names a step: an error is reported with the step it happened in.
-from toolkit import charts, stats
-from toolkit import stats_display as words
+from toolkit.report import charts, stats
+from toolkit.report import display as words
 from toolkit.api import stats_register
 
 # %% tags=["parameters"]

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from toolkit.libreoffice import find_soffice
-from toolkit.template import create_register
+from toolkit.register.template import create_register
 
 REQUIRE_LIBREOFFICE = os.environ.get("TOOLKIT_REQUIRE_LIBREOFFICE") == "1"
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_REGISTER = ROOT / "register" / "exemple_registre.xlsx"
-
-
-def complaint(numero: str = "2026-001", received: date = date(2026, 11, 2), **values) -> dict:
-    """A valid complaint row (column keys), with ``values`` overriding the defaults."""
-    row = {"numero": numero, "date_reclamation": received, "canal": "Courriel",
-           "civilite": "Madame", "nom": "Léa Moreau", "adresse": "8 rue des Lilas\n75020 Paris",
-           "courriel": "lea.moreau@exemple.fr", "categorie": "Planning / leçons",
-           "description": "Leçons annulées sans préavis."}
-    row.update(values)
-    return row
 
 
 @pytest.fixture

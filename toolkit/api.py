@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .status import ComplaintStatus, complaint_statuses
-from .workbook import Register, read_register
+from toolkit.register.reading import Register, read_register
+from toolkit.register.status import ComplaintStatus, complaint_statuses
 
 if TYPE_CHECKING:  # pandera and openpyxl load only for the commands that use them
-    from .schema import ValidationReport
+    from toolkit.register.validation import ValidationReport
 
 
 @dataclass
@@ -29,14 +29,14 @@ class StatusResult:
 
 def init_register(path: Path, zone: str = "Métropole") -> Path:
     """Create an empty official register at ``path`` (never overwrites)."""
-    from .template import create_register
+    from toolkit.register.template import create_register
 
     return create_register(path, parameters={"zone": zone})
 
 
 def check_register(path: Path, today: date) -> ValidationReport:
     """Read and validate the register."""
-    from .schema import validate
+    from toolkit.register.validation import validate
 
     return validate(read_register(path), today)
 
@@ -44,7 +44,7 @@ def check_register(path: Path, today: date) -> ValidationReport:
 def stats_register(path: Path | str) -> Register:
     """Read the register for statistics; refuse one without the reception-date column,
     whose figures would all be zero without saying why."""
-    from .errors import ReportError
+    from toolkit.errors import ReportError
 
     register = read_register(path)
     if "date_reclamation" not in register.column_index:
@@ -57,7 +57,7 @@ def stats_register(path: Path | str) -> Register:
 
 def month_statistics(path: Path, year: int, month: int, today: date) -> dict[str, object]:
     """``toolkit stats``: the figures of the complaints received in the month."""
-    from .stats import month_figures
+    from toolkit.report.stats import month_figures
 
     register = stats_register(path)
     return month_figures(register.frame, register.params, year, month, today)

@@ -14,8 +14,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import __version__
-from .errors import ToolkitError
+from toolkit import __version__
+from toolkit.errors import ToolkitError
 
 DEFAULT_REGISTER = Path("register") / "registre_reclamations.xlsx"
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -71,7 +71,7 @@ def iso_date(text: str) -> date:
 
 
 def iso_month(text: str) -> tuple[int, int]:
-    from .display import month_of
+    from toolkit.display import month_of
 
     month = month_of(text)
     if month is None:
@@ -104,7 +104,7 @@ def print_json(data: object) -> None:
 # --- commands -------------------------------------------------------------------------
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from .api import init_register
+    from toolkit.api import init_register
 
     path = init_register(args.register, zone=args.zone)
     print(f"Registre créé : {path}")
@@ -114,7 +114,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .api import check_register
+    from toolkit.api import check_register
 
     report = check_register(args.register, today_of(args))
     if args.json:
@@ -141,9 +141,9 @@ def _delay_text(days: int | None) -> str:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from .api import register_status
-    from .display import date_fr, format_table
-    from .status import STATUS_LABELS
+    from toolkit.api import register_status
+    from toolkit.display import date_fr, format_table
+    from toolkit.register.status import STATUS_LABELS
 
     result = register_status(args.register, today_of(args))
     statuses = [s for s in result.statuses if not (args.ouvertes and s.cloturee)]
@@ -169,7 +169,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _progress_bar(total: int):
     from tqdm import tqdm
 
-    from .rendering import PARALLEL_THRESHOLD
+    from toolkit.letters.rendering import PARALLEL_THRESHOLD
 
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked after it
     return tqdm(total=total, file=sys.stderr, unit="fichier", desc="Courriers et fiches",
@@ -177,13 +177,13 @@ def _progress_bar(total: int):
 
 
 def _cmd_letters(args: argparse.Namespace) -> int:
-    from .letter_batch import LETTER_TYPES, LetterOptions, make_letters, plan_letters
-    from .letters_display import letters_summary, needs_attention, sent_dates_summary
-    from .workbook import read_register
+    from toolkit.letters.batch import LETTER_TYPES, LetterOptions, make_letters, plan_letters
+    from toolkit.letters.display import letters_summary, needs_attention, sent_dates_summary
+    from toolkit.register.reading import read_register
 
     register = read_register(args.register)
     if args.mark_sent:
-        from .writeback import mark_dates, refuse_if_open
+        from toolkit.register.writeback import mark_dates, refuse_if_open
 
         # Dates can only be recorded if the workbook is free: check before any letter is made.
         refuse_if_open(register.path)
@@ -202,9 +202,9 @@ def _cmd_letters(args: argparse.Namespace) -> int:
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
-    from .letter_batch import LETTER_TYPES, TEMPLATES_DIR
-    from .letters_display import templates_summary
-    from .rendering import inspect_template
+    from toolkit.letters.batch import LETTER_TYPES, TEMPLATES_DIR
+    from toolkit.letters.display import templates_summary
+    from toolkit.letters.rendering import inspect_template
 
     folder = args.templates or TEMPLATES_DIR
     reports = [inspect_template(folder / f"{type_id}.docx") for type_id in LETTER_TYPES]
@@ -214,8 +214,8 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from .api import month_statistics
-    from .stats_display import month_figures_text
+    from toolkit.api import month_statistics
+    from toolkit.report.display import month_figures_text
 
     figures = month_statistics(args.register, *args.month, today_of(args))
     if args.json:
@@ -226,7 +226,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import write_monthly_report
+    from toolkit.report.notebook import write_monthly_report
 
     print("Exécution du notebook du rapport…", file=sys.stderr)
     print(write_monthly_report(args.register, *args.month, today_of(args), args.out))
@@ -247,15 +247,15 @@ def _add_report_commands(subparsers) -> None:
 
 def _confirmation_offer(args: argparse.Namespace, numero: str, interactive: bool) -> None:
     """A telephone complaint needs a written confirmation: offer the letter at once."""
-    from .prompts import ask_yes
+    from toolkit.intake.prompts import ask_yes
 
     wanted = args.courrier_confirmation or (
         interactive and ask_yes("Produire maintenant le courrier de demande de confirmation ?"))
     if not wanted:
         print(f"Pour le produire : toolkit letters --type confirmation --numero {numero}")
         return
-    from .letters_display import letters_summary
-    from .recording import confirmation_letter
+    from toolkit.intake.recording import confirmation_letter
+    from toolkit.letters.display import letters_summary
 
     print(letters_summary(confirmation_letter(args.register, numero, today_of(args),
                                               args.dossiers)))
@@ -263,14 +263,14 @@ def _confirmation_offer(args: argparse.Namespace, numero: str, interactive: bool
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from .complaint_fields import NEW_FIELDS, TELEPHONE, advice, complaint_row
-    from .intake_display import new_summary
-    from .recording import record_complaint
+    from toolkit.intake.display import new_summary
+    from toolkit.intake.fields import NEW_FIELDS, TELEPHONE, advice, complaint_row
+    from toolkit.intake.recording import record_complaint
 
     given = {key: getattr(args, key) for key in NEW_FIELDS}
     interactive = all(value is None for value in given.values())
     if interactive:
-        from .prompts import ask_complaint
+        from toolkit.intake.prompts import ask_complaint
 
         row = ask_complaint(today_of(args))
     else:
@@ -285,8 +285,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_intake(args: argparse.Namespace) -> int:
-    from .intake_display import intake_summary
-    from .recording import intake_mails
+    from toolkit.intake.display import intake_summary
+    from toolkit.intake.recording import intake_mails
 
     result = intake_mails(args.register, args.chemins, today_of(args), args.dossiers,
                           dry_run=args.dry_run)
@@ -295,8 +295,8 @@ def _cmd_intake(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from .audit import AuditOptions, build_audit
-    from .intake_display import audit_summary_text
+    from toolkit.audit.archive import AuditOptions, build_audit
+    from toolkit.intake.display import audit_summary_text
 
     options = AuditOptions(args.du, args.au, today_of(args), args.out, args.dossiers,
                            args.rapports)
@@ -325,7 +325,7 @@ def _add_templates_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_letters_commands(subparsers) -> None:
-    from .letters import LETTER_TYPES
+    from toolkit.letters.rules import LETTER_TYPES
 
     letters = _add_command(subparsers, "letters", "produire les courriers dus, dossier par "
                            "réclamation", _cmd_letters)

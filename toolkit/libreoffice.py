@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import LibreOfficeMissing, ToolkitError
+from toolkit.errors import LibreOfficeMissing, ToolkitError
 
 CANDIDATES = ("soffice", "libreoffice")
 WINDOWS_PATHS = (Path("C:/Program Files/LibreOffice/program/soffice.exe"),

@@ -21,11 +21,11 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 
 from toolkit.cli import main
-from toolkit.letter_batch import TEMPLATES_DIR
-from toolkit.letters import build_context
-from toolkit.rendering import RenderJob, render_all
-from toolkit.template import create_register
-from toolkit.workbook import Parameters
+from toolkit.letters.batch import TEMPLATES_DIR
+from toolkit.letters.rendering import RenderJob, render_all
+from toolkit.letters.rules import build_context
+from toolkit.register.reading import Parameters
+from toolkit.register.template import create_register
 
 TODAY = date(2026, 11, 20)
 TEMPLATE = TEMPLATES_DIR / "accuse.docx"

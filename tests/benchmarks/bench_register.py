@@ -27,8 +27,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from big_register import TODAY, cached_big_register  # noqa: E402
+from helpers.register_files import ROOT, measure_command, toolkit_script  # noqa: E402
 from readme_section import replace_section  # noqa: E402
-from register_files import ROOT, measure_command, toolkit_script  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 REPEATS = {1_000: 5, 10_000: 3, 100_000: 2}

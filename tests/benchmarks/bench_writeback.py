@@ -22,12 +22,12 @@ from pathlib import Path
 from big_register import cached_big_register
 from openpyxl import load_workbook
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: kill_helpers
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: helpers.kills
 
-from kill_helpers import kill_writes
+from helpers.kills import kill_writes
 
-from toolkit.template import create_register
-from toolkit.writeback import append_complaints, mark_dates
+from toolkit.register.template import create_register
+from toolkit.register.writeback import append_complaints, mark_dates
 
 SIZES = (1_000, 10_000)
 BIG_KILLS = 20

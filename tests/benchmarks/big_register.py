@@ -17,9 +17,15 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from toolkit.columns import COLUMNS, DATE_KEYS, PARAMETERS, SHEET_PARAMETERS, SHEET_REGISTER
-from toolkit.sample import REFERENCE_DAY, SAMPLE_PARAMETERS, sample_rows
-from toolkit.template import ack_formula, reply_formula
+from toolkit.register.columns import (
+    COLUMNS,
+    DATE_KEYS,
+    PARAMETERS,
+    SHEET_PARAMETERS,
+    SHEET_REGISTER,
+)
+from toolkit.register.sample import REFERENCE_DAY, SAMPLE_PARAMETERS, sample_rows
+from toolkit.register.template import ack_formula, reply_formula
 
 GENERATOR_VERSION = 2
 CACHE_DIR = Path(tempfile.gettempdir()) / "toolkit-bench"

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: real registers, letters, mail files and killed writers."""

@@ -1,0 +1,127 @@
+"""Registers laid out by hand (any header, any cell) and a way to run the real CLI.
+
+``make_register`` (conftest) writes the official layout; the tests of forgiving reading and
+of bad input need what staff really produce: renamed headers, title rows above the header,
+extra columns, values of every type.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from toolkit.register.columns import (
+    COLUMNS,
+    INPUT_COLUMNS,
+    PARAMETERS,
+    SHEET_PARAMETERS,
+    SHEET_REGISTER,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_REGISTER = ROOT / "register" / "exemple_registre.xlsx"
+HEADERS = [column.header for column in INPUT_COLUMNS]
+ALL_HEADERS = [column.header for column in COLUMNS]
+
+
+def complaint(numero: str = "2026-001", received: date = date(2026, 11, 2), **values) -> dict:
+    """A valid complaint row (column keys), with ``values`` overriding the defaults."""
+    row = {"numero": numero, "date_reclamation": received, "canal": "Courriel",
+           "civilite": "Madame", "nom": "Léa Moreau", "adresse": "8 rue des Lilas\n75020 Paris",
+           "courriel": "lea.moreau@exemple.fr", "categorie": "Planning / leçons",
+           "description": "Leçons annulées sans préavis."}
+    row.update(values)
+    return row
+
+
+def write_grid(path: Path, rows: Iterable[Sequence[object]], sheet: str = SHEET_REGISTER,
+               parameters: dict[str, object] | None = None) -> Path:
+    """Write ``rows`` cell by cell from A1 into a one-sheet workbook (plus ``Paramètres``)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(list(row))
+    if parameters is not None:
+        sheet_params = wb.create_sheet(SHEET_PARAMETERS)
+        sheet_params.append(["Paramètre", "Valeur"])
+        labels = {p.key: p.label for p in PARAMETERS}
+        for key, value in parameters.items():
+            sheet_params.append([labels.get(key, key), value])
+    wb.save(path)
+    return path
+
+
+def row_of(values: dict[str, object], headers: Sequence[str] = HEADERS) -> list[object]:
+    """A row in the order of ``headers`` from values keyed by column key."""
+    key_of = {column.header: column.key for column in COLUMNS}
+    return [values.get(key_of.get(header, "")) for header in headers]
+
+
+def write_register(path: Path, rows: Iterable[dict[str, object]],
+                   headers: Sequence[str] = ALL_HEADERS,
+                   parameters: dict[str, object] | None = None) -> Path:
+    """The official header and complaint rows (column keys), without the template's
+    formulas and formats: what the reader sees of a register, written in milliseconds."""
+    return write_grid(path, [headers, *(row_of(values, headers) for values in rows)],
+                      parameters=parameters)
+
+
+def toolkit_script() -> str:
+    """The installed ``toolkit`` console script of this environment."""
+    beside = Path(sys.executable).with_name("toolkit")
+    found = str(beside) if beside.exists() else shutil.which("toolkit")
+    assert found, "le script « toolkit » n'est pas installé (pip install -e .)"
+    return found
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    peak_mb: float = 0.0  # peak resident memory of the toolkit process (run_measured)
+
+    def json(self) -> object:
+        return json.loads(self.stdout)
+
+
+def run_toolkit(*args: str, timeout: float = 120) -> Run:
+    """Run the real console script in a subprocess."""
+    done = subprocess.run([toolkit_script(), *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, check=False)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+# A fresh interpreter runs the command as its only child, so RUSAGE_CHILDREN's peak is the
+# command's own peak, whatever ran before in the test process (LibreOffice, other runs).
+_MEASURE = """
+import json, resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=False)
+peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps([done.returncode, done.stdout, done.stderr, peak_kb / 1024]))
+"""
+
+
+def run_measured(*args: str, timeout: float = 300) -> Run:
+    """Run the real console script and measure its peak memory (Linux, macOS: ru_maxrss)."""
+    return measure_command([toolkit_script(), *args], timeout)
+
+
+def measure_command(argv: Sequence[str], timeout: float = 300) -> Run:
+    """Run any command in a subprocess; its exit code, output and peak memory."""
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *argv],
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                          check=True)
+    code, stdout, stderr, peak_mb = json.loads(done.stdout)
+    if sys.platform == "darwin":  # bytes there, kilobytes on Linux
+        peak_mb /= 1024
+    return Run(code, stdout, stderr, peak_mb)

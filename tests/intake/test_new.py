@@ -1,0 +1,126 @@
+"""``toolkit new``: with options, with prompts (a real process fed on stdin), numbering."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers.register_files import ROOT, complaint
+from openpyxl import load_workbook
+
+from toolkit.cli import main
+from toolkit.intake.recording import numbers_for
+from toolkit.register.reading import read_register
+
+
+def test_numbers_follow_the_year_of_reception():
+    existing = ["2026-035", "2026-036", "REC-12", None]
+    assert numbers_for(existing, [date(2027, 1, 4)]) == ["2027-001"]
+    assert numbers_for(existing, [date(2026, 12, 30), date(2027, 1, 2), date(2027, 1, 2)]) == [
+        "2026-037", "2027-001", "2027-002"]
+    assert numbers_for([], [date(2026, 5, 4)]) == ["2026-001"]
+
+
+@pytest.fixture
+def register(make_register):
+    return make_register([complaint("2026-036", date(2026, 12, 28))])
+
+
+def _row(register: Path, numero: str) -> dict:
+    frame = read_register(register).frame
+    return frame[frame["numero"] == numero].iloc[0].to_dict()
+
+
+def test_new_with_options_crosses_the_year(register, tmp_path, capsys):
+    scan = tmp_path / "Courrier scanné.PDF"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    code = main(["new", "--register", str(register), "--today", "2027-01-05",
+                 "--canal", "courrier", "--date", "04/01/2027", "--nom", "=Dupont & Fils",
+                 "--adresse", r"4 quai de Jemmapes\n75010 Paris", "--categorie", "examen",
+                 "--description", "=HYPERLINK(\"http://x\")", "--fichier", str(scan)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Réclamation 2027-001 enregistrée" in out
+    row = _row(register, "2027-001")
+    assert (row["date_reclamation"], row["canal"], row["categorie"], row["adresse"]) == (
+        date(2027, 1, 4), "Courrier", "Examen", "4 quai de Jemmapes\n75010 Paris")
+    sheet = load_workbook(register)["Registre"]
+    cells = {sheet.cell(1, c).value: sheet.cell(3, c) for c in range(1, sheet.max_column + 1)}
+    assert cells["Description"].data_type == "s"  # text from outside never becomes a formula
+    assert cells["Nom du client"].value == "=Dupont & Fils"
+    dossier = register.parent / "dossiers" / "2027-001_=Dupont & Fils"
+    assert (dossier / "2027-001_reclamation-ecrite.pdf").read_bytes() == b"%PDF-1.4 scan"
+
+
+def test_new_with_bad_options_writes_nothing(register, capsys):
+    before = register.read_bytes()
+    code = main(["new", "--register", str(register), "--today", "2026-12-30",
+                 "--canal", "fax", "--nom", "X", "--date", "31/12/2026",
+                 "--courriel", "pas-une-adresse"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "« fax » n'est pas une valeur de la liste" in err
+    assert "postérieur à aujourd'hui" in err
+    assert "Description : valeur obligatoire manquante." in err
+    assert "n'est pas une adresse électronique valide" in err
+    assert register.read_bytes() == before
+    assert not (register.parent / "dossiers").exists()
+
+
+def test_telephone_complaint_gets_its_confirmation_letter(register, capsys):
+    code = main(["new", "--register", str(register), "--today", "2026-12-30",
+                 "--canal", "Téléphone", "--nom", "Karim Benali", "--description", "Appel.",
+                 "--adresse", r"27 avenue Gambetta\n75020 Paris", "--courrier-confirmation"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "une confirmation écrite doit être demandée" in out
+    letter = register.parent / "dossiers" / "2026-037_Karim Benali" / \
+        "2026-037_confirmation.docx"
+    assert letter.is_file()
+
+
+def _run_prompts(register: Path, answers: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "new", "--register", str(register),
+         "--today", "2026-12-30"],
+        input=answers, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env,
+        timeout=120, check=False)
+
+
+def test_new_with_prompts(register):
+    answers = "\n".join([
+        "fax", "téléphone",              # a wrong channel is asked again
+        "",                               # date: today
+        "Monsieur", "Karim Benali",
+        "27 avenue Gambetta", "75020 Paris", "",
+        "karim@", "karim.benali@exemple.fr",
+        "06 12 34 56 78", "planning / leçons",
+        "Trois leçons annulées.", "Aucune proposition de report.", "",
+        "n",                              # no confirmation letter now
+    ]) + "\n"
+    result = _run_prompts(register, answers)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Recommencez.") == 2
+    assert "Réclamation 2026-037 enregistrée" in result.stdout
+    assert "toolkit letters --type confirmation --numero 2026-037" in result.stdout
+    row = _row(register, "2026-037")
+    assert row["date_reclamation"] == date(2026, 12, 30)
+    assert row["canal"] == "Téléphone"
+    assert row["adresse"] == "27 avenue Gambetta\n75020 Paris"
+    assert row["description"] == "Trois leçons annulées.\nAucune proposition de report."
+    assert row["categorie"] == "Planning / leçons"
+    assert row["telephone"] == "06 12 34 56 78"
+    assert (register.parent / "dossiers" / "2026-037_Karim Benali").is_dir()
+
+
+def test_prompts_abandoned_write_nothing(register):
+    before = register.read_bytes()
+    result = _run_prompts(register, "Courrier\n\nMadame\n")
+    assert result.returncode == 2
+    assert "Saisie interrompue" in result.stderr
+    assert register.read_bytes() == before

@@ -1,0 +1,82 @@
+"""Dossiers: safe folder names that stay inside the dossiers folder, and the summary sheet."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from helpers.letter_files import docx_text, run_letters
+from helpers.register_files import complaint
+
+from toolkit.errors import UsageError
+from toolkit.letters.dossiers import dossier_dir, letter_path, safe_name
+
+
+@pytest.mark.parametrize(("raw", "safe"), [
+    ("Dupont & Fils <SARL>", "Dupont & Fils SARL"),
+    ("../../etc/passwd", "etc passwd"),
+    ("..", ""),
+    ("a/b\\c:d*e?f\"g|h", "a b c d e f g h"),
+    ("CON", "_CON"),
+    ("lpt1.txt", "_lpt1.txt"),
+    ("  Léa   Moreau.  ", "Léa Moreau"),
+    ("x" * 200, "x" * 60),
+    ("Zoé\x00\x07\nMartin", "Zoé Martin"),
+])
+def test_safe_name(raw, safe):
+    assert safe_name(raw) == safe
+
+
+def test_dossier_stays_inside_root(tmp_path):
+    root = tmp_path / "dossiers"
+    for numero, nom in [("../2026-001", "../../x"), ("2026/002", "a\\..\\b"), ("..", "..")]:
+        try:
+            folder = dossier_dir(root, numero, nom)
+        except UsageError:
+            continue
+        assert folder.resolve().is_relative_to(root.resolve())
+        assert folder.parent == root
+
+
+def test_dossier_naming_and_reuse(tmp_path):
+    root = tmp_path / "dossiers"
+    assert dossier_dir(root, "2026-001", "Léa Moreau").name == "2026-001_Léa Moreau"
+    assert dossier_dir(root, "2026-001", None).name == "2026-001"
+    existing = root / "2026-001_Ancien nom"
+    existing.mkdir(parents=True)
+    (root / "2026-0010_Autre").mkdir()
+    assert dossier_dir(root, "2026-001", "Nouveau nom") == existing
+    assert dossier_dir(root, "2026-0010", "x") == root / "2026-0010_Autre"
+    assert letter_path(existing, "2026-001", "accuse").name == "2026-001_accuse.docx"
+
+
+def test_complaint_without_number_has_no_dossier(tmp_path):
+    with pytest.raises(UsageError):
+        dossier_dir(tmp_path, "  ", "x")
+
+
+def test_summary_sheet_is_refreshed_with_letters_and_documents(make_register, tmp_path):
+    register = make_register([complaint(nom="Dupont & Fils <SARL>",
+                                        date_accuse=date(2026, 11, 3))])
+    run_letters(register, today="2026-11-28")
+    (dossier,) = (tmp_path / "dossiers").iterdir()
+    fiche = dossier / "2026-001_fiche-synthese.docx"
+    text = docx_text(fiche)
+    assert "Fiche de synthèse — réclamation n° 2026-001" in text
+    assert "Dupont & Fils <SARL>" in text and "03/11/2026" in text
+    assert "14/11/2026\nenvoyé à temps" in text  # acknowledgement deadline
+    assert "02/12/2026\nà faire" in text  # reply deadline
+    assert "2026-001_suivi.docx" in text
+    assert "aucune : à déposer dans ce dossier" in text
+    (dossier / "reclamation-ecrite.pdf").write_bytes(b"%PDF-1.4")
+    run_letters(register, today="2026-11-28")
+    assert "reclamation-ecrite.pdf" in docx_text(fiche)
+
+
+def test_every_complaint_gets_a_dossier(make_register, tmp_path):
+    rows = [complaint("2026-001", date_accuse=date(2026, 11, 3)),
+            complaint("2026-002", nom="Paul Roy", date_accuse=date(2026, 11, 3))]
+    register = make_register(rows)
+    assert run_letters(register, today="2026-11-10") == 0
+    names = sorted(p.name for p in (tmp_path / "dossiers").iterdir())
+    assert names == ["2026-001_Léa Moreau", "2026-002_Paul Roy"]

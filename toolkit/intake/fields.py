@@ -1,0 +1,91 @@
+"""The values of a new complaint, as staff type them, checked one by one.
+
+Shared by ``toolkit new`` with options (every problem listed at once) and by its prompts
+(a wrong answer is asked again). Messages reuse the register check's wording, so staff
+read the same sentence here and in ``toolkit check``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from toolkit.errors import UsageError
+from toolkit.register.columns import BY_KEY, CANAUX, normalize_header
+from toolkit.register.reading import parse_date_text
+from toolkit.register.validation import EMAIL, MESSAGES
+
+# The fields ``toolkit new`` asks for, in the order of the prompts.
+NEW_FIELDS = ("canal", "date_reclamation", "civilite", "nom", "adresse", "courriel",
+              "telephone", "categorie", "description")
+MULTILINE_FIELDS = ("adresse", "description")
+TELEPHONE, COURRIER = "Téléphone", "Courrier"
+assert {TELEPHONE, COURRIER} <= set(CANAUX)
+
+
+class FieldError(UsageError):
+    """One value refused; the message names the column."""
+
+
+def _refuse(key: str, code: str, value: object = "") -> FieldError:
+    column = BY_KEY[key]
+    text = MESSAGES[code].format(valeur=value, liste=", ".join(column.choices))
+    return FieldError(f"{column.header} : {text}")
+
+
+def _choice(key: str, text: str) -> str:
+    """The list value whatever the case or accents: ``telephone`` → ``Téléphone``."""
+    for choice in BY_KEY[key].choices:
+        if normalize_header(choice) == normalize_header(text):
+            return choice
+    raise _refuse(key, "valeur_hors_liste", text)
+
+
+def _received(text: str, today: date) -> date:
+    parsed = parse_date_text(text) if text else today
+    if not isinstance(parsed, date):
+        raise _refuse("date_reclamation", "date_invalide", text)
+    if parsed > today:
+        raise FieldError(f"{BY_KEY['date_reclamation'].header} : le {parsed:%d/%m/%Y} est "
+                         f"postérieur à aujourd'hui ({today:%d/%m/%Y}).")
+    return parsed
+
+
+def parse_field(key: str, text: object, today: date) -> object:
+    """The register value of one answer; ``None`` for an empty optional answer."""
+    cleaned = str(text or "").replace("\\n", "\n").strip()
+    if key == "date_reclamation":
+        return _received(cleaned, today)
+    if not cleaned:
+        if BY_KEY[key].required:
+            raise _refuse(key, "obligatoire")
+        return None
+    if BY_KEY[key].choices:
+        return _choice(key, cleaned)
+    if key == "courriel" and not EMAIL.match(cleaned):
+        raise _refuse(key, "courriel_invalide", cleaned)
+    return cleaned
+
+
+def complaint_row(values: Mapping[str, object], today: date) -> dict[str, object]:
+    """Every field checked; all refusals reported together in one :class:`UsageError`."""
+    row, problems = {}, []
+    for key in NEW_FIELDS:
+        try:
+            row[key] = parse_field(key, values.get(key), today)
+        except FieldError as error:
+            problems.append(str(error))
+    if problems:
+        raise UsageError("Réclamation non enregistrée :\n  " + "\n  ".join(problems))
+    return row
+
+
+def advice(row: Mapping[str, object]) -> list[str]:
+    """What staff must do next because of how the complaint arrived (French)."""
+    notes = []
+    if row.get("canal") == TELEPHONE:
+        notes.append("Réclamation téléphonique : une confirmation écrite doit être demandée "
+                     "au client (courrier « confirmation »).")
+    if row.get("canal") == COURRIER and not row.get("adresse"):
+        notes.append("Adresse postale absente : les courriers ne pourront pas être envoyés.")
+    return notes

@@ -1,0 +1,145 @@
+"""Deadlines and statuses of every complaint on a given day, and the next thing to do.
+
+Pure logic over the rows read from the register; the toolkit never reads the workbook's
+formula columns, it computes everything here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from toolkit.register.deadlines import (
+    A_FAIRE,
+    EN_RETARD,
+    ENVOYE_A_TEMPS,
+    ENVOYE_EN_RETARD,
+    ack_deadline,
+    deadline_status,
+    reply_deadline,
+)
+from toolkit.register.reading import frame_records
+
+STATUS_LABELS = {
+    ENVOYE_A_TEMPS: "envoyé à temps",
+    ENVOYE_EN_RETARD: "envoyé en retard",
+    A_FAIRE: "à faire",
+    EN_RETARD: "EN RETARD",
+}
+
+
+@dataclass(frozen=True)
+class ComplaintStatus:
+    """Where one complaint stands on ``today``."""
+
+    numero: str
+    ligne: int
+    date_reclamation: date
+    echeance_accuse: date
+    echeance_reponse: date
+    statut_accuse: str
+    statut_reponse: str
+    jours_restants: int | None  # to the next open deadline; negative when late
+    prochaine_action: str
+
+    @property
+    def en_retard(self) -> bool:
+        return EN_RETARD in (self.statut_accuse, self.statut_reponse)
+
+    @property
+    def cloturee(self) -> bool:
+        return self.statut_reponse in (ENVOYE_A_TEMPS, ENVOYE_EN_RETARD)
+
+    def to_json(self) -> dict[str, object]:
+        # Not dataclasses.asdict: it deep-copies every value, 10x slower on 100k complaints.
+        data = dict(vars(self))
+        for key in ("date_reclamation", "echeance_accuse", "echeance_reponse"):
+            data[key] = data[key].isoformat()
+        return data
+
+
+def _as_date(value: object) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def next_action(row: dict[str, object], ack_due: date, reply_due: date, today: date,
+                notice_days: int) -> str:
+    """The one thing staff should do next for this complaint, in French."""
+    if _as_date(row.get("date_reponse")):
+        return "Clôturée"
+    if row.get("canal") == "Téléphone" and not (
+            _as_date(row.get("date_demande_confirmation")) or
+            _as_date(row.get("date_confirmation"))):
+        return "Demander la confirmation écrite"
+    if not _as_date(row.get("date_accuse")):
+        return f"Envoyer l'accusé de réception (au plus tard le {ack_due:%d/%m/%Y})"
+    if row.get("infos_manquantes") and not _as_date(row.get("date_demande_complements")):
+        return "Demander les informations complémentaires"
+    if row.get("resolution") and row.get("decision"):
+        return f"Envoyer la réponse (au plus tard le {reply_due:%d/%m/%Y})"
+    if (reply_due - today).days <= notice_days and not _as_date(row.get("date_information")):
+        return "Informer le client de l'avancement"
+    return f"Instruire et répondre (au plus tard le {reply_due:%d/%m/%Y})"
+
+
+@lru_cache(maxsize=16384)
+def _deadlines(received: date, zone: str) -> tuple[date, date] | None:
+    # A large register has many complaints per reception day: compute each day once.
+    try:
+        return ack_deadline(received, zone), reply_deadline(received)
+    except (OverflowError, ValueError):  # a typo like 31/12/9999: the calendar ends there
+        return None
+
+
+def complaint_status(row: dict[str, object], zone: str, today: date,
+                     notice_days: int = 5) -> ComplaintStatus | None:
+    """Status of one row, or ``None`` when its reception date is not a usable date."""
+    received = _as_date(row.get("date_reclamation"))
+    deadlines = None if received is None else _deadlines(received, zone)
+    if deadlines is None:
+        return None
+    ack_due, reply_due = deadlines
+    ack_sent, reply_sent = _as_date(row.get("date_accuse")), _as_date(row.get("date_reponse"))
+    ack_status = deadline_status(ack_due, ack_sent, today)
+    reply_status = deadline_status(reply_due, reply_sent, today)
+    open_deadline = ack_due if ack_sent is None and reply_sent is None else reply_due
+    remaining = None if reply_sent is not None else (open_deadline - today).days
+    return ComplaintStatus(
+        numero=str(row.get("numero") or ""),
+        ligne=int(row["ligne"]),
+        date_reclamation=received,
+        echeance_accuse=ack_due,
+        echeance_reponse=reply_due,
+        statut_accuse=ack_status,
+        statut_reponse=reply_status,
+        jours_restants=remaining,
+        prochaine_action=next_action(row, ack_due, reply_due, today, notice_days),
+    )
+
+
+def urgency_key(status: ComplaintStatus) -> tuple:
+    """Overdue first (most late first), then open by days left, then closed by date."""
+    if status.en_retard:
+        group = 0
+    elif not status.cloturee:
+        group = 1
+    else:
+        group = 2
+    days = status.jours_restants if status.jours_restants is not None else 0
+    return (group, days, status.date_reclamation, status.ligne)
+
+
+def complaint_statuses(frame, params, today: date) -> list[ComplaintStatus]:
+    """Statuses of every row with a usable reception date, overdue first."""
+    columns = ["ligne", "numero", "date_reclamation", "canal", "date_demande_confirmation",
+               "date_confirmation", "date_accuse", "infos_manquantes",
+               "date_demande_complements", "resolution", "decision", "date_information",
+               "date_reponse"]
+    statuses = []
+    for row in frame_records(frame, columns):
+        status = complaint_status(row, params.zone, today, params.preavis_suivi)
+        if status is not None:
+            statuses.append(status)
+    statuses.sort(key=urgency_key)
+    return statuses

@@ -1,0 +1,1 @@
+"""The monthly report: statistics, charts and the notebook that lays them out."""
