@@ -17,9 +17,10 @@
 # chart from toolkit.report.charts, every sentence from toolkit.report.display. `toolkit report`
 # executes it with the parameters below and exports the outputs (no code) to HTML.
 # Each "## ..." heading names a step: an error is reported with the step it happened in.
+from toolkit import dates
+from toolkit.api import stats_register
 from toolkit.report import charts, stats
 from toolkit.report import display as words
-from toolkit.api import stats_register
 
 # %% tags=["parameters"]
 register_path = "../register/exemple_registre.xlsx"
@@ -27,8 +28,8 @@ month = "2026-11"
 today = "2026-11-20"
 
 # %%
-year, month_number = stats.parse_month(month)
-day = stats.parse_day(today)
+year, month_number = dates.parse_month(month)
+day = dates.parse_day(today)
 charts.markdown(words.report_title(month, day))
 
 # %% [markdown]

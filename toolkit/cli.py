@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.errors import ToolkitError
+from toolkit.dates import parse_day, parse_month
+from toolkit.errors import ToolkitError, UsageError
 
 DEFAULT_REGISTER = Path("register") / "registre_reclamations.xlsx"
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -64,19 +65,16 @@ class Parser(argparse.ArgumentParser):
 
 def iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"date invalide « {text} » (attendu : AAAA-MM-JJ)") from None
+        return parse_day(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def iso_month(text: str) -> tuple[int, int]:
-    from toolkit.display import month_of
-
-    month = month_of(text)
-    if month is None:
-        raise argparse.ArgumentTypeError(f"mois invalide « {text} » (attendu : AAAA-MM)")
-    return month
+    try:
+        return parse_month(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def add_register_option(parser: argparse.ArgumentParser) -> None:
@@ -142,7 +140,8 @@ def _delay_text(days: int | None) -> str:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from toolkit.api import register_status
-    from toolkit.display import date_fr, format_table
+    from toolkit.dates import date_fr
+    from toolkit.display import format_table
     from toolkit.register.status import STATUS_LABELS
 
     result = register_status(args.register, today_of(args))

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from toolkit.audit.page import ArchiveContents, render_summary
 from toolkit.audit.summary import AuditSummary, audit_summary, in_period
+from toolkit.dates import date_fr, months_between
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.letters.dossiers import DOSSIERS_DIRNAME, dossier_dir
 from toolkit.register.reading import check_container, read_register
@@ -58,15 +59,6 @@ def default_out(du: date, au: date) -> Path:
     return Path(f"audit_reclamations_{du.isoformat()}_{au.isoformat()}.zip")
 
 
-def months_of(du: date, au: date) -> list[tuple[int, int]]:
-    """Every (year, month) the period touches, in order."""
-    months, (year, month) = [], (du.year, du.month)
-    while (year, month) <= (au.year, au.month):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 def period_dossiers(frame, root: Path, du: date, au: date) -> tuple[list[Path], list[str]]:
     """(existing dossiers, numbers without a dossier) of the complaints of the period."""
     found, missing = [], []
@@ -89,7 +81,7 @@ def _evidence_files(folder: Path) -> list[Path]:
 def monthly_reports(register: Path, options: AuditOptions) -> tuple[list[Path], list[str]]:
     """(report files, French failures) for every month of the period."""
     reports, failures = [], []
-    for year, month in months_of(options.du, options.au):
+    for year, month in months_between(options.du, options.au):
         path = Path(options.reports) / report_filename(year, month)
         if not path.is_file():
             try:
@@ -121,8 +113,8 @@ def _write_zip(target: Path, members: list[tuple[str, Path]], summary_html: str)
 def build_audit(register_path: Path, options: AuditOptions) -> AuditResult:
     """Write the audit zip of the complaints received from ``du`` to ``au``."""
     if options.du > options.au:
-        raise UsageError(f"Période vide : le {options.du:%d/%m/%Y} est après le "
-                         f"{options.au:%d/%m/%Y}.")
+        raise UsageError(f"Période vide : le {date_fr(options.du)} est après le "
+                         f"{date_fr(options.au)}.")
     register_path = Path(register_path)
     root = options.dossiers or register_path.parent / DOSSIERS_DIRNAME
     with tempfile.TemporaryDirectory(prefix="toolkit-audit-") as scratch:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toolkit.audit.summary import AuditSummary, Share
-from toolkit.display import date_fr
+from toolkit.dates import date_fr
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="fr">

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from toolkit.audit.archive import AuditResult
 from toolkit.audit.page import percent_fr
-from toolkit.display import date_fr, format_table, plural, shown_path
+from toolkit.dates import date_fr
+from toolkit.display import format_table, plural, shown_path
 from toolkit.intake.mail import (
     ALREADY,
     COMPLAINT,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from toolkit.dates import date_fr, parse_date_text
 from toolkit.errors import UsageError
 from toolkit.register.columns import BY_KEY, CANAUX, normalize_header
-from toolkit.register.reading import parse_date_text
 from toolkit.register.validation import EMAIL, MESSAGES
 
 # The fields ``toolkit new`` asks for, in the order of the prompts.
@@ -46,8 +46,8 @@ def _received(text: str, today: date) -> date:
     if not isinstance(parsed, date):
         raise _refuse("date_reclamation", "date_invalide", text)
     if parsed > today:
-        raise FieldError(f"{BY_KEY['date_reclamation'].header} : le {parsed:%d/%m/%Y} est "
-                         f"postérieur à aujourd'hui ({today:%d/%m/%Y}).")
+        raise FieldError(f"{BY_KEY['date_reclamation'].header} : le {date_fr(parsed)} est "
+                         f"postérieur à aujourd'hui ({date_fr(today)}).")
     return parsed
 
 

@@ -29,6 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from toolkit.dates import date_fr
 from toolkit.errors import ToolkitError, UsageError
 
 CANAL_COURRIEL = "Courriel"
@@ -352,7 +353,7 @@ def _decide(mail: IncomingMail, known: dict[str, str], numeros: set[str],
         return Decision(mail, UNUSABLE, reason="date d'envoi absente ou illisible")
     if mail.received > today:
         return Decision(mail, UNUSABLE,
-                        reason=f"daté du {mail.received:%d/%m/%Y}, après aujourd'hui")
+                        reason=f"daté du {date_fr(mail.received)}, après aujourd'hui")
     if not mail.sender_name:
         return Decision(mail, UNUSABLE, reason="expéditeur absent")
     return Decision(mail, COMPLAINT)

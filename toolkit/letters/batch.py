@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from toolkit.dates import date_fr
 from toolkit.errors import LetterRefused, UsageError
 from toolkit.letters.dossiers import (
     FicheJob,
@@ -145,9 +146,9 @@ def _fiche_for(plan: LetterPlan, row: dict, dossier: Path) -> FicheJob:
     params = plan.register.params
     status = complaint_status(row, params.zone, plan.today, params.preavis_suivi)
     deadlines = (
-        ("Accusé de réception", f"{status.echeance_accuse:%d/%m/%Y}",
+        ("Accusé de réception", date_fr(status.echeance_accuse),
          STATUS_LABELS[status.statut_accuse]),
-        ("Réponse au client", f"{status.echeance_reponse:%d/%m/%Y}",
+        ("Réponse au client", date_fr(status.echeance_reponse),
          STATUS_LABELS[status.statut_reponse]),
         ("Prochaine action", "", status.prochaine_action),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from toolkit.dates import date_fr
 from toolkit.display import format_table, plural, shown_path
 from toolkit.letters.batch import ALL_TYPES, LetterRun, Outcome
 from toolkit.letters.rendering import TemplateReport
@@ -72,4 +73,4 @@ def sent_dates_summary(run: LetterRun, backup: Path | None) -> str:
     """What ``--mark-sent`` wrote into the register."""
     dates = plural(len(run.made), "date d'envoi inscrite", "dates d'envoi inscrites")
     saved = f" (copie de sauvegarde : {shown_path(backup)})" if backup else ""
-    return f"\n{dates} au registre, au {run.plan.today:%d/%m/%Y}{saved}."
+    return f"\n{dates} au registre, au {date_fr(run.plan.today)}{saved}."

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from toolkit.dates import date_fr
 from toolkit.errors import UsageError
 from toolkit.letters.rules import LABELS, LETTER_TYPES, clean_text
 from toolkit.register.columns import INPUT_COLUMNS
@@ -91,7 +92,7 @@ def shown(value: object) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return date_fr(value)
     return clean_text(value)
 
 
@@ -108,7 +109,7 @@ def _documents(dossier: Path, numero: str) -> tuple[list[tuple[str, str]], list[
             continue
         type_id = path.stem.removeprefix(f"{prefix}_").split("_")[0]
         if path.stem.startswith(f"{prefix}_") and type_id in LETTER_TYPES:
-            sent = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d/%m/%Y")
+            sent = date_fr(datetime.fromtimestamp(path.stat().st_mtime))
             letters.append((f"{LABELS[type_id]} (fichier du {sent})", path.name))
         elif FICHE_SUFFIX not in path.stem:
             others.append(path.name)
@@ -164,7 +165,7 @@ def build_fiche(job: FicheJob):
     doc = _new_document(f"Fiche de synthèse — réclamation {job.numero}")
     title = doc.add_paragraph().add_run(f"Fiche de synthèse — réclamation n° {job.numero}")
     title.bold, title.font.size = True, Pt(14)
-    doc.add_paragraph(f"Mise à jour le {job.today:%d/%m/%Y} à partir du registre des "
+    doc.add_paragraph(f"Mise à jour le {date_fr(job.today)} à partir du registre des "
                       "réclamations (ne pas modifier : refaite à chaque « toolkit letters »).")
     _heading(doc, "Registre")
     _table(doc, [(header, value or "—") for header, value in job.fields], (6, 11.4))

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from toolkit.display import date_long_fr as french_date
+from toolkit.dates import date_fr
+from toolkit.dates import date_long_fr as french_date
 from toolkit.errors import LetterRefused
 from toolkit.register.deadlines import ack_deadline, reply_deadline
 
@@ -145,7 +146,7 @@ def superseded(type_id: str, row: dict, due: list[str]) -> str | None:
     """Why a due letter makes no sense any more (SPEC's rules are about each letter alone)."""
     replied = row.get("date_reponse")
     if type_id != REPONSE and _filled(replied):
-        shown = replied.strftime("%d/%m/%Y") if isinstance(replied, date) else replied
+        shown = date_fr(replied) if isinstance(replied, date) else replied
         return f"sans objet : réponse déjà envoyée le {shown}"
     if type_id == SUIVI and REPONSE in due:
         return "sans objet : la réponse est prête, l'envoyer plutôt qu'un courrier d'attente"

@@ -16,11 +16,12 @@ and ``EDATE(date;1)``.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
 import holidays as holidays_lib
+
+from toolkit.dates import add_months
 
 ACK_WORKING_DAYS = 10
 SUNDAY = 6
@@ -78,15 +79,6 @@ def add_jours_ouvrables(start: date, count: int, zone: str = METROPOLE) -> date:
 def ack_deadline(received: date, zone: str = METROPOLE) -> date:
     """Latest day to send the acknowledgement: 10 jours ouvrables after reception."""
     return add_jours_ouvrables(received, ACK_WORKING_DAYS, zone)
-
-
-def add_months(start: date, months: int) -> date:
-    """Same day-number ``months`` later, or that month's last day (like Excel EDATE)."""
-    index = start.year * 12 + (start.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    last_day = calendar.monthrange(year, month)[1]
-    return date(year, month, min(start.day, last_day))
 
 
 def reply_deadline(received: date) -> date:

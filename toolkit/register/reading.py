@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
 
+from toolkit.dates import TABLE_FORMAT, date_fr, parse_date_text
 from toolkit.errors import RegisterFileError
 from toolkit.register.columns import (
     DATE_KEYS,
@@ -46,8 +47,6 @@ _UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d+)\"")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465  # 01/01/1900 .. 31/12/9999
-_DAY_FIRST = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -111,10 +110,10 @@ def cell_to_text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M") if value.time() != time() else \
-            value.strftime("%d/%m/%Y")
+        return value.strftime(f"{TABLE_FORMAT} %H:%M") if value.time() != time() else \
+            date_fr(value)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return date_fr(value)
     return str(value)
 
 
@@ -146,20 +145,6 @@ def cell_to_date(value: object) -> date | str | None:
     if isinstance(value, str):
         return parse_date_text(value)
     return cell_to_text(value) or "?"
-
-
-def parse_date_text(text: str) -> date | str | None:
-    if not text.strip():
-        return None
-    for pattern, order in ((_DAY_FIRST, (2, 1, 0)), (_ISO, (0, 1, 2))):
-        match = pattern.match(text)
-        if match:
-            parts = [int(match.group(i + 1)) for i in range(3)]
-            try:
-                return date(parts[order[0]], parts[order[1]], parts[order[2]])
-            except ValueError:
-                return text.strip()
-    return text.strip()
 
 
 # --- the file -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from toolkit.dates import date_fr
 from toolkit.register.columns import (
     BY_KEY,
     CANAUX,
@@ -193,18 +194,18 @@ def _row_coherence(row: dict[str, object], today: date) -> list[tuple[str, str, 
             continue
         if value > today:
             found.append((key, "date_future",
-                          f"le {value:%d/%m/%Y} est postérieur à aujourd'hui "
-                          f"({today:%d/%m/%Y})."))
+                          f"le {date_fr(value)} est postérieur à aujourd'hui "
+                          f"({date_fr(today)})."))
         if received is not None and key != "date_reclamation" and value < received:
             found.append((key, "date_avant_reclamation",
-                          f"le {value:%d/%m/%Y} est antérieur à la date de réclamation "
-                          f"({received:%d/%m/%Y})."))
+                          f"le {date_fr(value)} est antérieur à la date de réclamation "
+                          f"({date_fr(received)})."))
     asked, received_more = row.get("date_demande_complements"), \
         row.get("date_reception_complements")
     if isinstance(asked, date) and isinstance(received_more, date) and received_more < asked:
         found.append(("date_reception_complements", "complements_avant_demande",
                       "les compléments sont reçus avant d'avoir été demandés "
-                      f"({asked:%d/%m/%Y})."))
+                      f"({date_fr(asked)})."))
     if row.get("date_reponse") is not None:
         if row.get("resolution") is None:
             found.append(("resolution", "reponse_sans_resolution",

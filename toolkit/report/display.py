@@ -11,9 +11,10 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from toolkit.display import date_fr, format_table, month_long_fr, plural
+from toolkit.dates import date_fr, month_long_fr, parse_month
+from toolkit.display import format_table, plural
 from toolkit.register.deadlines import EN_RETARD
-from toolkit.report.stats import ReportData, parse_month
+from toolkit.report.stats import ReportData
 
 MONTHS_SHORT_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
                    "oct.", "nov.", "déc.")

@@ -13,7 +13,6 @@ it), its parameters and the day the figures are judged on. Conventions, stated o
 
 from __future__ import annotations
 
-import calendar
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,8 +20,7 @@ from datetime import date
 
 import pandas as pd
 
-from toolkit.display import month_of
-from toolkit.errors import UsageError
+from toolkit.dates import as_date, month_end, parse_month, shift_month
 from toolkit.register.columns import CANAUX, CATEGORIES, DECISIONS
 from toolkit.register.deadlines import (
     A_FAIRE,
@@ -58,27 +56,6 @@ def month_key(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    """``"2026-11"`` → ``(2026, 11)``; a French :class:`UsageError` otherwise."""
-    month = month_of(text)
-    if month is None:
-        raise UsageError(f"mois invalide « {text} » (attendu : AAAA-MM, par exemple 2026-11)")
-    return month
-
-
-def parse_day(text: str) -> date:
-    """``"2026-11-20"`` → a date; a French :class:`UsageError` otherwise."""
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise UsageError(f"date invalide « {text} » (attendu : AAAA-MM-JJ)") from None
-
-
-def shift_month(year: int, month: int, months: int) -> tuple[int, int]:
-    index = year * 12 + month - 1 + months
-    return index // 12, index % 12 + 1
-
-
 def month_keys(year: int, month: int, count: int = SERIES_MONTHS) -> list[str]:
     """The ``count`` months ending with ``year-month``, oldest first."""
     return [month_key(*shift_month(year, month, offset)) for offset in range(1 - count, 1)]
@@ -92,20 +69,11 @@ def window_keys(facts: pd.DataFrame, year: int, month: int) -> list[str]:
     return [key for key in keys if key >= first] or keys[-1:]
 
 
-def month_end(key: str) -> date:
-    year, month = parse_month(key)
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 # --- one row per complaint ------------------------------------------------------------------
-
-def _as_date(value: object) -> date | None:
-    return value if isinstance(value, date) else None
-
 
 def _fact(row: dict, status, zone: str) -> dict:
     received = status.date_reclamation
-    ack_sent, reply_sent = _as_date(row["date_accuse"]), _as_date(row["date_reponse"])
+    ack_sent, reply_sent = as_date(row["date_accuse"]), as_date(row["date_reponse"])
     return {
         **row,
         "numero": status.numero,
@@ -245,7 +213,7 @@ def _series_row(facts: pd.DataFrame, key: str, today: date) -> dict[str, object]
         if acks else None,
         **on_time_rates(complaints),
         # The current month ends today: later replies are not known yet.
-        "en_cours_fin_de_mois": open_at(facts, min(month_end(key), today)),
+        "en_cours_fin_de_mois": open_at(facts, min(month_end(*parse_month(key)), today)),
     }
 
 
