@@ -16,7 +16,6 @@ and renamed: a failed run never leaves half an archive.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import zipfile
@@ -24,11 +23,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from toolkit.atomic import atomic_replace
 from toolkit.audit.page import ArchiveContents, render_summary
 from toolkit.audit.summary import AuditSummary, audit_summary, in_period
 from toolkit.dates import date_fr, months_between
 from toolkit.errors import ToolkitError, UsageError
-from toolkit.letters.dossiers import DOSSIERS_DIRNAME, dossier_dir
+from toolkit.letters.dossiers import dossier_dir, dossiers_root
 from toolkit.register.reading import check_container, read_register
 from toolkit.report.notebook import DEFAULT_OUT as DEFAULT_REPORTS
 from toolkit.report.notebook import report_filename, write_monthly_report
@@ -95,18 +95,11 @@ def monthly_reports(register: Path, options: AuditOptions) -> tuple[list[Path], 
 
 
 def _write_zip(target: Path, members: list[tuple[str, Path]], summary_html: str) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=".tmp")
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(SUMMARY_NAME, summary_html)
-            for name, source in members:
-                archive.write(source, name)
-        os.replace(temporary, target)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    with atomic_replace(target) as temporary, \
+            zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(SUMMARY_NAME, summary_html)
+        for name, source in members:
+            archive.write(source, name)
     return target
 
 
@@ -116,7 +109,7 @@ def build_audit(register_path: Path, options: AuditOptions) -> AuditResult:
         raise UsageError(f"Période vide : le {date_fr(options.du)} est après le "
                          f"{date_fr(options.au)}.")
     register_path = Path(register_path)
-    root = options.dossiers or register_path.parent / DOSSIERS_DIRNAME
+    root = dossiers_root(register_path, options.dossiers)
     with tempfile.TemporaryDirectory(prefix="toolkit-audit-") as scratch:
         snapshot = Path(scratch) / register_path.name
         check_container(register_path)

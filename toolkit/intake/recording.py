@@ -29,7 +29,7 @@ from toolkit.intake.mail import (
     read_sources,
     stored_key,
 )
-from toolkit.letters.dossiers import DOSSIERS_DIRNAME, dossier_dir, safe_name
+from toolkit.letters.dossiers import dossier_dir, dossiers_root, safe_name
 from toolkit.register.reading import Register, read_register
 
 ORIGIN_EMAIL = "reclamation-courriel"
@@ -48,10 +48,6 @@ class Filed:
     dossier: Path
     row: dict
     files: tuple[Path, ...] = ()  # what was put into the dossier
-
-
-def dossiers_root(register_path: Path, dossiers: Path | None) -> Path:
-    return dossiers or Path(register_path).parent / DOSSIERS_DIRNAME
 
 
 def numbers_for(existing: Iterable[object], days: Sequence[date]) -> list[str]:

@@ -8,13 +8,13 @@ office opens and prints) on every ``toolkit letters`` run.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from toolkit.atomic import atomic_replace
 from toolkit.dates import date_fr
 from toolkit.errors import UsageError
 from toolkit.letters.rules import LABELS, LETTER_TYPES, clean_text
@@ -182,13 +182,8 @@ def build_fiche(job: FicheJob):
 
 def save_atomically(document, target: Path) -> Path:
     """Save a python-docx/docxtpl document so that the file is either complete or absent."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_replace(target) as temporary:
         document.save(temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
     return target
 
 

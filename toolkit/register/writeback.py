@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from toolkit.atomic import atomic_replace
 from toolkit.errors import RegisterFileError, RegisterLockedError
 from toolkit.register.columns import BY_KEY, DATE, DATE_KEYS, FORMULA
 from toolkit.register.write_checks import (
@@ -248,13 +249,8 @@ def backup(path: Path) -> Path:
     while target.exists():
         target = folder / f"{path.stem}_{stamp}-{counter}{path.suffix}"
         counter += 1
-    partial = folder / f".{target.name}.partial"
-    try:
+    with atomic_replace(target, folder / f".{target.name}.partial") as partial:
         shutil.copy2(path, partial)
-        os.replace(partial, target)
-    finally:
-        with suppress(FileNotFoundError):
-            partial.unlink()
     for old in backups_of(path)[:-BACKUPS_KEPT]:
         old.unlink()
     return target
@@ -307,18 +303,14 @@ def _unread_values(frame, written: Mapping[tuple[int, str], object]) -> list[tup
 
 
 def _save_atomically(target: WriteTarget) -> None:
-    path, temp = target.path, _temp_path(target.path)
-    try:
+    path = target.path
+    with atomic_replace(path, _temp_path(path)) as temp:
         target.workbook.save(temp)
         _sync(temp)
         _verify(temp, target)
         shutil.copymode(path, temp)  # a register shared with a group stays shared
         refuse_if_changed(path, target.mtime_ns)  # last look before replacing
-        os.replace(temp, path)
-        _sync_folder(path.parent)
-    finally:
-        with suppress(FileNotFoundError):
-            temp.unlink()
+    _sync_folder(path.parent)
 
 
 def _finish(target: WriteTarget) -> None:

@@ -15,9 +15,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from toolkit.atomic import atomic_replace
 from toolkit.errors import ReportError, ToolkitError, UsageError
 from toolkit.register.reading import check_container
 from toolkit.report.display import report_heading
@@ -182,15 +182,11 @@ def to_html(notebook, title: str) -> str:
 
 def write_atomically(path: Path, text: str) -> Path:
     """Write ``text`` so that ``path`` is either the complete file or untouched."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        with atomic_replace(path) as temporary:
+            temporary.write_text(text, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"impossible d'écrire le rapport {path} : {error.strerror}") from error
-    finally:
-        temporary.unlink(missing_ok=True)
     return path
 
 
