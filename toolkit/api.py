@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from toolkit.register.columns import Zone
 from toolkit.register.reading import Register, read_register
 from toolkit.register.status import ComplaintStatus, complaint_statuses
 
@@ -27,7 +28,7 @@ class StatusResult:
         return [status.to_json() for status in self.statuses]
 
 
-def init_register(path: Path, zone: str = "Métropole") -> Path:
+def init_register(path: Path, zone: str = Zone.METROPOLE) -> Path:
     """Create an empty official register at ``path`` (never overwrites)."""
     from toolkit.register.template import create_register
 

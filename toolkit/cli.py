@@ -263,8 +263,9 @@ def _confirmation_offer(args: argparse.Namespace, numero: str, interactive: bool
 
 def _cmd_new(args: argparse.Namespace) -> int:
     from toolkit.intake.display import new_summary
-    from toolkit.intake.fields import NEW_FIELDS, TELEPHONE, advice, complaint_row
+    from toolkit.intake.fields import NEW_FIELDS, advice, complaint_row
     from toolkit.intake.recording import record_complaint
+    from toolkit.register.columns import Canal
 
     given = {key: getattr(args, key) for key in NEW_FIELDS}
     interactive = all(value is None for value in given.values())
@@ -278,7 +279,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     print(new_summary(filed))
     for note in advice(row):
         print(note)
-    if row["canal"] == TELEPHONE:
+    if row["canal"] == Canal.TELEPHONE:
         _confirmation_offer(args, filed.numero, interactive)
     return EXIT_OK
 
@@ -399,6 +400,8 @@ def _add_intake_commands(subparsers) -> None:
 
 
 def build_parser() -> Parser:
+    from toolkit.register.columns import ZONES, Zone
+
     parser = Parser(prog="toolkit", description=(
         "Registre des réclamations clients : vérification, délais légaux, courriers, "
         "rapport mensuel."))
@@ -408,7 +411,7 @@ def build_parser() -> Parser:
                                        parser_class=Parser)
     init = _add_command(subparsers, "init", "créer un registre vide (jamais d'écrasement)",
                         _cmd_init, today=False)
-    init.add_argument("--zone", choices=("Métropole", "Alsace-Moselle"), default="Métropole",
+    init.add_argument("--zone", choices=ZONES, default=Zone.METROPOLE,
                       help="jours fériés appliqués (par défaut : Métropole)")
     _add_command(subparsers, "check", "vérifier le registre", _cmd_check, json_output=True)
     status = _add_command(subparsers, "status", "délais et statuts, retards d'abord",

@@ -18,13 +18,12 @@ from dateutil.easter import easter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit.register.columns import Zone
 from toolkit.register.deadlines import (
     A_FAIRE,
-    ALSACE_MOSELLE,
     EN_RETARD,
     ENVOYE_A_TEMPS,
     ENVOYE_EN_RETARD,
-    METROPOLE,
     STATUSES,
     ack_deadline,
     count_jours_ouvrables,
@@ -34,8 +33,8 @@ from toolkit.register.deadlines import (
     reply_deadline,
 )
 
-M = METROPOLE
-AM = ALSACE_MOSELLE
+M = Zone.METROPOLE
+AM = Zone.ALSACE_MOSELLE
 
 # ---------------------------------------------------------------------------------------------
 # Hand-worked acknowledgement deadlines: (received, zone, expected)
@@ -408,7 +407,7 @@ def oracle_holidays(year: int, zone: str) -> set[date]:
     days = {date(year, month, day) for month, day in _FIXED}
     sunday = easter(year)
     days |= {sunday + timedelta(days=offset) for offset in _EASTER_OFFSETS}
-    if zone == ALSACE_MOSELLE:
+    if zone == Zone.ALSACE_MOSELLE:
         days |= {sunday - timedelta(days=2), date(year, 12, 26)}
     return days
 

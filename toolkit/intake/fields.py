@@ -12,15 +12,14 @@ from datetime import date
 
 from toolkit.dates import date_fr, parse_date_text
 from toolkit.errors import UsageError
-from toolkit.register.columns import BY_KEY, CANAUX, normalize_header
-from toolkit.register.validation import EMAIL, MESSAGES
+from toolkit.register.codes import MESSAGES, Code
+from toolkit.register.columns import BY_KEY, Canal, normalize_header
+from toolkit.register.validation import EMAIL
 
 # The fields ``toolkit new`` asks for, in the order of the prompts.
 NEW_FIELDS = ("canal", "date_reclamation", "civilite", "nom", "adresse", "courriel",
               "telephone", "categorie", "description")
 MULTILINE_FIELDS = ("adresse", "description")
-TELEPHONE, COURRIER = "Téléphone", "Courrier"
-assert {TELEPHONE, COURRIER} <= set(CANAUX)
 
 
 class FieldError(UsageError):
@@ -38,13 +37,13 @@ def _choice(key: str, text: str) -> str:
     for choice in BY_KEY[key].choices:
         if normalize_header(choice) == normalize_header(text):
             return choice
-    raise _refuse(key, "valeur_hors_liste", text)
+    raise _refuse(key, Code.VALEUR_HORS_LISTE, text)
 
 
 def _received(text: str, today: date) -> date:
     parsed = parse_date_text(text) if text else today
     if not isinstance(parsed, date):
-        raise _refuse("date_reclamation", "date_invalide", text)
+        raise _refuse("date_reclamation", Code.DATE_INVALIDE, text)
     if parsed > today:
         raise FieldError(f"{BY_KEY['date_reclamation'].header} : le {date_fr(parsed)} est "
                          f"postérieur à aujourd'hui ({date_fr(today)}).")
@@ -58,12 +57,12 @@ def parse_field(key: str, text: object, today: date) -> object:
         return _received(cleaned, today)
     if not cleaned:
         if BY_KEY[key].required:
-            raise _refuse(key, "obligatoire")
+            raise _refuse(key, Code.OBLIGATOIRE)
         return None
     if BY_KEY[key].choices:
         return _choice(key, cleaned)
     if key == "courriel" and not EMAIL.match(cleaned):
-        raise _refuse(key, "courriel_invalide", cleaned)
+        raise _refuse(key, Code.COURRIEL_INVALIDE, cleaned)
     return cleaned
 
 
@@ -83,9 +82,9 @@ def complaint_row(values: Mapping[str, object], today: date) -> dict[str, object
 def advice(row: Mapping[str, object]) -> list[str]:
     """What staff must do next because of how the complaint arrived (French)."""
     notes = []
-    if row.get("canal") == TELEPHONE:
+    if row.get("canal") == Canal.TELEPHONE:
         notes.append("Réclamation téléphonique : une confirmation écrite doit être demandée "
                      "au client (courrier « confirmation »).")
-    if row.get("canal") == COURRIER and not row.get("adresse"):
+    if row.get("canal") == Canal.COURRIER and not row.get("adresse"):
         notes.append("Adresse postale absente : les courriers ne pourront pas être envoyés.")
     return notes

@@ -31,8 +31,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.dates import date_fr
 from toolkit.errors import ToolkitError, UsageError
+from toolkit.register.columns import Canal
 
-CANAL_COURRIEL = "Courriel"
 # Excel keeps at most 32,767 characters in a cell; the full text stays in the .eml.
 MAX_DESCRIPTION_CHARS = 32_000
 TRUNCATION_NOTE = "\n[…] (texte complet dans le courriel d'origine, au dossier)"
@@ -392,7 +392,7 @@ def complaint_values(mail: IncomingMail, valid_address) -> dict[str, object]:
     """
     return {
         "date_reclamation": mail.received,
-        "canal": CANAL_COURRIEL,
+        "canal": Canal.COURRIEL.value,
         "nom": mail.sender_name,
         "courriel": mail.sender_address if valid_address(mail.sender_address) else None,
         "description": description_of(mail),

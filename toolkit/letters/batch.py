@@ -31,12 +31,12 @@ from toolkit.letters.rules import (
     due_types,
     superseded,
 )
+from toolkit.register.codes import STRUCTURAL_CODES
 from toolkit.register.reading import Register
 from toolkit.register.status import STATUS_LABELS, complaint_status
 from toolkit.register.validation import ValidationReport, validate
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "letters"
-_STRUCTURAL_CODES = {"colonne_manquante", "colonne_en_double", "parametre_invalide"}
 ALL_TYPES = "—"
 
 
@@ -96,7 +96,7 @@ def _row_blocks(register: Register, report: ValidationReport) -> dict[int, str]:
     """Excel row → why no letter can be made from it (the register must be fixed first)."""
     blocks: dict[int, str] = {}
     for problem in report.problems:
-        if problem.code not in _STRUCTURAL_CODES:
+        if problem.code not in STRUCTURAL_CODES:
             blocks.setdefault(problem.ligne, f"ligne à corriger, « {problem.colonne} » : "
                                              f"{problem.message} (voir « toolkit check »)")
     return blocks

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from toolkit.dates import date_fr
 from toolkit.dates import date_long_fr as french_date
 from toolkit.errors import LetterRefused
+from toolkit.register.columns import CIVILITES, Canal, Decision
 from toolkit.register.deadlines import ack_deadline, reply_deadline
 
 CONFIRMATION, ACCUSE, COMPLEMENTS, SUIVI, REPONSE = (
@@ -38,12 +39,12 @@ SENT_COLUMN = {
 # A late reply cannot promise the passed deadline: the progress letter gives this much more.
 LATE_REPLY_EXTRA_DAYS = 15
 DEFAULT_SIGNATORY = "La direction"
-MEDIATION_DECISIONS = ("Défavorable", "Partiellement favorable")
+MEDIATION_DECISIONS = (Decision.DEFAVORABLE, Decision.PARTIELLEMENT_FAVORABLE)
 DECISION_TEXTS = {
-    "Favorable": "Au terme de cet examen, nous faisons droit à votre réclamation.",
-    "Partiellement favorable":
+    Decision.FAVORABLE: "Au terme de cet examen, nous faisons droit à votre réclamation.",
+    Decision.PARTIELLEMENT_FAVORABLE:
         "Au terme de cet examen, nous faisons droit partiellement à votre réclamation.",
-    "Défavorable": "Au terme de cet examen, nous ne sommes malheureusement pas en mesure "
+    Decision.DEFAVORABLE: "Au terme de cet examen, nous ne sommes malheureusement pas en mesure "
                    "de faire droit à votre réclamation.",
 }
 
@@ -100,7 +101,8 @@ def _filled(value: object) -> bool:
 # --- due rules -----------------------------------------------------------------------
 
 def _confirmation_due(row: dict, today: date, notice_days: int) -> bool:
-    return (row.get("canal") == "Téléphone" and not _filled(row.get("date_demande_confirmation"))
+    return (row.get("canal") == Canal.TELEPHONE
+            and not _filled(row.get("date_demande_confirmation"))
             and not _filled(row.get("date_confirmation")))
 
 
@@ -157,7 +159,7 @@ def delivery_problem(row: dict) -> str | None:
     """Why the letter could not reach the client, or ``None``."""
     if _filled(row.get("adresse")):
         return None
-    if row.get("canal") == "Courrier":
+    if row.get("canal") == Canal.COURRIER:
         return "adresse manquante pour un courrier"
     if not _filled(row.get("courriel")):
         return "ni adresse postale ni courriel pour envoyer le courrier"
@@ -200,7 +202,7 @@ def place_and_date(company_address: str, day: date) -> str:
 
 
 def salutation(civilite: object) -> str:
-    return civilite if civilite in ("Madame", "Monsieur") else "Madame, Monsieur"
+    return civilite if civilite in CIVILITES else "Madame, Monsieur"
 
 
 def split_items(text: object) -> list[str]:

@@ -9,9 +9,36 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 
-CANAUX = ("Courrier", "Courriel", "Téléphone")
-CIVILITES = ("Madame", "Monsieur")
+
+class Canal(StrEnum):
+    COURRIER = "Courrier"
+    COURRIEL = "Courriel"
+    TELEPHONE = "Téléphone"
+
+
+class Civilite(StrEnum):
+    MADAME = "Madame"
+    MONSIEUR = "Monsieur"
+
+
+class Decision(StrEnum):
+    FAVORABLE = "Favorable"
+    PARTIELLEMENT_FAVORABLE = "Partiellement favorable"
+    DEFAVORABLE = "Défavorable"
+
+
+class Zone(StrEnum):
+    """Which public holidays apply (``Zone des jours fériés``)."""
+
+    METROPOLE = "Métropole"
+    ALSACE_MOSELLE = "Alsace-Moselle"
+
+
+# The drop-down lists, in the order the workbook offers them (plain strings).
+CANAUX = tuple(map(str, Canal))
+CIVILITES = tuple(map(str, Civilite))
 CATEGORIES = (
     "Pédagogie",
     "Planning / leçons",
@@ -22,8 +49,8 @@ CATEGORIES = (
     "Véhicule",
     "Autre",
 )
-DECISIONS = ("Favorable", "Partiellement favorable", "Défavorable")
-ZONES = ("Métropole", "Alsace-Moselle")
+DECISIONS = tuple(map(str, Decision))
+ZONES = tuple(map(str, Zone))
 
 TEXT, DATE, CHOICE, FORMULA = "text", "date", "choice", "formula"
 

@@ -22,6 +22,7 @@ from functools import cache, lru_cache
 import holidays as holidays_lib
 
 from toolkit.dates import add_months
+from toolkit.register.columns import Zone
 
 ACK_WORKING_DAYS = 10
 SUNDAY = 6
@@ -32,11 +33,9 @@ A_FAIRE = "a_faire"
 EN_RETARD = "en_retard"
 STATUSES = (ENVOYE_A_TEMPS, ENVOYE_EN_RETARD, A_FAIRE, EN_RETARD)
 
-METROPOLE = "Métropole"
-ALSACE_MOSELLE = "Alsace-Moselle"
 # holidays' subdivision "57" (Moselle) carries exactly the two local days of L3134-13;
 # Bas-Rhin and Haut-Rhin have the same ones.
-_SUBDIVISION = {METROPOLE: None, ALSACE_MOSELLE: "57"}
+_SUBDIVISION = {Zone.METROPOLE: None, Zone.ALSACE_MOSELLE: "57"}
 
 
 @cache
@@ -47,7 +46,7 @@ def _holidays_of_year(year: int, zone: str) -> dict[date, str]:
     return dict(table.items())
 
 
-def public_holidays(first_year: int, last_year: int, zone: str = METROPOLE) -> dict[date, str]:
+def public_holidays(first_year: int, last_year: int, zone: str = Zone.METROPOLE) -> dict[date, str]:
     """French public holidays (date → French name) of the zone, both years included."""
     found: dict[date, str] = {}
     for year in range(first_year, last_year + 1):
@@ -55,17 +54,17 @@ def public_holidays(first_year: int, last_year: int, zone: str = METROPOLE) -> d
     return dict(sorted(found.items()))
 
 
-def is_public_holiday(day: date, zone: str = METROPOLE) -> bool:
+def is_public_holiday(day: date, zone: str = Zone.METROPOLE) -> bool:
     return day in _holidays_of_year(day.year, zone)
 
 
-def is_jour_ouvrable(day: date, zone: str = METROPOLE) -> bool:
+def is_jour_ouvrable(day: date, zone: str = Zone.METROPOLE) -> bool:
     """Monday to Saturday, not a public holiday of the zone."""
     return day.weekday() != SUNDAY and not is_public_holiday(day, zone)
 
 
 @lru_cache(maxsize=65536)
-def add_jours_ouvrables(start: date, count: int, zone: str = METROPOLE) -> date:
+def add_jours_ouvrables(start: date, count: int, zone: str = Zone.METROPOLE) -> date:
     """The ``count``-th jour ouvrable after ``start`` (``start`` itself never counts)."""
     day = start
     remaining = count
@@ -76,7 +75,7 @@ def add_jours_ouvrables(start: date, count: int, zone: str = METROPOLE) -> date:
     return day
 
 
-def ack_deadline(received: date, zone: str = METROPOLE) -> date:
+def ack_deadline(received: date, zone: str = Zone.METROPOLE) -> date:
     """Latest day to send the acknowledgement: 10 jours ouvrables after reception."""
     return add_jours_ouvrables(received, ACK_WORKING_DAYS, zone)
 
@@ -93,7 +92,7 @@ def deadline_status(deadline: date, sent: date | None, today: date) -> str:
     return A_FAIRE if today <= deadline else EN_RETARD
 
 
-def count_jours_ouvrables(after: date, until: date, zone: str = METROPOLE) -> int:
+def count_jours_ouvrables(after: date, until: date, zone: str = Zone.METROPOLE) -> int:
     """Jours ouvrables in (after, until]: how long an acknowledgement took, the art. 641 way."""
     if until <= after:
         return 0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from toolkit.dates import as_date, date_fr
+from toolkit.dates import as_date as _as_date
 from toolkit.register.deadlines import (
     A_FAIRE,
     EN_RETARD,
@@ -63,21 +63,21 @@ class ComplaintStatus:
 def next_action(row: dict[str, object], ack_due: date, reply_due: date, today: date,
                 notice_days: int) -> str:
     """The one thing staff should do next for this complaint, in French."""
-    if as_date(row.get("date_reponse")):
+    if _as_date(row.get("date_reponse")):
         return "Clôturée"
     if row.get("canal") == "Téléphone" and not (
-            as_date(row.get("date_demande_confirmation")) or
-            as_date(row.get("date_confirmation"))):
+            _as_date(row.get("date_demande_confirmation")) or
+            _as_date(row.get("date_confirmation"))):
         return "Demander la confirmation écrite"
-    if not as_date(row.get("date_accuse")):
-        return f"Envoyer l'accusé de réception (au plus tard le {date_fr(ack_due)})"
-    if row.get("infos_manquantes") and not as_date(row.get("date_demande_complements")):
+    if not _as_date(row.get("date_accuse")):
+        return f"Envoyer l'accusé de réception (au plus tard le {ack_due:%d/%m/%Y})"
+    if row.get("infos_manquantes") and not _as_date(row.get("date_demande_complements")):
         return "Demander les informations complémentaires"
     if row.get("resolution") and row.get("decision"):
-        return f"Envoyer la réponse (au plus tard le {date_fr(reply_due)})"
-    if (reply_due - today).days <= notice_days and not as_date(row.get("date_information")):
+        return f"Envoyer la réponse (au plus tard le {reply_due:%d/%m/%Y})"
+    if (reply_due - today).days <= notice_days and not _as_date(row.get("date_information")):
         return "Informer le client de l'avancement"
-    return f"Instruire et répondre (au plus tard le {date_fr(reply_due)})"
+    return f"Instruire et répondre (au plus tard le {reply_due:%d/%m/%Y})"
 
 
 @lru_cache(maxsize=16384)
@@ -92,12 +92,12 @@ def _deadlines(received: date, zone: str) -> tuple[date, date] | None:
 def complaint_status(row: dict[str, object], zone: str, today: date,
                      notice_days: int = 5) -> ComplaintStatus | None:
     """Status of one row, or ``None`` when its reception date is not a usable date."""
-    received = as_date(row.get("date_reclamation"))
+    received = _as_date(row.get("date_reclamation"))
     deadlines = None if received is None else _deadlines(received, zone)
     if deadlines is None:
         return None
     ack_due, reply_due = deadlines
-    ack_sent, reply_sent = as_date(row.get("date_accuse")), as_date(row.get("date_reponse"))
+    ack_sent, reply_sent = _as_date(row.get("date_accuse")), _as_date(row.get("date_reponse"))
     ack_status = deadline_status(ack_due, ack_sent, today)
     reply_status = deadline_status(reply_due, reply_sent, today)
     open_deadline = ack_due if ack_sent is None and reply_sent is None else reply_due

@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from toolkit.dates import date_fr
+from toolkit.register.codes import MESSAGES, Code, describe
 from toolkit.register.columns import (
     BY_KEY,
     CANAUX,
@@ -36,14 +37,6 @@ from toolkit.register.reading import Register, frame_records
 
 EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z]{2,}$")
 _COLUMN_ORDER = {column.key: i for i, column in enumerate(COLUMNS)}
-
-MESSAGES = {
-    "obligatoire": "valeur obligatoire manquante.",
-    "date_invalide": "« {valeur} » n'est pas une date (attendu : JJ/MM/AAAA).",
-    "valeur_hors_liste": "« {valeur} » n'est pas une valeur de la liste ({liste}).",
-    "courriel_invalide": "« {valeur} » n'est pas une adresse électronique valide.",
-}
-
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -118,27 +111,27 @@ class RegisterModel(pa.DataFrameModel):
         strict = False
         coerce = False
 
-    @pa.check("date_reclamation", *_DATE_FIELDS, name="date_invalide")
+    @pa.check("date_reclamation", *_DATE_FIELDS, name=Code.DATE_INVALIDE)
     def _dates(cls, series: pd.Series) -> pd.Series:
         return _is_date_or_empty(series)
 
-    @pa.check("canal", name="valeur_hors_liste")
+    @pa.check("canal", name=Code.VALEUR_HORS_LISTE)
     def _canal(cls, series: pd.Series) -> pd.Series:
         return _in_list(CANAUX)(series)
 
-    @pa.check("civilite", name="valeur_hors_liste")
+    @pa.check("civilite", name=Code.VALEUR_HORS_LISTE)
     def _civilite(cls, series: pd.Series) -> pd.Series:
         return _in_list(CIVILITES)(series)
 
-    @pa.check("categorie", name="valeur_hors_liste")
+    @pa.check("categorie", name=Code.VALEUR_HORS_LISTE)
     def _categorie(cls, series: pd.Series) -> pd.Series:
         return _in_list(CATEGORIES)(series)
 
-    @pa.check("decision", name="valeur_hors_liste")
+    @pa.check("decision", name=Code.VALEUR_HORS_LISTE)
     def _decision(cls, series: pd.Series) -> pd.Series:
         return _in_list(DECISIONS)(series)
 
-    @pa.check("courriel", name="courriel_invalide")
+    @pa.check("courriel", name=Code.COURRIEL_INVALIDE)
     def _courriel(cls, series: pd.Series) -> pd.Series:
         return _is_email_or_empty(series)
 
@@ -149,15 +142,13 @@ _LIST_OF_KEY = {"canal": CANAUX, "civilite": CIVILITES, "categorie": CATEGORIES,
 
 def _code_of_check(check: str, key: str) -> str:
     if check == "not_nullable":
-        return "obligatoire"
+        return Code.OBLIGATOIRE
     if check in ("field_uniqueness", "unique") or check.startswith("unique"):
-        return "numero_en_double"
+        return Code.NUMERO_EN_DOUBLE
     return check
 
 
 def _message(code: str, key: str, value: object) -> str:
-    if code == "numero_en_double":
-        return f"le numéro « {value} » est déjà utilisé par une autre réclamation."
     template = MESSAGES.get(code, "valeur refusée.")
     liste = ", ".join(_LIST_OF_KEY.get(key, ()))
     return template.format(valeur=value, liste=liste)
@@ -193,29 +184,26 @@ def _row_coherence(row: dict[str, object], today: date) -> list[tuple[str, str, 
         if not isinstance(value, date):
             continue
         if value > today:
-            found.append((key, "date_future",
-                          f"le {date_fr(value)} est postérieur à aujourd'hui "
-                          f"({date_fr(today)})."))
+            found.append((key, Code.DATE_FUTURE, describe(
+                Code.DATE_FUTURE, date=date_fr(value), aujourdhui=date_fr(today))))
         if received is not None and key != "date_reclamation" and value < received:
-            found.append((key, "date_avant_reclamation",
-                          f"le {date_fr(value)} est antérieur à la date de réclamation "
-                          f"({date_fr(received)})."))
+            found.append((key, Code.DATE_AVANT_RECLAMATION, describe(
+                Code.DATE_AVANT_RECLAMATION, date=date_fr(value), reclamation=date_fr(received))))
     asked, received_more = row.get("date_demande_complements"), \
         row.get("date_reception_complements")
     if isinstance(asked, date) and isinstance(received_more, date) and received_more < asked:
-        found.append(("date_reception_complements", "complements_avant_demande",
-                      "les compléments sont reçus avant d'avoir été demandés "
-                      f"({date_fr(asked)})."))
+        found.append(("date_reception_complements", Code.COMPLEMENTS_AVANT_DEMANDE,
+                      describe(Code.COMPLEMENTS_AVANT_DEMANDE, demande=date_fr(asked))))
     if row.get("date_reponse") is not None:
         if row.get("resolution") is None:
-            found.append(("resolution", "reponse_sans_resolution",
-                          "une réponse est datée mais la résolution n'est pas renseignée."))
+            found.append(("resolution", Code.REPONSE_SANS_RESOLUTION,
+                          describe(Code.REPONSE_SANS_RESOLUTION)))
         if row.get("decision") is None:
-            found.append(("decision", "reponse_sans_decision",
-                          "une réponse est datée mais la décision n'est pas renseignée."))
+            found.append(("decision", Code.REPONSE_SANS_DECISION,
+                          describe(Code.REPONSE_SANS_DECISION)))
     if row.get("decision") is not None and row.get("resolution") is None:
-        found.append(("resolution", "decision_sans_resolution",
-                      "une décision est indiquée sans résolution."))
+        found.append(("resolution", Code.DECISION_SANS_RESOLUTION,
+                      describe(Code.DECISION_SANS_RESOLUTION)))
     return found
 
 
@@ -229,16 +217,16 @@ def _coherence_problems(frame: pd.DataFrame, today: date) -> list[Problem]:
 
 
 def _structure_problems(register: Register) -> list[Problem]:
-    problems = [Problem(register.header_row, header, "colonne_manquante",
-                        f"la colonne obligatoire « {header} » est absente de l'en-tête "
-                        f"(ligne {register.header_row}).")
+    problems = [Problem(register.header_row, header, Code.COLONNE_MANQUANTE,
+                        describe(Code.COLONNE_MANQUANTE, colonne=header,
+                                ligne=register.header_row))
                 for header in register.missing_required]
-    problems += [Problem(row, name, "colonne_en_double",
-                         f"la colonne « {name} » apparaît deux fois ; seule la première est lue.")
+    problems += [Problem(row, name, Code.COLONNE_EN_DOUBLE,
+                         describe(Code.COLONNE_EN_DOUBLE, colonne=name))
                  for row, name in register.duplicate_headers]
-    problems += [Problem(issue.row, issue.label, "parametre_invalide",
-                         f"feuille « {SHEET_PARAMETERS} » : « {issue.value} » refusé, "
-                         f"{issue.reason} ; la valeur par défaut s'applique.")
+    problems += [Problem(issue.row, issue.label, Code.PARAMETRE_INVALIDE,
+                         describe(Code.PARAMETRE_INVALIDE, feuille=SHEET_PARAMETERS,
+                                 valeur=issue.value, raison=issue.reason))
                  for issue in register.parameter_issues]
     return problems
 

@@ -1,0 +1,64 @@
+"""The stable codes of ``toolkit check`` problems and their French messages (pure).
+
+Codes are a contract with other tools (``--json``): never rename a value.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """Why a cell, a column or a parameter of the register is refused."""
+
+    OBLIGATOIRE = "obligatoire"
+    DATE_INVALIDE = "date_invalide"
+    VALEUR_HORS_LISTE = "valeur_hors_liste"
+    COURRIEL_INVALIDE = "courriel_invalide"
+    NUMERO_EN_DOUBLE = "numero_en_double"
+    DATE_FUTURE = "date_future"
+    DATE_AVANT_RECLAMATION = "date_avant_reclamation"
+    COMPLEMENTS_AVANT_DEMANDE = "complements_avant_demande"
+    REPONSE_SANS_RESOLUTION = "reponse_sans_resolution"
+    REPONSE_SANS_DECISION = "reponse_sans_decision"
+    DECISION_SANS_RESOLUTION = "decision_sans_resolution"
+    COLONNE_MANQUANTE = "colonne_manquante"
+    COLONNE_EN_DOUBLE = "colonne_en_double"
+    PARAMETRE_INVALIDE = "parametre_invalide"
+
+
+# One French sentence per code; ``{…}`` fields are filled by :func:`describe`.
+MESSAGES: dict[Code, str] = {
+    Code.OBLIGATOIRE: "valeur obligatoire manquante.",
+    Code.DATE_INVALIDE: "« {valeur} » n'est pas une date (attendu : JJ/MM/AAAA).",
+    Code.VALEUR_HORS_LISTE: "« {valeur} » n'est pas une valeur de la liste ({liste}).",
+    Code.COURRIEL_INVALIDE: "« {valeur} » n'est pas une adresse électronique valide.",
+    Code.NUMERO_EN_DOUBLE: "le numéro « {valeur} » est déjà utilisé par une autre réclamation.",
+    Code.DATE_FUTURE: "le {date} est postérieur à aujourd'hui ({aujourdhui}).",
+    Code.DATE_AVANT_RECLAMATION: "le {date} est antérieur à la date de réclamation "
+                                 "({reclamation}).",
+    Code.COMPLEMENTS_AVANT_DEMANDE: "les compléments sont reçus avant d'avoir été demandés "
+                                    "({demande}).",
+    Code.REPONSE_SANS_RESOLUTION: "une réponse est datée mais la résolution n'est pas "
+                                  "renseignée.",
+    Code.REPONSE_SANS_DECISION: "une réponse est datée mais la décision n'est pas renseignée.",
+    Code.DECISION_SANS_RESOLUTION: "une décision est indiquée sans résolution.",
+    Code.COLONNE_MANQUANTE: "la colonne obligatoire « {colonne} » est absente de l'en-tête "
+                            "(ligne {ligne}).",
+    Code.COLONNE_EN_DOUBLE: "la colonne « {colonne} » apparaît deux fois ; seule la première "
+                            "est lue.",
+    Code.PARAMETRE_INVALIDE: "feuille « {feuille} » : « {valeur} » refusé, {raison} ; la "
+                             "valeur par défaut s'applique.",
+}
+
+# Problems of the workbook's layout rather than of one complaint: they block no row.
+STRUCTURAL_CODES = frozenset({Code.COLONNE_MANQUANTE, Code.COLONNE_EN_DOUBLE,
+                              Code.PARAMETRE_INVALIDE})
+
+
+def describe(code: Code, **values: object) -> str:
+    """The French message of ``code`` with its fields filled in."""
+    return MESSAGES[code].format(**values)
+
+
+assert set(MESSAGES) == set(Code)
