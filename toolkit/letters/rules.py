@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from toolkit.dates import date_fr
 from toolkit.dates import date_long_fr as french_date
 from toolkit.errors import LetterRefused
-from toolkit.register.columns import CIVILITES, Canal, Decision
+from toolkit.register.columns import CIVILITES, DEFAULT_NOTICE_DAYS, Canal, Decision
 from toolkit.register.deadlines import ack_deadline, reply_deadline
 
 CONFIRMATION, ACCUSE, COMPLEMENTS, SUIVI, REPONSE = (
@@ -135,12 +135,14 @@ _DUE_RULES = {
 }
 
 
-def is_due(type_id: str, row: dict, today: date, notice_days: int = 5) -> bool:
+def is_due(type_id: str, row: dict, today: date,
+           notice_days: int = DEFAULT_NOTICE_DAYS) -> bool:
     """Whether the letter ``type_id`` is due for this register row (``date_reclamation`` a date)."""
     return _DUE_RULES[type_id](row, today, notice_days)
 
 
-def due_types(row: dict, today: date, notice_days: int = 5) -> list[str]:
+def due_types(row: dict, today: date,
+              notice_days: int = DEFAULT_NOTICE_DAYS) -> list[str]:
     return [type_id for type_id in LETTER_TYPES if is_due(type_id, row, today, notice_days)]
 
 

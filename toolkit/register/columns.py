@@ -124,6 +124,8 @@ class Parameter:
     default: str
 
 
+# Days before the reply deadline when a progress letter becomes due.
+DEFAULT_NOTICE_DAYS = 5
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("societe", "Société", "ONLY PERMIS"),
     Parameter("adresse", "Adresse", ""),
@@ -132,10 +134,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("signataire", "Signataire", ""),
     Parameter("mediateur", "Médiateur", ""),
     Parameter("site_mediateur", "Site du médiateur", "https://www.economie.gouv.fr/mediation-conso"),
-    Parameter("zone", "Zone des jours fériés", "Métropole"),
-    Parameter("preavis_suivi", "Jours de préavis de suivi", "5"),
+    Parameter("zone", "Zone des jours fériés", Zone.METROPOLE.value),
+    Parameter("preavis_suivi", "Jours de préavis de suivi", str(DEFAULT_NOTICE_DAYS)),
 )
 PARAMETER_BY_NORMALIZED_LABEL = {normalize_header(p.label): p for p in PARAMETERS}
+PARAMETER_DEFAULTS: dict[str, str] = {p.key: p.default for p in PARAMETERS}
 
 SHEET_REGISTER = "Registre"
 SHEET_PARAMETERS = "Paramètres"

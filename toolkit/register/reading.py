@@ -21,9 +21,11 @@ from toolkit.dates import TABLE_FORMAT, date_fr, parse_date_text
 from toolkit.errors import RegisterFileError
 from toolkit.register.columns import (
     DATE_KEYS,
+    DEFAULT_NOTICE_DAYS,
     INPUT_COLUMNS,
     KEY_BY_NORMALIZED_HEADER,
     PARAMETER_BY_NORMALIZED_LABEL,
+    PARAMETER_DEFAULTS,
     PARAMETERS,
     SHEET_PARAMETERS,
     SHEET_REGISTER,
@@ -55,15 +57,15 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 class Parameters:
     """The ``Paramètres`` sheet, defaults filled in."""
 
-    societe: str = "ONLY PERMIS"
-    adresse: str = ""
-    courriel: str = "contact@onlypermis.fr"
-    telephone: str = "09.87.77.84.79"
-    signataire: str = ""
-    mediateur: str = ""
-    site_mediateur: str = "https://www.economie.gouv.fr/mediation-conso"
-    zone: str = "Métropole"
-    preavis_suivi: int = 5
+    societe: str = PARAMETER_DEFAULTS["societe"]
+    adresse: str = PARAMETER_DEFAULTS["adresse"]
+    courriel: str = PARAMETER_DEFAULTS["courriel"]
+    telephone: str = PARAMETER_DEFAULTS["telephone"]
+    signataire: str = PARAMETER_DEFAULTS["signataire"]
+    mediateur: str = PARAMETER_DEFAULTS["mediateur"]
+    site_mediateur: str = PARAMETER_DEFAULTS["site_mediateur"]
+    zone: str = PARAMETER_DEFAULTS["zone"]
+    preavis_suivi: int = DEFAULT_NOTICE_DAYS
 
 
 @dataclass(frozen=True)

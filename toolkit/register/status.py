@@ -11,6 +11,7 @@ from datetime import date
 from functools import lru_cache
 
 from toolkit.dates import as_date as _as_date
+from toolkit.register.columns import DEFAULT_NOTICE_DAYS
 from toolkit.register.deadlines import (
     A_FAIRE,
     EN_RETARD,
@@ -90,7 +91,7 @@ def _deadlines(received: date, zone: str) -> tuple[date, date] | None:
 
 
 def complaint_status(row: dict[str, object], zone: str, today: date,
-                     notice_days: int = 5) -> ComplaintStatus | None:
+                     notice_days: int = DEFAULT_NOTICE_DAYS) -> ComplaintStatus | None:
     """Status of one row, or ``None`` when its reception date is not a usable date."""
     received = _as_date(row.get("date_reclamation"))
     deadlines = None if received is None else _deadlines(received, zone)

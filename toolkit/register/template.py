@@ -29,6 +29,7 @@ from toolkit.register.columns import (
     DATE,
     DECISIONS,
     FORMULA,
+    PARAMETER_DEFAULTS,
     PARAMETERS,
     SHEET_HOLIDAYS,
     SHEET_LISTS,
@@ -296,7 +297,7 @@ def _write_lists(ws: Worksheet) -> None:
 def build_register_workbook(parameters: Mapping[str, str] | None = None) -> Workbook:
     """The empty official register, in memory."""
     values = dict(parameters or {})
-    zone = values.get("zone", "Métropole")
+    zone = values.get("zone", PARAMETER_DEFAULTS["zone"])
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_REGISTER
