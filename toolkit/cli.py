@@ -170,8 +170,10 @@ def _progress_bar(total: int):
 
     from toolkit.letters.rendering import PARALLEL_THRESHOLD
 
-    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked after it
-    return tqdm(total=total, file=sys.stderr, unit="fichier", desc="Courriers et fiches",
+    class QuietBar(tqdm):
+        monitor_interval = 0  # no monitor thread: worker processes are forked after it
+
+    return QuietBar(total=total, file=sys.stderr, unit="fichier", desc="Courriers et fiches",
                 disable=True if total < PARALLEL_THRESHOLD else None, leave=False)
 
 
