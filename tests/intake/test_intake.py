@@ -20,9 +20,8 @@ from toolkit.intake.mail import (
     is_complaint_subject,
     keys_in_observations,
     observation_line,
-    parse_mail,
     qualify,
-    read_sources,
+    read_mails,
     stored_key,
     without_intake_lines,
 )
@@ -31,7 +30,8 @@ TODAY = date(2026, 11, 20)
 
 
 def _mails(*paths: Path):
-    return [parse_mail(raw) for raw in read_sources(paths)]
+    mails, skipped = read_mails(paths)
+    return mails
 
 
 def _one(tmp_path: Path, data: bytes):
@@ -139,7 +139,8 @@ def test_qualification(tmp_path):
         mh.simple("Réclamation", "<connu@x.fr>"),
     ])))
     known = {"<connu@x.fr>": "2026-002"}
-    decisions = qualify(mails, known, {"2026-002", "2026-004"}, TODAY)
+    senders = {"2026-002": frozenset(), "2026-004": frozenset({"CLIENT@exemple.fr"})}
+    decisions = qualify(mails, known, senders, TODAY)
     assert [(d.kind, d.numero) for d in decisions] == [
         (COMPLAINT, None), (NOT_QUALIFIED, None), (ALREADY, None), (FOLLOW_UP, "2026-004"),
         (UNUSABLE, None), (ALREADY, "2026-002")]

@@ -28,6 +28,7 @@ def _mailbox(tmp_path: Path) -> list[Path]:
     mh.write(folder, "04_plain_encore.eml", mh.plain_qp())
     mh.write(folder, "05_suite.eml", mh.simple("RE: Votre réclamation n° 2026-004",
                                                 "<suite-004@exemple.fr>",
+                                                sender="Inès Haddad <INES.Haddad@exemple.fr>",
                                                 body="Voici ma confirmation écrite."))
     mbox = mh.write_mbox(tmp_path / "export.mbox", [mh.latin1_headers(), mh.reply_complaint()])
     maildir = mh.write_maildir(tmp_path / "Maildir", [mh.with_pdf()])
@@ -37,7 +38,7 @@ def _mailbox(tmp_path: Path) -> list[Path]:
 @pytest.fixture
 def register(make_register):
     return make_register([complaint("2026-004", date(2026, 10, 26), nom="Inès Haddad",
-                                    canal="Téléphone")])
+                                    canal="Téléphone", courriel="ines.haddad@exemple.fr")])
 
 
 def _tree(root: Path) -> dict[str, bytes]:
