@@ -108,6 +108,7 @@ def write(folder: Path, name: str, data: bytes) -> Path:
 
 
 def write_mbox(path: Path, messages: list[bytes]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     box = mailbox.mbox(path, create=True)
     for data in messages:
         box.add(data)
