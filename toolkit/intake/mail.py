@@ -3,12 +3,16 @@
 Read-only and free of register writes: :mod:`toolkit.intake.recording` turns the decisions made
 here into register rows and dossiers. The procedure's rule is applied literally: a message
 is a complaint when its subject carries the word « Réclamation(s) »; anything else is an
-information request (or spam) and is only listed.
+information request (or spam) and is only listed. A message quoting a register number is a
+follow-up of that complaint only when it comes from its client (the ``Courriel`` cell, or
+the sender of a client's mail already in the dossier): one client's mail never goes into
+another's dossier. The reception date is the message's own (Date header, or Outlook's
+sending time), never a file's.
 
 A message is identified by its ``Message-ID`` (or, when it has none, by a hash of its
 bytes). The key is written into the register's ``Observations`` cell and the original
-``.eml`` is kept in the dossier, so that running the intake twice over the same mailbox
-registers nothing new even if staff later rewrite ``Observations``.
+``.eml`` (or Outlook ``.msg``) is kept in the dossier, so that running the intake twice over
+the same mailbox registers nothing new even if staff later rewrite ``Observations``.
 """
 
 from __future__ import annotations
@@ -260,6 +264,7 @@ def _from_header(value: str) -> EmailMessage:
 
 
 def _outlook_mail(raw: RawMail) -> IncomingMail:
+    # Imported here: the .msg reader is loaded only when there is a .msg to read.
     from toolkit.intake.outlook import read_msg
 
     fields = read_msg(raw.data)
