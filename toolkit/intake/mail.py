@@ -279,8 +279,7 @@ def _outlook_mail(raw: RawMail) -> IncomingMail:
         sender_address=address,
         received=paris_day(fields.sent) if fields.sent else None,
         body="\n".join(line.rstrip() for line in body.split("\n")).strip(),
-        attachments=tuple(Attachment(item.filename, item.content_type, item.data)
-                          for item in fields.attachments),
+        attachments=fields.attachments,
         raw=raw.data,
         sender_display=display,
         date_text=fields.date_text,

@@ -1,8 +1,8 @@
 """Outlook ``.msg`` files (MS-OXMSG compound files), read with python-oxmsg (MIT licence).
 
 Outlook classic saves a message dragged to a folder as ``.msg``, not ``.eml``. This module
-only turns such a file into plain fields; :mod:`toolkit.intake.mail` decodes and qualifies
-them exactly as it does internet mail.
+only turns such a file into plain fields; :mod:`toolkit.intake.mail` (which imports this
+module only when a .msg is read) decodes and qualifies them exactly as it does internet mail.
 """
 
 from __future__ import annotations
@@ -15,14 +15,8 @@ from email.utils import formataddr, parsedate_to_datetime
 from oxmsg import Message
 from oxmsg.domain import constants as props
 
+from toolkit.intake.mail import Attachment
 from toolkit.intake.sources import NOT_MAIL, UNREADABLE, LeftAside
-
-
-@dataclass(frozen=True)
-class OutlookAttachment:
-    filename: str
-    content_type: str
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -36,7 +30,7 @@ class OutlookMessage:
     message_id: str
     text: str
     html: str
-    attachments: tuple[OutlookAttachment, ...]
+    attachments: tuple[Attachment, ...]
 
 
 def _load(data: bytes) -> Message:
@@ -76,9 +70,9 @@ def _sent(message: Message, date_text: str) -> datetime | None:
         return None
 
 
-def _attachments(message: Message) -> tuple[OutlookAttachment, ...]:
+def _attachments(message: Message) -> tuple[Attachment, ...]:
     # Attachments stored by reference (a path or a link) carry no bytes to keep.
-    return tuple(OutlookAttachment(item.file_name or f"piece-jointe-{index}",
+    return tuple(Attachment(item.file_name or f"piece-jointe-{index}",
                                    item.mime_type or "application/octet-stream", item.file_bytes)
                  for index, item in enumerate(message.attachments, start=1)
                  if item.file_bytes is not None)
