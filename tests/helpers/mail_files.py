@@ -148,6 +148,15 @@ def outlook_complaint() -> bytes:
     return data
 
 
+def outlook_without_message_id(data: bytes) -> bytes:
+    """``fake-email-attachment.msg`` (or its complaint copy) as a draft would be: no
+    Message-ID (its two UTF-16 copies lose their angle brackets, same length)."""
+    message_id = "<CAPgNNXSzLVJ-d1OCX_TjFgJU7ugtQrjFybPtAMmmYZzphxNFYg@mail.gmail.com>"
+    encoded = message_id.encode("utf-16-le")
+    assert data.count(encoded) == 2
+    return data.replace(encoded, f" {message_id[1:-1]} ".encode("utf-16-le"))
+
+
 # --- a busy mailbox -------------------------------------------------------------------
 
 FIRST_DAY = datetime(2026, 1, 1, 9, tzinfo=UTC)

@@ -201,9 +201,14 @@ def test_mail_without_date_is_written_nowhere(register, tmp_path, capsys):
     assert not (register.parent / "dossiers").exists()
 
 
-def test_outlook_complaint_registered_and_kept_as_msg(register, tmp_path, capsys):
+@pytest.mark.parametrize("with_message_id", [True, False])
+def test_outlook_complaint_registered_and_kept_as_msg(register, tmp_path, capsys,
+                                                      with_message_id):
+    """Kept as received; run twice, registered once (by Message-ID, else by content hash)."""
+    data = mh.outlook_complaint()
+    data = data if with_message_id else mh.outlook_without_message_id(data)
     folder = tmp_path / "outlook"
-    mh.write(folder, "Reclamation.MSG", mh.outlook_complaint())
+    mh.write(folder, "Reclamation.MSG", data)
     assert _intake(register, [folder]) == 0
     assert "1 réclamation enregistrée." in capsys.readouterr().out
     frame = read_register(register).frame.set_index("numero")
@@ -213,7 +218,7 @@ def test_outlook_complaint_registered_and_kept_as_msg(register, tmp_path, capsys
     assert frame.at["2023-001", "courriel"] == "mallori@unstructured.io"
     assert "Pièces jointes : fake-attachment.txt" in frame.at["2023-001", "description"]
     dossier = register.parent / "dossiers" / "2023-001_Mallori Harrell"
-    assert (dossier / "2023-001_reclamation-courriel.msg").read_bytes() == mh.outlook_complaint()
+    assert (dossier / "2023-001_reclamation-courriel.msg").read_bytes() == data
     assert (dossier / "2023-001_PJ_fake-attachment.txt").read_bytes() == (
         b"Hey this is a fake attachment!")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,14 @@ from pathlib import Path
 import pytest
 from helpers import mail_files as mh
 
-from toolkit.intake.mail import COMPLAINT, NOT_QUALIFIED, complaint_values, qualify, read_mails
+from toolkit.intake.mail import (
+    COMPLAINT,
+    NOT_QUALIFIED,
+    complaint_values,
+    qualify,
+    read_mails,
+    stored_mail,
+)
 
 TODAY = date(2026, 11, 20)
 
@@ -91,6 +99,13 @@ def test_an_outlook_file_with_a_complaint_subject(tmp_path):
     assert mail.subject == "Réclamation avec une pièce"
     (decision,) = qualify([mail], {}, {}, TODAY)
     assert decision.kind == COMPLAINT
+
+
+def test_outlook_file_without_message_id_is_keyed_by_its_bytes(tmp_path):
+    data = mh.outlook_without_message_id(mh.outlook_complaint())
+    mail = _read(tmp_path, data)
+    assert mail.key == "sha256:" + hashlib.sha256(data).hexdigest()
+    assert stored_mail(data, outlook=True) == (mail.key, "mallori@unstructured.io")
 
 
 @pytest.mark.parametrize(("data", "reason"), [
