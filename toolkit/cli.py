@@ -382,9 +382,10 @@ def _add_intake_commands(subparsers) -> None:
                      help="réclamation téléphonique : produire aussitôt le courrier de "
                           "demande de confirmation écrite")
     intake = _add_command(subparsers, "intake", "enregistrer les réclamations reçues par "
-                          "courriel (.eml, dossier, Maildir ou mbox)", _cmd_intake)
+                          "courriel (.eml, .msg, dossier, Maildir ou mbox)", _cmd_intake)
     intake.add_argument("chemins", nargs="+", type=Path, metavar="CHEMIN",
-                        help="fichier .eml, dossier de .eml, Maildir ou fichier mbox")
+                        help="fichier .eml ou .msg (Outlook), dossier de ces fichiers, Maildir "
+                             "ou fichier mbox")
     intake.add_argument("--dry-run", action="store_true",
                         help="montrer ce qui serait fait, sans rien écrire")
     audit = _add_command(subparsers, "audit", "archive zip pour un audit (registre, dossiers, "

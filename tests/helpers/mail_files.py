@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import mailbox
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -77,11 +79,12 @@ def with_pdf() -> bytes:
 
 
 def simple(subject: str, message_id: str, sender: str = "Client <client@exemple.fr>",
-           date: str = "Fri, 06 Nov 2026 08:00:00 +0100", body: str = "Texte.") -> bytes:
+           date: str | None = "Fri, 06 Nov 2026 08:00:00 +0100", body: str = "Texte.") -> bytes:
     message = EmailMessage()
     message["From"] = sender
     message["Subject"] = subject
-    message["Date"] = date
+    if date:  # None: a message without a Date header
+        message["Date"] = date
     message["Message-ID"] = message_id
     message.set_content(body)
     return bytes(message)
@@ -105,6 +108,7 @@ def write(folder: Path, name: str, data: bytes) -> Path:
 
 
 def write_mbox(path: Path, messages: list[bytes]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     box = mailbox.mbox(path, create=True)
     for data in messages:
         box.add(data)
@@ -118,3 +122,50 @@ def write_maildir(path: Path, messages: list[bytes]) -> Path:
     for data in messages:
         box.add(data)
     return path
+
+
+# --- Outlook .msg files ---------------------------------------------------------------
+
+MSG_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "msg"
+
+
+def outlook_file(name: str = "fake-email-attachment.msg") -> bytes:
+    """One of the real Outlook files of tests/fixtures/msg (see its README)."""
+    return (MSG_FIXTURES / name).read_bytes()
+
+
+def outlook_complaint() -> bytes:
+    """The real ``fake-email-attachment.msg`` with a complaint's subject.
+
+    Outlook stores the subject as UTF-16 in fixed-size streams: a subject of the same length
+    replaces it in place (three copies: subject, normalised subject, conversation topic),
+    and the file stays a valid compound file that python-oxmsg reads.
+    """
+    old, new = "Fake email with attachment", "Réclamation avec une pièce"
+    assert len(old) == len(new)
+    data = outlook_file().replace(old.encode("utf-16-le"), new.encode("utf-16-le"))
+    assert data.count(new.encode("utf-16-le")) == 3
+    return data
+
+
+def outlook_without_message_id(data: bytes) -> bytes:
+    """``fake-email-attachment.msg`` (or its complaint copy) as a draft would be: no
+    Message-ID (its two UTF-16 copies lose their angle brackets, same length)."""
+    message_id = "<CAPgNNXSzLVJ-d1OCX_TjFgJU7ugtQrjFybPtAMmmYZzphxNFYg@mail.gmail.com>"
+    encoded = message_id.encode("utf-16-le")
+    assert data.count(encoded) == 2
+    return data.replace(encoded, f" {message_id[1:-1]} ".encode("utf-16-le"))
+
+
+# --- a busy mailbox -------------------------------------------------------------------
+
+FIRST_DAY = datetime(2026, 1, 1, 9, tzinfo=UTC)
+
+
+def numbered_complaints(count: int) -> list[bytes]:
+    """``count`` complaints from different clients, one a day from 1 January 2026 on."""
+    return [simple(f"Réclamation n° {index}", f"<lot-{index}@exemple.fr>",
+                   sender=f"Client {index} <client{index}@exemple.fr>",
+                   date=format_datetime(FIRST_DAY + timedelta(days=index)),
+                   body=f"Leçon {index} annulée.\nFrom the start, nothing went well.")
+            for index in range(count)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mailbox
 from datetime import date
 from pathlib import Path
 
@@ -14,15 +15,16 @@ from toolkit.intake.mail import (
     COMPLAINT,
     FOLLOW_UP,
     NOT_QUALIFIED,
+    TO_CHECK,
     UNUSABLE,
     complaint_values,
     html_to_text,
     is_complaint_subject,
     keys_in_observations,
     observation_line,
-    parse_mail,
+    person_name,
     qualify,
-    read_sources,
+    read_mails,
     stored_key,
     without_intake_lines,
 )
@@ -31,7 +33,7 @@ TODAY = date(2026, 11, 20)
 
 
 def _mails(*paths: Path):
-    return [parse_mail(raw) for raw in read_sources(paths)]
+    return read_mails(paths)[0]
 
 
 def _one(tmp_path: Path, data: bytes):
@@ -139,7 +141,8 @@ def test_qualification(tmp_path):
         mh.simple("Réclamation", "<connu@x.fr>"),
     ])))
     known = {"<connu@x.fr>": "2026-002"}
-    decisions = qualify(mails, known, {"2026-002", "2026-004"}, TODAY)
+    senders = {"2026-002": frozenset(), "2026-004": frozenset({"CLIENT@exemple.fr"})}
+    decisions = qualify(mails, known, senders, TODAY)
     assert [(d.kind, d.numero) for d in decisions] == [
         (COMPLAINT, None), (NOT_QUALIFIED, None), (ALREADY, None), (FOLLOW_UP, "2026-004"),
         (UNUSABLE, None), (ALREADY, "2026-002")]
@@ -165,3 +168,127 @@ def test_observation_line_round_trip():
     assert keys_in_observations([("2026-009", f"Retard préfecture.\n{line}")]) == {
         "<a.b@c>": "2026-009"}
     assert without_intake_lines(f"Retard préfecture.\n{line}") == "Retard préfecture."
+
+
+# --- who writes: follow-ups only from the client's own addresses --------------------------
+
+def _follow_up(tmp_path: Path, subject: str, sender: str):
+    return _one(tmp_path, mh.simple(subject, f"<{tmp_path.name}@x.fr>", sender=sender))
+
+
+SENDERS = {"2026-004": frozenset({"jean.dupont@exemple.fr", "j.dupont@perso.fr"}),
+           "2026-005": frozenset()}
+
+
+@pytest.mark.parametrize(("subject", "sender", "kind", "numero"), [
+    # The complaint's Courriel, whatever the case: filed in its dossier.
+    ("Suite 2026-004", "Jean Dupont <JEAN.Dupont@Exemple.fr>", FOLLOW_UP, "2026-004"),
+    # The sender of a mail already in its dossier: filed too.
+    ("RE: Votre réclamation n° 2026-004", "j.dupont@perso.fr", FOLLOW_UP, "2026-004"),
+    # Someone else quoting the number with a complaint subject: a new complaint.
+    ("Réclamation : ma facture 2026-004 est fausse", "autre@example.fr", COMPLAINT, None),
+    # Someone else, another subject: listed to be checked, nothing written.
+    ("Dossier 2026-004", "autre@example.fr", TO_CHECK, "2026-004"),
+    # A complaint whose client has no known address cannot be followed up by mail.
+    ("Dossier 2026-005", "client@exemple.fr", TO_CHECK, "2026-005"),
+])
+def test_follow_up_only_from_the_clients_addresses(tmp_path, subject, sender, kind, numero):
+    (decision,) = qualify([_follow_up(tmp_path, subject, sender)], {}, SENDERS, TODAY)
+    assert (decision.kind, decision.numero) == (kind, numero)
+
+
+def test_stranger_quoting_a_number_is_told_apart(tmp_path):
+    new, check, unknown = qualify([
+        _follow_up(tmp_path / "a", "Réclamation : ma facture 2026-004 est fausse",
+                   "autre@example.fr"),
+        _follow_up(tmp_path / "b", "Dossier 2026-004", "autre@example.fr"),
+        _follow_up(tmp_path / "c", "Dossier 2026-005", "client@exemple.fr"),
+    ], {}, SENDERS, TODAY)
+    assert new.reason == ("cite 2026-004, mais autre@example.fr n'est ni le courriel du client "
+                          "ni celui d'un courriel de son dossier : nouvelle réclamation")
+    assert check.reason == ("cite 2026-004, mais autre@example.fr n'est ni le courriel du "
+                            "client ni celui d'un courriel de son dossier")
+    assert unknown.reason == "cite 2026-005, dont le client n'a pas de courriel connu"
+
+
+# --- dates come from the message only ---------------------------------------------------
+
+def test_no_date_header_means_no_date(tmp_path):
+    data = mh.simple("Réclamation", "<sans-date@x.fr>", date=None)
+    mail = _one(tmp_path, data)
+    assert b"Date:" not in data and mail.received is None
+    (decision,) = qualify([mail], {}, {}, TODAY)
+    assert (decision.kind, decision.reason) == (UNUSABLE, "pas de date d'envoi")
+
+
+def test_maildir_message_without_date_gets_none(tmp_path):
+    # Maildir files have a modification time (Maildir's own get_date() returns it): unused.
+    box = mh.write_maildir(tmp_path / "Maildir", [mh.simple("Réclamation", "<m@x.fr>",
+                                                            date=None)])
+    assert mailbox.Maildir(box, create=False).get_message(
+        next(iter(mailbox.Maildir(box, create=False).keys()))).get_date() > 0
+    (mail,) = _mails(box)
+    assert mail.received is None
+
+
+def test_unreadable_date_is_named(tmp_path):
+    data = mh.simple("Réclamation", "<d@x.fr>", date=None).replace(
+        b"\nMessage-ID", b"\nDate: lundi prochain\nMessage-ID")
+    (decision,) = qualify([_one(tmp_path, data)], {}, {}, TODAY)
+    assert (decision.kind, decision.reason) == (UNUSABLE,
+                                                "date d'envoi illisible (lundi prochain)")
+
+
+def test_follow_up_without_date_is_not_filed(tmp_path):
+    mail = _one(tmp_path, mh.simple("Suite 2026-004", "<s@x.fr>",
+                                    sender="jean.dupont@exemple.fr", date=None))
+    (decision,) = qualify([mail], {}, SENDERS, TODAY)
+    assert (decision.kind, decision.reason) == (UNUSABLE, "pas de date d'envoi")
+
+
+# --- names and mbox escapes -------------------------------------------------------------
+
+@pytest.mark.parametrize(("display", "name"), [
+    ("Dupont, Jean", "Jean Dupont"),
+    ("LEFÈVRE , Anne-Sophie", "Anne-Sophie LEFÈVRE"),
+    ("Jean Dupont", "Jean Dupont"),
+    ("Dupont, Jean, Marie", "Dupont, Jean, Marie"),  # not one name
+    ("Agence 12, Paris", "Agence 12, Paris"),  # digits: not a person
+    ("", ""),
+])
+def test_person_name(display, name):
+    assert person_name(display) == name
+
+
+@pytest.mark.parametrize("sender", [
+    '"Dupont, Jean" <jean.dupont@exemple.fr>',  # how Outlook and Thunderbird write it
+    "Dupont, Jean <jean.dupont@exemple.fr>",  # unquoted: parsed as two addresses
+    "=?utf-8?q?Dupont=2C_Jean?= <jean.dupont@exemple.fr>",
+])
+def test_surname_first_display_name(tmp_path, sender):
+    mail = _one(tmp_path, mh.simple("Réclamation", "<n@x.fr>", sender=sender))
+    assert (mail.sender_name, mail.sender_address) == ("Jean Dupont", "jean.dupont@exemple.fr")
+    values = complaint_values(mail, valid_address=lambda address: True)
+    assert values["nom"] == "Jean Dupont"
+    assert values["observations"] == ("Enregistrée depuis un courriel (Message-ID : <n@x.fr>)\n"
+                                      "Nom affiché par la messagerie : « Dupont, Jean »")
+
+
+def test_mbox_from_escapes_are_undone(tmp_path):
+    body = "Bonjour,\nFrom the start, rien n'allait.\n>From a quoted reply.\nFin."
+    path = mh.write_mbox(tmp_path / "boite.mbox", [mh.simple("Réclamation", "<e@x.fr>",
+                                                             body=body)])
+    # The standard library writes mboxo (only "From " gets a ">") and never unescapes.
+    stored = mailbox.mbox(path).get_bytes(0)
+    assert b"\n>From the start" in stored and b"\n>From a quoted" in stored
+    (mail,) = _mails(path)
+    assert mail.body == "Bonjour,\nFrom the start, rien n'allait.\nFrom a quoted reply.\nFin."
+
+
+def test_mboxrd_escapes_lose_one_level(tmp_path):
+    path = tmp_path / "rd.mbox"
+    path.write_bytes(b"From x@y Fri Nov  6 08:00:00 2026\n" + mh.simple(
+        "Réclamation", "<rd@x.fr>", body="A\n>From one\n>>From two").replace(b"\r\n", b"\n")
+        .replace(b"\n>From one", b"\n>>From one").replace(b"\n>>From two", b"\n>>>From two"))
+    (mail,) = _mails(path)
+    assert mail.body == "A\n>From one\n>>From two"

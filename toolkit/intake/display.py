@@ -13,11 +13,13 @@ from toolkit.intake.mail import (
     FOLLOW_UP,
     KIND_LABELS,
     NOT_QUALIFIED,
+    TO_CHECK,
     UNUSABLE,
     Decision,
     strip_reply_prefixes,
 )
 from toolkit.intake.recording import Filed, IntakeResult
+from toolkit.intake.sources import Skipped
 
 MAX_SUBJECT = 50
 
@@ -35,13 +37,14 @@ def _sender(decision: Decision) -> str:
 
 def _complaints_table(decisions: list[Decision], result: IntakeResult) -> str:
     rows = [(d.numero, date_fr(d.mail.received), d.mail.sender_name, _subject(d),
-             plural(len(result.saved.get(d.numero, [])), "fichier"))
+             plural(len(result.saved.get(d.numero, [])), "fichier"), d.reason)
             for d in decisions]
-    headers = ("Numéro", "Reçue le", "Client", "Objet", "Au dossier")
-    if result.dry_run:
-        rows = [row[:4] for row in rows]
-        headers = headers[:4]
-    return format_table(headers, rows)
+    headers = ("Numéro", "Reçue le", "Client", "Objet", "Au dossier", "Remarque")
+    # Only the columns that say something: no files in a dry run, no empty remarks.
+    keep = [index for index in range(len(headers))
+            if not (result.dry_run and index == 4)
+            and (index < 5 or any(row[index] for row in rows))]
+    return format_table([headers[i] for i in keep], [[row[i] for i in keep] for row in rows])
 
 
 def _others_table(decisions: list[Decision], with_numero: bool) -> str:
@@ -51,13 +54,49 @@ def _others_table(decisions: list[Decision], with_numero: bool) -> str:
     return format_table(headers, rows)
 
 
+def _skipped_table(skipped: list[Skipped]) -> str:
+    rows = [(item.source, f"{item.reason} ({item.detail})" if item.detail else item.reason)
+            for item in skipped]
+    return format_table(("Fichier", "Raison"), rows)
+
+
+# kind, numbers shown, heading (singular, plural), what it means for staff.
 _SECTIONS = (
-    (FOLLOW_UP, True, "classé(s) au dossier de la réclamation citée dans l'objet"),
-    (ALREADY, True, "rien n'est enregistré une seconde fois"),
-    (NOT_QUALIFIED, False, "pas de « Réclamation » dans l'objet : laissés de côté, à "
-                           "traiter comme demandes d'information"),
-    (UNUSABLE, False, "à saisir avec « toolkit new »"),
+    (FOLLOW_UP, True, ("suite d'une réclamation enregistrée",
+                       "suites de réclamations enregistrées"),
+     "copie au dossier de la réclamation citée dans l'objet, dont le client est l'expéditeur"),
+    (TO_CHECK, True, ("à vérifier", "à vérifier"),
+     "l'objet cite une réclamation mais l'expéditeur n'est pas connu de ce client : rien "
+     "n'est écrit, vérifiez qui écrit"),
+    (ALREADY, True, ("déjà enregistré", "déjà enregistrés"),
+     "rien n'est enregistré une seconde fois"),
+    (NOT_QUALIFIED, False, (KIND_LABELS[NOT_QUALIFIED], "non qualifiés (demandes d'information ?)"),
+     "pas de « Réclamation » dans l'objet : rien n'est écrit, à traiter comme demande "
+     "d'information"),
+    (UNUSABLE, False, ("à saisir à la main", "à saisir à la main"),
+     "rien n'est écrit : à enregistrer avec « toolkit new »"),
 )
+# The summary's last line: short names, so that the counts read as one sum.
+_TALLY = (
+    (COMPLAINT, "réclamation", "réclamations"),
+    (FOLLOW_UP, "suite", "suites"),
+    (TO_CHECK, "à vérifier", "à vérifier"),
+    (ALREADY, "déjà enregistré", "déjà enregistrés"),
+    (NOT_QUALIFIED, "non qualifié", "non qualifiés"),
+    (UNUSABLE, "à saisir à la main", "à saisir à la main"),
+)
+
+
+def _tally(result: IntakeResult) -> str:
+    """One line whose counts add up to every message and file given."""
+    counts = [plural(len(result.of_kind(kind)), one, many) for kind, one, many in _TALLY
+              if result.of_kind(kind)]
+    if result.skipped:
+        counts.append(plural(len(result.skipped), "fichier laissé de côté",
+                             "fichiers laissés de côté"))
+    total = len(result.decisions) + len(result.skipped)
+    examined = plural(total, "courriel ou fichier examiné", "courriels ou fichiers examinés")
+    return f"Au total, {examined}" + (f" : {', '.join(counts)}." if counts else ".")
 
 
 def intake_summary(result: IntakeResult) -> str:
@@ -71,11 +110,15 @@ def intake_summary(result: IntakeResult) -> str:
     parts = [headline]
     if complaints:
         parts.append(_complaints_table(complaints, result))
-    for kind, with_numero, note in _SECTIONS:
+    for kind, with_numero, (one, many), note in _SECTIONS:
         found = result.of_kind(kind)
         if found:
-            parts.append(f"{len(found)} {KIND_LABELS[kind]} — {note} :\n"
+            parts.append(f"{plural(len(found), one, many)} — {note} :\n"
                          f"{_others_table(found, with_numero)}")
+    if result.skipped:
+        parts.append(f"{plural(len(result.skipped), 'fichier laissé', 'fichiers laissés')} de "
+                     f"côté :\n{_skipped_table(result.skipped)}")
+    parts.append(_tally(result))
     parts += [f"Erreur : {failure}" for failure in result.failures]
     if result.dry_run:
         parts.append("Simulation (--dry-run) : ni le registre ni les dossiers n'ont été "

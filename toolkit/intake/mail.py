@@ -3,25 +3,28 @@
 Read-only and free of register writes: :mod:`toolkit.intake.recording` turns the decisions made
 here into register rows and dossiers. The procedure's rule is applied literally: a message
 is a complaint when its subject carries the word « Réclamation(s) »; anything else is an
-information request (or spam) and is only listed.
+information request (or spam) and is only listed. A message quoting a register number is a
+follow-up of that complaint only when it comes from its client (the ``Courriel`` cell, or
+the sender of a client's mail already in the dossier): one client's mail never goes into
+another's dossier. The reception date is the message's own (Date header, or Outlook's
+sending time), never a file's.
 
 A message is identified by its ``Message-ID`` (or, when it has none, by a hash of its
 bytes). The key is written into the register's ``Observations`` cell and the original
-``.eml`` is kept in the dossier, so that running the intake twice over the same mailbox
-registers nothing new even if staff later rewrite ``Observations``.
+``.eml`` (or Outlook ``.msg``) is kept in the dossier, so that running the intake twice over
+the same mailbox registers nothing new even if staff later rewrite ``Observations``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import mailbox
 import mimetypes
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from email import message_from_bytes, policy
+from email import message_from_bytes, message_from_string, policy
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from functools import cache
@@ -30,22 +33,27 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.dates import date_fr
-from toolkit.errors import ToolkitError, UsageError
+from toolkit.errors import ToolkitError
+from toolkit.intake.sources import NOT_MAIL, LeftAside, RawMail, Skipped, read_sources
 from toolkit.register.columns import Canal
 
 # Excel keeps at most 32,767 characters in a cell; the full text stays in the .eml.
 MAX_DESCRIPTION_CHARS = 32_000
 TRUNCATION_NOTE = "\n[…] (texte complet dans le courriel d'origine, au dossier)"
 
-COMPLAINT, NOT_QUALIFIED, ALREADY, FOLLOW_UP, UNUSABLE = (
-    "reclamation", "non_qualifie", "deja_enregistre", "suite", "inutilisable")
+COMPLAINT, NOT_QUALIFIED, ALREADY, FOLLOW_UP, UNUSABLE, TO_CHECK = (
+    "reclamation", "non_qualifie", "deja_enregistre", "suite", "inutilisable", "a_verifier")
 KIND_LABELS = {
     COMPLAINT: "réclamation",
     NOT_QUALIFIED: "non qualifié (demande d'information ?)",
     ALREADY: "déjà enregistré",
     FOLLOW_UP: "suite d'une réclamation enregistrée",
     UNUSABLE: "à saisir à la main",
+    TO_CHECK: "à vérifier",
 }
+NO_DATE = "pas de date d'envoi"
+# Headers of which an internet message has at least one; a file with none is not a message.
+_MAIL_HEADERS = ("From", "Date", "Subject", "Message-ID", "To")
 
 _PREFIXES = re.compile(r"^\s*(?:(?:re|tr|fwd?|ref|aw|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 # Letters only around the word: "Réclamation(s)", "Réclamation:" and "réclamation2026" count,
@@ -53,63 +61,6 @@ _PREFIXES = re.compile(r"^\s*(?:(?:re|tr|fwd?|ref|aw|wg)\s*(?:\[\d+\])?\s*:\s*)+
 _COMPLAINT_WORD = re.compile(r"(?<![a-z])reclamations?(?![a-z])")
 _NUMERO = re.compile(r"(?<![\d-])(\d{4}-\d{3,})(?![\d-])")
 _KEY_IN_OBSERVATIONS = re.compile(r"Message-ID : (<[^>\s]+>|sha256:[0-9a-f]{64})")
-
-
-# --- raw messages from files ----------------------------------------------------------
-
-@dataclass(frozen=True)
-class RawMail:
-    """One message's bytes and where it came from (shown to the user)."""
-
-    source: str
-    data: bytes
-    delivered: datetime | None = None  # used only when the Date header is unusable
-
-
-def _file_time(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-
-
-def _is_maildir(path: Path) -> bool:
-    return path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir()
-
-
-def _read_maildir(path: Path) -> Iterator[RawMail]:
-    # The mailbox is only read: messages stay in new/ and keep their flags.
-    box = mailbox.Maildir(path, factory=None, create=False)
-    for key in sorted(box.keys()):
-        delivered = datetime.fromtimestamp(box.get_message(key).get_date(), tz=UTC)
-        yield RawMail(f"{path} [{key}]", box.get_bytes(key), delivered)
-
-
-def _read_mbox(path: Path) -> Iterator[RawMail]:
-    box = mailbox.mbox(path, create=False)
-    try:
-        for index, key in enumerate(box.keys(), start=1):
-            yield RawMail(f"{path} [n° {index}]", box.get_bytes(key))
-    finally:
-        box.close()
-
-
-def _is_mbox(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(5) == b"From "
-
-
-def read_sources(paths: Iterable[Path]) -> Iterator[RawMail]:
-    """Every message of ``.eml`` files, folders of them (recursively), Maildirs and mboxes."""
-    for path in map(Path, paths):
-        if not path.exists():
-            raise UsageError(f"Introuvable : {path}")
-        if _is_maildir(path):
-            yield from _read_maildir(path)
-        elif path.is_dir():
-            for eml in sorted(p for p in path.rglob("*.eml") if p.is_file()):
-                yield RawMail(str(eml), eml.read_bytes(), _file_time(eml))
-        elif _is_mbox(path):
-            yield from _read_mbox(path)
-        else:
-            yield RawMail(str(path), path.read_bytes(), _file_time(path))
 
 
 # --- one message ----------------------------------------------------------------------
@@ -128,12 +79,15 @@ class IncomingMail:
     source: str
     key: str  # Message-ID, or sha256 of the bytes when there is none
     subject: str
-    sender_name: str
+    sender_name: str  # as people write it: "Jean Dupont", never "Dupont, Jean"
     sender_address: str
-    received: date | None  # Paris day of the Date header
+    received: date | None  # Paris day of the Date header (of the sending time for a .msg)
     body: str
     attachments: tuple[Attachment, ...]
     raw: bytes = field(repr=False)
+    sender_display: str = ""  # the display name as the mail program showed it
+    date_text: str = ""  # the Date header as written, to say why it could not be read
+    outlook: bool = False  # ``raw`` is an Outlook .msg file, kept as such in the dossier
 
 
 class _TextExtractor(HTMLParser):
@@ -227,8 +181,27 @@ def sender_of(message: EmailMessage) -> tuple[str, str]:
     addresses = getattr(header, "addresses", ()) if header is not None else ()
     if not addresses:
         return str(header or "").strip(), ""
-    first = addresses[0]
-    return (first.display_name or first.username).strip(), first.addr_spec.strip()
+    index = next((i for i, address in enumerate(addresses) if address.domain), 0)
+    sender = addresses[index]
+    name = sender.display_name or sender.username
+    # An unquoted "Dupont, Jean <j@x.fr>" parses as a bare word, then an address: rejoin.
+    words = [address.username for address in addresses[:index]]
+    if words and sender.display_name:
+        name = ", ".join([*words, sender.display_name])
+    return name.strip(), sender.addr_spec.strip()
+
+
+_SURNAME_FIRST = re.compile(r"^([^,]+?)\s*,\s*([^,]+)$")
+
+
+def person_name(display_name: str) -> str:
+    """"Dupont, Jean" (how Outlook shows a directory entry) → "Jean Dupont"; other names
+    unchanged. A comma beside digits or an address is not a name order."""
+    name = display_name.strip()
+    found = _SURNAME_FIRST.match(name)
+    if not found or re.search(r"[\d@<>]", name):
+        return name
+    return f"{found.group(2).strip()} {found.group(1).strip()}"
 
 
 @cache
@@ -248,10 +221,10 @@ def paris_day(moment: datetime) -> date:
     return moment.astimezone(paris_zone()).date()
 
 
-def received_day(message: EmailMessage, delivered: datetime | None) -> date | None:
+def received_day(message: EmailMessage) -> date | None:
+    """The Paris day of the Date header; ``None`` without one (never a file's date)."""
     header = _header(message, "Date")
     moment = getattr(header, "datetime", None) if header is not None else None
-    moment = moment or delivered
     return paris_day(moment) if moment else None
 
 
@@ -263,26 +236,89 @@ def message_key(message: EmailMessage, raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def parse_mail(raw: RawMail) -> IncomingMail:
+def _one_line(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip()
+
+
+def _internet_mail(raw: RawMail) -> IncomingMail:
     message = message_from_bytes(raw.data, policy=policy.default)
-    name, address = sender_of(message)
+    if not any(name in message for name in _MAIL_HEADERS):
+        raise LeftAside(NOT_MAIL, "aucun en-tête de courriel")
+    display, address = sender_of(message)
     return IncomingMail(
         source=raw.source,
         key=message_key(message, raw.data),
-        subject=re.sub(r"\s+", " ", str(_header(message, "Subject") or "")).strip(),
-        sender_name=name,
+        subject=_one_line(_header(message, "Subject")),
+        sender_name=person_name(display),
         sender_address=address,
-        received=received_day(message, raw.delivered),
+        received=received_day(message),
         body=body_text(message),
         attachments=attachments_of(message),
         raw=raw.data,
+        sender_display=display,
+        date_text=_one_line(message.get("Date", "")),
     )
+
+
+def _from_header(value: str) -> EmailMessage:
+    return message_from_string(f"From: {value}\n\n", policy=policy.default)
+
+
+def _outlook_mail(raw: RawMail) -> IncomingMail:
+    # Imported here: the .msg reader is loaded only when there is a .msg to read.
+    from toolkit.intake.outlook import read_msg
+
+    fields = read_msg(raw.data)
+    display, address = sender_of(_from_header(fields.sender))
+    body = fields.text.replace("\r\n", "\n").strip() or html_to_text(fields.html)
+    found = re.search(r"<[^>\s]+>", fields.message_id)
+    return IncomingMail(
+        source=raw.source,
+        key=found.group(0) if found else "sha256:" + hashlib.sha256(raw.data).hexdigest(),
+        subject=_one_line(fields.subject),
+        sender_name=person_name(display),
+        sender_address=address,
+        received=paris_day(fields.sent) if fields.sent else None,
+        body="\n".join(line.rstrip() for line in body.split("\n")).strip(),
+        attachments=fields.attachments,
+        raw=raw.data,
+        sender_display=display,
+        date_text=fields.date_text,
+        outlook=True,
+    )
+
+
+def parse_mail(raw: RawMail) -> IncomingMail:
+    """One message decoded; :class:`LeftAside` when the file is not a readable message."""
+    return _outlook_mail(raw) if raw.outlook else _internet_mail(raw)
+
+
+def read_mails(paths: Iterable[Path]) -> tuple[list[IncomingMail], list[Skipped]]:
+    """Every message at ``paths`` decoded, and every file left aside with its reason."""
+    mails, skipped = [], []
+    for item in read_sources(paths):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        try:
+            mails.append(parse_mail(item))
+        except LeftAside as aside:
+            skipped.append(Skipped(item.source, aside.reason, aside.detail))
+    return mails, skipped
+
+
+def stored_mail(data: bytes, outlook: bool = False) -> tuple[str, str]:
+    """(key, sender address) of a message kept in a dossier (``.eml`` headers only)."""
+    if outlook:
+        mail = _outlook_mail(RawMail("", data, outlook=True))
+        return mail.key, mail.sender_address
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(data)
+    return message_key(headers, data), sender_of(headers)[1]
 
 
 def stored_key(data: bytes) -> str:
     """The key of an ``.eml`` kept in a dossier (headers only are parsed)."""
-    headers = BytesHeaderParser(policy=policy.default).parsebytes(data)
-    return message_key(headers, data)
+    return stored_mail(data)[0]
 
 
 # --- qualification ----------------------------------------------------------------------
@@ -302,8 +338,9 @@ def is_complaint_subject(subject: str) -> bool:
     return bool(_COMPLAINT_WORD.search(fold(strip_reply_prefixes(subject))))
 
 
-def referenced_numero(subject: str, numeros: set[str]) -> str | None:
+def referenced_numero(subject: str, numeros: Iterable[str]) -> str | None:
     """A register number quoted in the subject: the client answers one of our letters."""
+    numeros = set(numeros)
     for candidate in _NUMERO.findall(subject):
         if candidate in numeros:
             return candidate
@@ -340,31 +377,65 @@ class Decision:
     reason: str = ""
 
 
-def _decide(mail: IncomingMail, known: dict[str, str], numeros: set[str],
-            today: date) -> Decision:
+def is_known_sender(mail: IncomingMail, addresses: Iterable[str]) -> bool:
+    """The sender's address is one of ``addresses``, whatever the case."""
+    sender = mail.sender_address.casefold()
+    return bool(sender) and sender in {address.casefold() for address in addresses}
+
+
+def _unknown_sender(mail: IncomingMail, numero: str, addresses: frozenset[str]) -> str:
+    if not addresses:
+        return f"cite {numero}, dont le client n'a pas de courriel connu"
+    sender = mail.sender_address or "l'expéditeur"
+    return (f"cite {numero}, mais {sender} n'est ni le courriel du client ni celui d'un "
+            "courriel de son dossier")
+
+
+def _date_problem(mail: IncomingMail, today: date) -> str:
+    """Why the reception date cannot be taken from the message ("" when it can)."""
+    if mail.received is None:
+        return f"date d'envoi illisible ({mail.date_text})" if mail.date_text else NO_DATE
+    if mail.received > today:
+        return f"daté du {date_fr(mail.received)}, après aujourd'hui"
+    return ""
+
+
+def _decide(mail: IncomingMail, known: Mapping[str, str],
+            senders: Mapping[str, frozenset[str]], today: date) -> Decision:
     if mail.key in known:
         return Decision(mail, ALREADY, known[mail.key])
-    followed = referenced_numero(mail.subject, numeros)
-    if followed:
-        return Decision(mail, FOLLOW_UP, followed)
-    if not is_complaint_subject(mail.subject):
+    numero, note = referenced_numero(mail.subject, senders), ""
+    complaint = is_complaint_subject(mail.subject)
+    if numero and not is_known_sender(mail, senders[numero]):
+        # Never file a stranger's mail in a client's dossier, whatever number it quotes.
+        note = _unknown_sender(mail, numero, senders[numero])
+        if not complaint:
+            return Decision(mail, TO_CHECK, numero, note)
+        numero, note = None, f"{note} : nouvelle réclamation"
+    if not numero and not complaint:
         return Decision(mail, NOT_QUALIFIED)
-    if mail.received is None:
-        return Decision(mail, UNUSABLE, reason="date d'envoi absente ou illisible")
-    if mail.received > today:
-        return Decision(mail, UNUSABLE,
-                        reason=f"daté du {date_fr(mail.received)}, après aujourd'hui")
+    problem = _date_problem(mail, today)
+    if problem:
+        return Decision(mail, UNUSABLE, numero, problem)
+    if numero:
+        return Decision(mail, FOLLOW_UP, numero)
     if not mail.sender_name:
         return Decision(mail, UNUSABLE, reason="expéditeur absent")
-    return Decision(mail, COMPLAINT)
+    return Decision(mail, COMPLAINT, reason=note)
 
 
-def qualify(mails: Iterable[IncomingMail], known: dict[str, str], numeros: set[str],
-            today: date) -> list[Decision]:
-    """One decision per message, in order; a message seen twice counts once."""
+def qualify(mails: Iterable[IncomingMail], known: Mapping[str, str],
+            senders: Mapping[str, frozenset[str]], today: date) -> list[Decision]:
+    """One decision per message, in order; a message seen twice counts once.
+
+    ``known`` maps the keys of messages already registered to their Numéro; ``senders``
+    maps every Numéro of the register to the addresses its client writes from (the
+    ``Courriel`` cell and the senders of the mails in its dossier). A message quoting a
+    Numéro is filed there only when it comes from one of those addresses.
+    """
     decisions, seen = [], dict(known)
     for mail in mails:
-        decision = _decide(mail, seen, numeros, today)
+        decision = _decide(mail, seen, senders, today)
         if decision.kind == ALREADY and mail.key not in known:
             decision = Decision(mail, ALREADY, reason="présent deux fois dans ce lot")
         seen.setdefault(mail.key, decision.numero or "")
@@ -390,11 +461,14 @@ def complaint_values(mail: IncomingMail, valid_address) -> dict[str, object]:
     ``valid_address`` decides whether the sender's address may go to ``Courriel``: an
     address the register would reject is kept in the dossier's ``.eml`` only.
     """
+    observations = [observation_line(mail.key)]
+    if mail.sender_display and mail.sender_display != mail.sender_name:
+        observations.append(f"Nom affiché par la messagerie : « {mail.sender_display} »")
     return {
         "date_reclamation": mail.received,
         "canal": Canal.COURRIEL.value,
         "nom": mail.sender_name,
         "courriel": mail.sender_address if valid_address(mail.sender_address) else None,
         "description": description_of(mail),
-        "observations": observation_line(mail.key),
+        "observations": "\n".join(observations),
     }

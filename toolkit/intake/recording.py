@@ -24,11 +24,11 @@ from toolkit.intake.mail import (
     IncomingMail,
     complaint_values,
     keys_in_observations,
-    parse_mail,
     qualify,
-    read_sources,
-    stored_key,
+    read_mails,
+    stored_mail,
 )
+from toolkit.intake.sources import MSG_SUFFIX, LeftAside, Skipped
 from toolkit.letters.dossiers import dossier_dir, dossiers_root, safe_name
 from toolkit.register.reading import Register, read_register
 
@@ -36,6 +36,9 @@ ORIGIN_EMAIL = "reclamation-courriel"
 FOLLOW_UP_EMAIL = "courriel-suite"
 WRITTEN_COMPLAINT = "reclamation-ecrite"
 ATTACHMENT = "PJ"
+# The copies of the client's own mails: their senders are the client's known addresses.
+CLIENT_MAIL_KINDS = (ORIGIN_EMAIL, FOLLOW_UP_EMAIL)
+MAIL_SUFFIXES = (".eml", MSG_SUFFIX)
 _DOSSIER_NUMERO = re.compile(r"^(\d{4}-\d{3,})(?:_|$)")
 
 
@@ -113,24 +116,43 @@ def store(dossier: Path, name: str, data: bytes) -> Path:
 
 
 def save_mail(dossier: Path, numero: str, mail: IncomingMail, kind: str) -> list[Path]:
-    """The message as received (``.eml``) and each attachment, into the dossier."""
+    """The message as received (``.eml``, or Outlook's ``.msg``) and each attachment."""
     prefix = safe_name(numero)
-    saved = [store(dossier, f"{prefix}_{kind}.eml", mail.raw)]
+    suffix = MSG_SUFFIX if mail.outlook else ".eml"
+    saved = [store(dossier, f"{prefix}_{kind}{suffix}", mail.raw)]
     saved += [store(dossier, f"{prefix}_{ATTACHMENT}_{safe_file_name(item.filename)}", item.data)
               for item in mail.attachments]
     return saved
 
 
-def keys_in_dossiers(root: Path) -> dict[str, str]:
-    """Message key → Numéro of every ``.eml`` kept in a dossier."""
-    found: dict[str, str] = {}
-    for eml in sorted(root.glob("*/*.eml")) if root.is_dir() else []:
-        match = _DOSSIER_NUMERO.match(eml.parent.name)
-        if match:
-            try:
-                found.setdefault(stored_key(eml.read_bytes()), match.group(1))
-            except OSError:
-                continue  # unreadable copy: the register's Observations still count
+@dataclass
+class DossierMails:
+    """The mails kept in the dossiers: message key → Numéro, and Numéro → the addresses
+    the client wrote from (senders of the intake's copies of the client's mails)."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    senders: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _is_client_mail(path: Path, numero: str) -> bool:
+    # Letters' e-mail drafts (From: the company) are not the client's mails.
+    return any(path.stem.startswith(f"{numero}_{kind}") for kind in CLIENT_MAIL_KINDS)
+
+
+def mails_in_dossiers(root: Path) -> DossierMails:
+    """Every ``.eml`` and ``.msg`` kept in a dossier."""
+    found = DossierMails()
+    for path in sorted(root.glob("*/*")) if root.is_dir() else []:
+        match = _DOSSIER_NUMERO.match(path.parent.name)
+        if not match or path.suffix.lower() not in MAIL_SUFFIXES:
+            continue
+        try:
+            key, sender = stored_mail(path.read_bytes(), path.suffix.lower() == MSG_SUFFIX)
+        except (OSError, LeftAside):
+            continue  # unreadable copy: the register's Observations still count
+        found.keys.setdefault(key, match.group(1))
+        if sender and _is_client_mail(path, match.group(1)):
+            found.senders.setdefault(match.group(1), set()).add(sender)
     return found
 
 
@@ -140,6 +162,7 @@ def keys_in_dossiers(root: Path) -> dict[str, str]:
 class IntakeResult:
     decisions: list[Decision]
     dry_run: bool
+    skipped: list[Skipped] = field(default_factory=list)  # files not read, with the reason
     saved: dict[str, list[Path]] = field(default_factory=dict)  # Numéro → files saved
     failures: list[str] = field(default_factory=list)
 
@@ -156,6 +179,18 @@ def _valid_address(address: str) -> bool:
 def _register_keys(register: Register) -> dict[str, str]:
     frame = register.frame
     return keys_in_observations(zip(frame["numero"], frame["observations"], strict=True))
+
+
+def _client_senders(register: Register, in_dossiers: DossierMails) -> dict[str, frozenset[str]]:
+    """Numéro → the addresses its client writes from: ``Courriel``, then the dossier's mails."""
+    senders: dict[str, frozenset[str]] = {}
+    for numero, courriel in zip(register.frame["numero"], register.frame["courriel"],
+                                strict=True):
+        if numero:
+            numero = str(numero)
+            known = {courriel.strip()} if isinstance(courriel, str) and courriel.strip() else set()
+            senders[numero] = frozenset(known | in_dossiers.senders.get(numero, set()))
+    return senders
 
 
 def _numbered(decisions: list[Decision], register: Register, root: Path,
@@ -206,14 +241,14 @@ def intake_mails(register_path: Path, paths: Sequence[Path], today: date,
         raise UsageError("Indiquez au moins un fichier .eml, un dossier, un Maildir ou un mbox.")
     register = read_register(register_path)
     root = dossiers_root(register.path, dossiers)
-    in_dossiers = keys_in_dossiers(root)
-    known = {**in_dossiers, **_register_keys(register)}
-    numeros = {str(numero) for numero in register.frame["numero"] if numero}
-    mails = [parse_mail(raw) for raw in read_sources(paths)]
-    decisions = _numbered(qualify(mails, known, numeros, today), register, root, dry_run)
-    result = IntakeResult(decisions, dry_run)
+    in_dossiers = mails_in_dossiers(root)
+    known = {**in_dossiers.keys, **_register_keys(register)}
+    mails, skipped = read_mails(paths)
+    senders = _client_senders(register, in_dossiers)
+    decisions = _numbered(qualify(mails, known, senders, today), register, root, dry_run)
+    result = IntakeResult(decisions, dry_run, skipped)
     if not dry_run:
-        _save_all(result, register, root, in_dossiers)
+        _save_all(result, register, root, in_dossiers.keys)
     return result
 
 
