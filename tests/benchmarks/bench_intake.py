@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     text = (f"`toolkit intake` d'un mbox de {args.count} courriels (nouveau processus) : "
             f"premier passage {first:.1f} s ({first_line}), second passage {second:.1f} s "
             f"({second_line}) ; objectif : moins de {GOAL_S:.0f} s.")
+    if hasattr(os, "getloadavg"):  # the machine may be shared: say how busy it was
+        text += (f" Charge moyenne de la machine pendant la mesure : {os.getloadavg()[0]:.1f} "
+                 f"pour {os.cpu_count()} cœurs.")
     print(text)
     if args.write_readme:
         replace_section(ROOT / "README.md", "bench-intake", text)

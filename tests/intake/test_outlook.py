@@ -14,10 +14,12 @@ from toolkit.intake.mail import (
     COMPLAINT,
     NOT_QUALIFIED,
     complaint_values,
+    html_to_text,
     qualify,
     read_mails,
     stored_mail,
 )
+from toolkit.intake.outlook import read_msg
 
 TODAY = date(2026, 11, 20)
 
@@ -64,6 +66,15 @@ def test_body_of_the_cc_message(tmp_path):
     mail = _read(tmp_path, mh.outlook_file("fake-email-with-cc-and-bcc.msg"))
     assert mail.body == "This is a test email. Please ignore.\n\nAll the best,\nJohn"
     assert mail.attachments == ()
+
+
+def test_html_body_of_an_outlook_file_reads_as_text():
+    # Outlook keeps an HTML body beside the plain one; a message with HTML only is read
+    # through the same conversion as an HTML e-mail.
+    fields = read_msg(mh.outlook_file("fake-email.msg"))
+    assert html_to_text(fields.html) == ("This is a test email to use for unit tests.\n\n"
+                                         "Important points:\n\n- Roses are red\n"
+                                         "- Violets are blue")
 
 
 def test_upper_case_extension(tmp_path):

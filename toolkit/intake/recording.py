@@ -238,7 +238,8 @@ def intake_mails(register_path: Path, paths: Sequence[Path], today: date,
                  dossiers: Path | None = None, dry_run: bool = False) -> IntakeResult:
     """Register the complaints among the e-mails at ``paths`` and file their originals."""
     if not paths:
-        raise UsageError("Indiquez au moins un fichier .eml, un dossier, un Maildir ou un mbox.")
+        raise UsageError("Indiquez au moins un fichier .eml ou .msg, un dossier, un Maildir ou un "
+                         "mbox.")
     register = read_register(register_path)
     root = dossiers_root(register.path, dossiers)
     in_dossiers = mails_in_dossiers(root)
