@@ -11,7 +11,6 @@ from toolkit.intake.mail import (
     ALREADY,
     COMPLAINT,
     FOLLOW_UP,
-    KIND_LABELS,
     NOT_QUALIFIED,
     UNUSABLE,
     Decision,
@@ -35,7 +34,7 @@ def _sender(decision: Decision) -> str:
 
 def _complaints_table(decisions: list[Decision], result: IntakeResult) -> str:
     rows = [(d.numero, date_fr(d.mail.received), d.mail.sender_name, _subject(d),
-             plural(len(result.saved.get(d.numero, [])), "fichier"))
+             plural(len(result.saved.get(d.numero, [])), "fichier", "fichiers"))
             for d in decisions]
     headers = ("Numéro", "Reçue le", "Client", "Objet", "Au dossier")
     if result.dry_run:
@@ -51,12 +50,22 @@ def _others_table(decisions: list[Decision], with_numero: bool) -> str:
     return format_table(headers, rows)
 
 
+# (kind, with a number column, heading for one message, heading for several)
 _SECTIONS = (
-    (FOLLOW_UP, True, "classé(s) au dossier de la réclamation citée dans l'objet"),
-    (ALREADY, True, "rien n'est enregistré une seconde fois"),
-    (NOT_QUALIFIED, False, "pas de « Réclamation » dans l'objet : laissés de côté, à "
-                           "traiter comme demandes d'information"),
-    (UNUSABLE, False, "à saisir avec « toolkit new »"),
+    (FOLLOW_UP, True,
+     "suite d'une réclamation enregistrée — classée au dossier de la réclamation citée dans "
+     "l'objet",
+     "suites d'une réclamation enregistrée — classées au dossier de la réclamation citée "
+     "dans l'objet"),
+    (ALREADY, True, "déjà enregistré — rien n'est enregistré une seconde fois",
+     "déjà enregistrés — rien n'est enregistré une seconde fois"),
+    (NOT_QUALIFIED, False,
+     "non qualifié (demande d'information ?) — pas de « Réclamation » dans l'objet : laissé "
+     "de côté, à traiter comme demande d'information",
+     "non qualifiés (demande d'information ?) — pas de « Réclamation » dans l'objet : "
+     "laissés de côté, à traiter comme demandes d'information"),
+    (UNUSABLE, False, "à saisir à la main — à saisir avec « toolkit new »",
+     "à saisir à la main — à saisir avec « toolkit new »"),
 )
 
 
@@ -65,16 +74,16 @@ def intake_summary(result: IntakeResult) -> str:
     complaints = result.of_kind(COMPLAINT)
     count = len(complaints)
     if result.dry_run:
-        headline = f"{plural(count, 'réclamation')} à enregistrer."
+        headline = f"{plural(count, 'réclamation', 'réclamations')} à enregistrer."
     else:
         headline = f"{plural(count, 'réclamation enregistrée', 'réclamations enregistrées')}."
     parts = [headline]
     if complaints:
         parts.append(_complaints_table(complaints, result))
-    for kind, with_numero, note in _SECTIONS:
+    for kind, with_numero, one, several in _SECTIONS:
         found = result.of_kind(kind)
         if found:
-            parts.append(f"{len(found)} {KIND_LABELS[kind]} — {note} :\n"
+            parts.append(f"{plural(len(found), one, several)} :\n"
                          f"{_others_table(found, with_numero)}")
     parts += [f"Erreur : {failure}" for failure in result.failures]
     if result.dry_run:
@@ -99,7 +108,7 @@ def audit_summary_text(result: AuditResult) -> str:
              f"Accusés dans les 10 jours ouvrables : {percent_fr(summary.ack)} ; "
              f"réponses dans le mois : {percent_fr(summary.reply)} ; "
              f"{plural(len(summary.late_cases), 'délai non tenu', 'délais non tenus')}.",
-             f"{plural(len(contents.dossiers), 'dossier')}, "
+             f"{plural(len(contents.dossiers), 'dossier', 'dossiers')}, "
              f"{plural(len(contents.reports), 'rapport mensuel', 'rapports mensuels')} "
              "dans l'archive."]
     if contents.missing_dossiers:

@@ -39,14 +39,6 @@ TRUNCATION_NOTE = "\n[…] (texte complet dans le courriel d'origine, au dossier
 
 COMPLAINT, NOT_QUALIFIED, ALREADY, FOLLOW_UP, UNUSABLE = (
     "reclamation", "non_qualifie", "deja_enregistre", "suite", "inutilisable")
-KIND_LABELS = {
-    COMPLAINT: "réclamation",
-    NOT_QUALIFIED: "non qualifié (demande d'information ?)",
-    ALREADY: "déjà enregistré",
-    FOLLOW_UP: "suite d'une réclamation enregistrée",
-    UNUSABLE: "à saisir à la main",
-}
-
 _PREFIXES = re.compile(r"^\s*(?:(?:re|tr|fwd?|ref|aw|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 # Letters only around the word: "Réclamation(s)", "Réclamation:" and "réclamation2026" count,
 # "réclamations" counts, "déclamation" does not.
