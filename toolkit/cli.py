@@ -300,7 +300,7 @@ def _cmd_intake(args: argparse.Namespace) -> int:
 
 def _cmd_audit(args: argparse.Namespace) -> int:
     from toolkit.audit.archive import AuditOptions, build_audit
-    from toolkit.intake.display import audit_summary_text
+    from toolkit.audit.display import audit_summary_text
 
     options = AuditOptions(args.du, args.au, today_of(args), args.out, args.dossiers,
                            args.rapports)

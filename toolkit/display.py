@@ -1,4 +1,4 @@
-"""Plain-text tables and French labels for the command line (pure: returns strings)."""
+"""Shared French formatting of what users read: aligned tables, shown paths, plurals (pure)."""
 
 from __future__ import annotations
 
