@@ -113,6 +113,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from toolkit.api import check_register
+    from toolkit.display import plural
 
     report = check_register(args.register, today_of(args))
     if args.json:
@@ -125,8 +126,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"ligne {problem.ligne}, colonne « {problem.colonne} » : {problem.message} "
               f"[{problem.code}]")
     count, lines = len(report.problems), len(report.rows_with_problems)
-    print(f"\n{count} problème{'s' if count > 1 else ''} sur {lines} ligne"
-          f"{'s' if lines > 1 else ''} de {args.register}.")
+    print(f"\n{plural(count, 'problème', 'problèmes')} sur {plural(lines, 'ligne', 'lignes')} "
+          f"de {args.register}.")
     return EXIT_PROBLEMS
 
 
@@ -141,7 +142,7 @@ def _delay_text(days: int | None) -> str:
 def _cmd_status(args: argparse.Namespace) -> int:
     from toolkit.api import register_status
     from toolkit.dates import date_fr
-    from toolkit.display import format_table
+    from toolkit.display import format_table, plural
     from toolkit.register.status import STATUS_LABELS
 
     result = register_status(args.register, today_of(args))
@@ -151,7 +152,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     late = sum(1 for s in result.statuses if s.en_retard and not s.cloturee)
     open_count = sum(1 for s in result.statuses if not s.cloturee)
-    print(f"{len(result.statuses)} réclamations au {date_fr(today_of(args))} : "
+    print(f"{plural(len(result.statuses), 'réclamation', 'réclamations')} au "
+          f"{date_fr(today_of(args))} : "
           f"{open_count} en cours dont {late} en retard.\n")
     rows = [(s.numero, date_fr(s.date_reclamation), date_fr(s.echeance_accuse),
              STATUS_LABELS[s.statut_accuse], date_fr(s.echeance_reponse),
@@ -298,7 +300,7 @@ def _cmd_intake(args: argparse.Namespace) -> int:
 
 def _cmd_audit(args: argparse.Namespace) -> int:
     from toolkit.audit.archive import AuditOptions, build_audit
-    from toolkit.intake.display import audit_summary_text
+    from toolkit.audit.display import audit_summary_text
 
     options = AuditOptions(args.du, args.au, today_of(args), args.out, args.dossiers,
                            args.rapports)

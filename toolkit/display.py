@@ -1,4 +1,4 @@
-"""Plain-text tables and French labels for the command line (pure: returns strings)."""
+"""Shared French formatting of what users read: aligned tables, shown paths, plurals (pure)."""
 
 from __future__ import annotations
 
@@ -25,5 +25,12 @@ def shown_path(path: Path) -> str:
     return str(absolute.relative_to(here) if absolute.is_relative_to(here) else absolute)
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    return f"{count} {singular if count in (0, 1) else (plural_form or singular + 's')}"
+def agree(count: float, singular: str, plural_form: str) -> str:
+    """The phrase agreeing with ``count``: French is singular below 2 (0, 1 and 1,5 too)."""
+    return singular if abs(count) < 2 else plural_form
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """``count`` then its phrase, given whole in both forms because every word may agree:
+    ``plural(2, "réclamation enregistrée", "réclamations enregistrées")``."""
+    return f"{count} {agree(count, singular, plural_form)}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from toolkit.audit.summary import AuditSummary, Share
 from toolkit.dates import date_fr
+from toolkit.display import plural
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="fr">
@@ -94,8 +95,9 @@ consignée</span>{% endif %}</td></tr>
 <h2>Contenu de l'archive</h2>
 <ul>
 <li><code>registre/{{ register_name }}</code> : copie du registre au {{ s.today|d }}.</li>
-<li><code>dossiers/</code> : {{ contents.dossiers|length }} dossier(s) des réclamations de
-la période.{% if contents.missing_dossiers %} <span class="missing">Dossier absent pour :
+<li><code>dossiers/</code> : {{ contents.dossiers|length|plural("dossier", "dossiers") }}
+des réclamations de la période.{% if contents.missing_dossiers %}
+<span class="missing">Dossier absent pour :
 {{ contents.missing_dossiers|join(", ") }}.</span>{% endif %}</li>
 <li><code>rapports/</code> :
 {% if contents.reports %}{{ contents.reports|join(", ") }}
@@ -134,6 +136,7 @@ def render_summary(summary: AuditSummary, contents: ArchiveContents, register_na
     environment = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     environment.filters["d"] = date_fr
     environment.filters["pct"] = percent_fr
+    environment.filters["plural"] = plural
     shares = (("Accusés de réception envoyés dans les 10 jours ouvrables", summary.ack),
               ("Réponses envoyées dans le mois", summary.reply))
     return environment.from_string(TEMPLATE).render(

@@ -1,17 +1,13 @@
-"""French summaries printed by ``toolkit intake``, ``toolkit new`` and ``toolkit audit``
-(pure: results in, text out)."""
+"""French summaries printed by ``toolkit intake`` and ``toolkit new`` (pure: text out)."""
 
 from __future__ import annotations
 
-from toolkit.audit.archive import AuditResult
-from toolkit.audit.page import percent_fr
 from toolkit.dates import date_fr
 from toolkit.display import format_table, plural, shown_path
 from toolkit.intake.mail import (
     ALREADY,
     COMPLAINT,
     FOLLOW_UP,
-    KIND_LABELS,
     NOT_QUALIFIED,
     TO_CHECK,
     UNUSABLE,
@@ -37,7 +33,7 @@ def _sender(decision: Decision) -> str:
 
 def _complaints_table(decisions: list[Decision], result: IntakeResult) -> str:
     rows = [(d.numero, date_fr(d.mail.received), d.mail.sender_name, _subject(d),
-             plural(len(result.saved.get(d.numero, [])), "fichier"), d.reason)
+             plural(len(result.saved.get(d.numero, [])), "fichier", "fichiers"), d.reason)
             for d in decisions]
     headers = ("Numéro", "Reçue le", "Client", "Objet", "Au dossier", "Remarque")
     # Only the columns that say something: no files in a dry run, no empty remarks.
@@ -70,7 +66,8 @@ _SECTIONS = (
      "n'est écrit, vérifiez qui écrit"),
     (ALREADY, True, ("déjà enregistré", "déjà enregistrés"),
      "rien n'est enregistré une seconde fois"),
-    (NOT_QUALIFIED, False, (KIND_LABELS[NOT_QUALIFIED], "non qualifiés (demandes d'information ?)"),
+    (NOT_QUALIFIED, False, ("non qualifié (demande d'information ?)",
+                            "non qualifiés (demandes d'information ?)"),
      "pas de « Réclamation » dans l'objet : rien n'est écrit, à traiter comme demande "
      "d'information"),
     (UNUSABLE, False, ("à saisir à la main", "à saisir à la main"),
@@ -104,7 +101,7 @@ def intake_summary(result: IntakeResult) -> str:
     complaints = result.of_kind(COMPLAINT)
     count = len(complaints)
     if result.dry_run:
-        headline = f"{plural(count, 'réclamation')} à enregistrer."
+        headline = f"{plural(count, 'réclamation', 'réclamations')} à enregistrer."
     else:
         headline = f"{plural(count, 'réclamation enregistrée', 'réclamations enregistrées')}."
     parts = [headline]
@@ -131,21 +128,4 @@ def new_summary(filed: Filed) -> str:
              f"reçue le {date_fr(filed.row['date_reclamation'])}.",
              f"Dossier : {shown_path(filed.dossier)}"]
     lines += [f"Réclamation écrite copiée : {path.name}" for path in filed.files]
-    return "\n".join(lines)
-
-
-def audit_summary_text(result: AuditResult) -> str:
-    summary, contents = result.summary, result.contents
-    lines = [f"Archive d'audit : {shown_path(result.path)}",
-             f"Du {date_fr(summary.du)} au {date_fr(summary.au)} : "
-             f"{plural(summary.total, 'réclamation reçue', 'réclamations reçues')}.",
-             f"Accusés dans les 10 jours ouvrables : {percent_fr(summary.ack)} ; "
-             f"réponses dans le mois : {percent_fr(summary.reply)} ; "
-             f"{plural(len(summary.late_cases), 'délai non tenu', 'délais non tenus')}.",
-             f"{plural(len(contents.dossiers), 'dossier')}, "
-             f"{plural(len(contents.reports), 'rapport mensuel', 'rapports mensuels')} "
-             "dans l'archive."]
-    if contents.missing_dossiers:
-        lines.append(f"Dossier absent : {', '.join(contents.missing_dossiers)}.")
-    lines += [f"Rapport non produit : {failure}" for failure in contents.report_failures]
     return "\n".join(lines)

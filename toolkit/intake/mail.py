@@ -43,14 +43,6 @@ TRUNCATION_NOTE = "\n[…] (texte complet dans le courriel d'origine, au dossier
 
 COMPLAINT, NOT_QUALIFIED, ALREADY, FOLLOW_UP, UNUSABLE, TO_CHECK = (
     "reclamation", "non_qualifie", "deja_enregistre", "suite", "inutilisable", "a_verifier")
-KIND_LABELS = {
-    COMPLAINT: "réclamation",
-    NOT_QUALIFIED: "non qualifié (demande d'information ?)",
-    ALREADY: "déjà enregistré",
-    FOLLOW_UP: "suite d'une réclamation enregistrée",
-    UNUSABLE: "à saisir à la main",
-    TO_CHECK: "à vérifier",
-}
 NO_DATE = "pas de date d'envoi"
 # Headers of which an internet message has at least one; a file with none is not a message.
 _MAIL_HEADERS = ("From", "Date", "Subject", "Message-ID", "To")

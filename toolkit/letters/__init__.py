@@ -1,2 +1,1 @@
-"""Letters: which are due and what they say, rendering in batches, dossiers and their summary
-sheets, and PDF copies."""
+"""Letters: due rules and contents, batch rendering, dossiers and summary sheets, PDF copies."""

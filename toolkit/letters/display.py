@@ -37,7 +37,7 @@ def letters_summary(run: LetterRun) -> str:
         parts.append(f"\n{count} :")
         parts.append(_skipped_table(sorted(plan.skipped, key=lambda o: (o.ligne, o.type_id))))
     if run.pdfs or run.pdf_failures:
-        parts.append(f"\nPDF : {len(run.pdfs)} produit(s).")
+        parts.append(f"\nPDF : {plural(len(run.pdfs), 'produit', 'produits')}.")
         parts += [f"  conversion PDF impossible : {shown_path(p)}" for p in run.pdf_failures]
     fiches = plural(len(plan.fiches) - len(run.fiche_failures), "fiche de synthèse mise à jour",
                     "fiches de synthèse mises à jour")

@@ -1,5 +1,7 @@
-"""PDF copies of the letters, beside them, by LibreOffice headless (``libreoffice.convert``:
-one throw-away profile per conversion, success judged by the PDF being there)."""
+"""PDF copies of the letters, beside them, converted by LibreOffice headless.
+
+``libreoffice.convert`` uses one throw-away profile per conversion and judges success by
+the PDF being there."""
 
 from __future__ import annotations
 

@@ -1,2 +1,1 @@
-"""The official register: its columns, calendar and deadlines, reading, validation, template,
-the one write path, and each complaint's statuses."""
+"""The official register: columns, deadlines, reading, validation, template, writing, statuses."""

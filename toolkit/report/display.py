@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from toolkit.dates import date_fr, month_long_fr, parse_month
-from toolkit.display import format_table, plural
+from toolkit.display import agree, format_table, plural
 from toolkit.register.deadlines import EN_RETARD
 from toolkit.report.stats import ReportData
 
@@ -51,7 +51,7 @@ def number_fr(value: float | None, unit: str = "") -> str:
 def median_text(days: float | None) -> str:
     if days is None:
         return "pas encore de réponse envoyée"
-    return f"{number_fr(days)} jour{'s' if days >= 2 else ''}"
+    return f"{number_fr(days)} {agree(days, 'jour', 'jours')}"
 
 
 # --- `toolkit stats` -------------------------------------------------------------------------
@@ -93,12 +93,14 @@ def report_title(key: str, today: date) -> str:
 
 
 def sources_markdown(register_name: str, data: ReportData) -> str:
-    text = (f"Registre `{register_name}` : {plural(data.total, 'réclamation')} suivie"
-            f"{'s' if data.total > 1 else ''}.")
+    text = (f"Registre `{register_name}` : "
+            f"{plural(data.total, 'réclamation suivie', 'réclamations suivies')}.")
     if data.ignored_rows:
         lines = ", ".join(map(str, data.ignored_rows[:20]))
-        text += (f" **{plural(len(data.ignored_rows), 'ligne')} sans date de réclamation "
-                 f"valide, non comptée{'s' if len(data.ignored_rows) > 1 else ''}** "
+        ignored = plural(len(data.ignored_rows),
+                         "ligne sans date de réclamation valide, non comptée",
+                         "lignes sans date de réclamation valide, non comptées")
+        text += (f" **{ignored}** "
                  f"(lignes {lines} ; voir `toolkit check`).")
     return text
 
@@ -132,8 +134,8 @@ def counts_table(counts_by_month, label: str):
 
 def _delay_words(days: int) -> str:
     if days < 0:
-        return f"en retard de {plural(-days, 'jour')}"
-    return "échéance aujourd'hui" if days == 0 else f"dans {plural(days, 'jour')}"
+        return f"en retard de {plural(-days, 'jour', 'jours')}"
+    return "échéance aujourd'hui" if days == 0 else f"dans {plural(days, 'jour', 'jours')}"
 
 
 DEADLINE_WORDS = {"accuse": "Accusé de réception", "reponse": "Réponse"}
@@ -171,8 +173,8 @@ def watch_summary(watch, today: date) -> str:
         return (f"Aucune réclamation en retard ni à échéance dans les 7 jours au "
                 f"{date_fr(today)}.")
     late = int((watch["jours_restants"] < 0).sum())
-    text = (f"{plural(len(watch), 'réclamation')} à traiter en priorité au {date_fr(today)}, "
-            f"dont {late} en retard.")
+    text = (f"{plural(len(watch), 'réclamation', 'réclamations')} à traiter en priorité au "
+            f"{date_fr(today)}, dont {late} en retard.")
     if len(watch) > WATCH_ROWS:
         text += (f" Les {WATCH_ROWS} plus urgentes ci-dessous ; liste complète : "
                  "`toolkit status --ouvertes`.")
@@ -188,7 +190,7 @@ def improvements_markdown(data: ReportData) -> str:
              ""]
     for lead in data.improvements:
         lines.append(f"**{markdown_text(lead.categorie)}** — "
-                     f"{plural(lead.reclamations, 'réclamation')}")
+                     f"{plural(lead.reclamations, 'réclamation', 'réclamations')}")
         lines.append("")
         lines += [f"- {markdown_text(text)}" + (f" (×{n})" if n > 1 else "")
                   for text, n in lead.actions[:ACTIONS_SHOWN]]
@@ -196,7 +198,7 @@ def improvements_markdown(data: ReportData) -> str:
         if others > 0:
             lines.append(f"- *et {plural(others, 'autre action', 'autres actions')}*")
         if lead.sans_action:
-            lines.append(f"- *{plural(lead.sans_action, 'réclamation')} sans action "
-                         "consignée à ce jour*")
+            lines.append(f"- *{plural(lead.sans_action, 'réclamation', 'réclamations')} sans "
+                         "action consignée à ce jour*")
         lines.append("")
     return "\n".join(lines).rstrip()
