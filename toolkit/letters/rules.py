@@ -44,8 +44,8 @@ DECISION_TEXTS = {
     Decision.FAVORABLE: "Au terme de cet examen, nous faisons droit à votre réclamation.",
     Decision.PARTIELLEMENT_FAVORABLE:
         "Au terme de cet examen, nous faisons droit partiellement à votre réclamation.",
-    Decision.DEFAVORABLE: "Au terme de cet examen, nous ne sommes malheureusement pas en mesure "
-                   "de faire droit à votre réclamation.",
+    Decision.DEFAVORABLE: "Au terme de cet examen, nous ne sommes malheureusement pas en "
+                          "mesure de faire droit à votre réclamation.",
 }
 
 CONTEXT_FIELDS = {
