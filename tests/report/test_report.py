@@ -216,6 +216,7 @@ def test_notebook_parameters_take_a_windows_path_as_typed():
     exec(typed, namespace)
     assert namespace["register_path"] == windows
     report.inject_parameters(notebook, {"register_path": windows})
-    injected = next(c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", []))
+    injected = next(c for c in notebook.cells
+                    if "injected-parameters" in c.metadata.get("tags", []))
     exec(injected.source, namespace)
     assert namespace["register_path"] == windows
