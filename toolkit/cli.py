@@ -440,12 +440,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                                       "out": None}))
     print(f"Démonstration avec une copie du registre d'exemple : {register} "
           f"(date du jour simulée : {REFERENCE_DAY:%d/%m/%Y})")
+    codes = []
     for name, handler, options in steps:
         print(f"\n== toolkit {name}", flush=True)
-        handler(argparse.Namespace(**common, **options))
+        codes.append(handler(argparse.Namespace(**common, **options)))
     print(f"\nÀ regarder : le registre {register}, les courriers dans "
           f"{register.parent / 'dossiers'}, le rapport dans {register.parent / 'rapports'}.")
-    return EXIT_OK
+    return max(codes)  # the worst step: a sample register with problems would show here
 
 
 # --- the parser -------------------------------------------------------------------------
