@@ -465,8 +465,8 @@ def _add_command(subparsers, name: str, help_text: str, handler, *, today: bool 
 
 def _add_templates_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--templates", type=Path, default=None, metavar="DOSSIER",
-                        help="dossier des modèles Word (par défaut : letters/ de la boîte "
-                             "à outils)")
+                        help="dossier des modèles Word (par défaut : ceux de modeles/ à côté "
+                             "du registre, sinon les modèles livrés)")
 
 
 def _add_letters_commands(subparsers) -> None:
