@@ -34,11 +34,9 @@ function Stop-Install([string]$message) {
 }
 
 # 1. Python: "py -3" picks the newest Python 3 installed, whatever its minor version.
-$python = @()
-if (Get-Command py -ErrorAction SilentlyContinue) { $python = @("py", "-3") }
-elseif (Get-Command python -ErrorAction SilentlyContinue) { $python = @("python") }
+if (Get-Command py -ErrorAction SilentlyContinue) { $exe = "py"; $pyargs = @("-3") }
+elseif (Get-Command python -ErrorAction SilentlyContinue) { $exe = "python"; $pyargs = @() }
 else { Stop-Install "Python est introuvable. Installez-le depuis https://www.python.org (cochez « Add python.exe to PATH »), puis relancez." }
-$exe, $pyargs = $python
 & $exe @pyargs -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)"
 if ($LASTEXITCODE -ne 0) { Stop-Install "Python 3.11 ou plus récent est nécessaire : installez la dernière version depuis https://www.python.org, puis relancez." }
 
