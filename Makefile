@@ -4,9 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := demo
-DEMO_TODAY := 2026-11-20
-DEMO_MONTH := 2026-11
-SAMPLE := register/exemple_registre.xlsx
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lint lab venv clean
@@ -21,18 +18,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (toolkit)" >/dev/null
 	touch $(STAMP)
 
+# The same demo on every OS: `toolkit demo` (copy of the sample register, then check, status,
+# letters --mark-sent and report).
 demo: $(STAMP)
-	mkdir -p $(DEMO_DIR)
-	cp $(SAMPLE) $(DEMO_DIR)/registre_demo.xlsx
-	@echo "== toolkit check"
-	$(BIN)/toolkit check --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY)
-	@echo "== toolkit status"
-	$(BIN)/toolkit status --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY)
-	@echo "== toolkit letters (dossiers dans $(DEMO_DIR)/dossiers)"
-	rm -rf $(DEMO_DIR)/dossiers
-	$(BIN)/toolkit letters --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY) --dossiers $(DEMO_DIR)/dossiers --mark-sent
-	@echo "== toolkit report"
-	$(BIN)/toolkit report --register $(DEMO_DIR)/registre_demo.xlsx --today $(DEMO_TODAY) --month $(DEMO_MONTH) --out $(DEMO_DIR)/rapports
+	$(BIN)/toolkit demo --dir $(DEMO_DIR)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -45,7 +34,9 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check toolkit tests notebooks/*.py
 
+# JupyterLab and jupytext are not part of the installed tool: only `make lab` adds them.
 lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
 	$(BIN)/jupyter lab notebooks/
 
 clean:

@@ -23,7 +23,9 @@ from toolkit.report import charts, stats
 from toolkit.report import display as words
 
 # %% tags=["parameters"]
-register_path = "../register/exemple_registre.xlsx"
+# Gardez le r devant les guillemets : un chemin Windows se colle alors tel quel, par exemple
+# register_path = r"C:\Users\accueil\OneDrive\Réclamations\registre_reclamations.xlsx"
+register_path = r"../register/exemple_registre.xlsx"
 month = "2026-11"
 today = "2026-11-20"
 

@@ -9,9 +9,21 @@ from pathlib import Path
 import pytest
 
 from toolkit.libreoffice import find_soffice
+from toolkit.places import CONFIG_DIR_VARIABLE, REGISTER_VARIABLE
 from toolkit.register.template import create_register
 
 REQUIRE_LIBREOFFICE = os.environ.get("TOOLKIT_REQUIRE_LIBREOFFICE") == "1"
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test (and every toolkit it runs) gets its own empty settings folder and no
+    TOOLKIT_REGISTRE: the real user profile is never read or written."""
+    folder = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv(CONFIG_DIR_VARIABLE, str(folder))
+    monkeypatch.delenv(REGISTER_VARIABLE, raising=False)
+    return folder
 
 
 @pytest.fixture

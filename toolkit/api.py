@@ -71,3 +71,114 @@ def register_status(path: Path, today: date) -> StatusResult:
     counted = {status.ligne for status in statuses}
     skipped = [int(line) for line in register.frame["ligne"] if int(line) not in counted]
     return StatusResult(register, statuses, skipped)
+
+
+def init_default_register(path: Path, zone: str = "Métropole") -> tuple[Path, Path]:
+    """``toolkit init``: create the register, then record it as the default register.
+    Returns (register, settings file)."""
+    from toolkit.places import save_default_register
+
+    register = init_register(path, zone)
+    return register, save_default_register(register)
+
+
+@dataclass(frozen=True)
+class Places:
+    """``toolkit config``: the register in force, why, and the folders beside it."""
+
+    register: Path
+    source: str
+    settings: Path
+    settings_exist: bool
+    dossiers: Path
+    backups: Path
+    reports: Path
+    templates_override: Path
+    templates_shipped: Path
+    soffice: str | None
+
+
+def places(register_option: Path | None = None) -> Places:
+    from toolkit.letters.dossiers import dossiers_root
+    from toolkit.libreoffice import find_soffice
+    from toolkit.places import (
+        locate_register,
+        override_templates_dir,
+        reports_dir,
+        settings_path,
+    )
+    from toolkit.register.writeback import BACKUP_DIRNAME
+    from toolkit.resources import LETTERS, shipped_dir
+
+    located = locate_register(register_option)
+    register, settings = located.path, settings_path()
+    return Places(register, located.source, settings, settings.is_file(),
+                  dossiers_root(register), register.parent / BACKUP_DIRNAME,
+                  reports_dir(register), override_templates_dir(register),
+                  shipped_dir(LETTERS), find_soffice())
+
+
+def set_default_register(path: Path) -> Path:
+    """``toolkit config --register``: record the default register; return the settings file."""
+    from toolkit.places import save_default_register
+
+    return save_default_register(path)
+
+
+@dataclass(frozen=True)
+class TemplatesCopy:
+    folder: Path
+    copied: list[Path]
+    kept: list[Path]  # already in modeles/: never overwritten
+
+
+def copy_templates(register: Path) -> TemplatesCopy:
+    """``toolkit templates --copy``: create ``modeles/`` beside the register with the shipped
+    templates, leaving any template already there untouched."""
+    import shutil
+
+    from toolkit.errors import UsageError
+    from toolkit.letters.rules import LETTER_TYPES
+    from toolkit.places import override_templates_dir, template_path
+
+    folder = override_templates_dir(register)
+    result = TemplatesCopy(folder, [], [])
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for type_id in LETTER_TYPES:
+            target = folder / f"{type_id}.docx"
+            if target.exists():
+                result.kept.append(target)
+                continue
+            shutil.copyfile(template_path(type_id), target)
+            result.copied.append(target)
+    except OSError as error:
+        raise UsageError(f"Impossible de copier les modèles dans {folder} : "
+                         f"{error.strerror or error}") from None
+    return result
+
+
+DEMO_REGISTER_NAME = "registre_demo.xlsx"
+
+
+def prepare_demo(folder: Path) -> Path:
+    """``toolkit demo``: copy the shipped sample register into ``folder``; return the copy.
+
+    A folder that already holds a demo register gets a fresh copy and loses its demo
+    ``dossiers/`` (so the letters are made again); another folder is never emptied."""
+    import shutil
+
+    from toolkit.errors import UsageError
+    from toolkit.letters.dossiers import dossiers_root
+    from toolkit.resources import REGISTER, shipped_file
+
+    target = Path(folder) / DEMO_REGISTER_NAME
+    try:
+        if target.exists():
+            shutil.rmtree(dossiers_root(target), ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shipped_file(REGISTER, "exemple_registre.xlsx"), target)
+    except OSError as error:
+        raise UsageError(f"Impossible de préparer la démonstration dans {folder} : "
+                         f"{error.strerror or error}") from None
+    return target

@@ -1,14 +1,22 @@
 """The ``toolkit`` command: parse arguments, call one library function, print.
 
 Only this module prints or chooses exit codes: 0 ok, 1 the register has problems,
-2 usage or file errors. Heavy libraries are imported inside the commands so that
+2 usage or file errors, 130 interrupted (Ctrl-C), 141 output cut by a closed pipe
+(``| head``). Heavy libraries are imported inside the commands so that
 ``toolkit --help`` answers at once.
+
+Output never crashes on the console's encoding: a character the console cannot show
+(cp850, cp1252...) is written as a close ASCII equivalent or ``?``; JSON is then written
+with ASCII escapes, which lose nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import json
+import os
 import re
 import sys
 from datetime import date
@@ -17,9 +25,14 @@ from pathlib import Path
 from toolkit import __version__
 from toolkit.dates import parse_day, parse_month
 from toolkit.errors import ToolkitError, UsageError
+from toolkit.places import FALLBACK_REGISTER, FROM_OPTION, REGISTER_VARIABLE, locate_register
 
-DEFAULT_REGISTER = Path("register") / "registre_reclamations.xlsx"
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE, as shells do
+CONSOLE_ERRORS = "toolkit-console"
+_CONSOLE_FALLBACKS = {"—": "-", "–": "-", "…": "...", "’": "'", "‘": "'", "“": '"',
+                      "”": '"', "«": '"', "»": '"', "\u202f": " ", "\xa0": " ", "œ": "oe",
+                      "Œ": "OE"}
 
 _ARGPARSE_FR = (
     (r"unrecognized arguments: (.*)", r"option ou argument inconnu : \1"),
@@ -78,8 +91,23 @@ def iso_month(text: str) -> tuple[int, int]:
 
 
 def add_register_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--register", type=Path, default=DEFAULT_REGISTER, metavar="CHEMIN",
-                        help=f"classeur du registre (par défaut : {DEFAULT_REGISTER})")
+    parser.add_argument("--register", type=Path, default=None, metavar="CHEMIN",
+                        help=f"classeur du registre (par défaut : variable {REGISTER_VARIABLE}, "
+                             f"sinon le registre enregistré par « toolkit init » ou « toolkit "
+                             f"config --register », sinon {FALLBACK_REGISTER} ; voir « toolkit "
+                             "config »)")
+
+
+def resolve_registers(args: argparse.Namespace) -> None:
+    """Replace the ``--register`` value(s) by the register(s) in force (``places``); keep
+    where a single one came from, for messages naming a later command."""
+    if not hasattr(args, "register"):
+        return
+    if isinstance(args.register, list):
+        args.register = [locate_register(value).path for value in args.register]
+        return
+    located = locate_register(args.register)
+    args.register, args.register_source = located.path, located.source
 
 
 def add_today_option(parser: argparse.ArgumentParser) -> None:
@@ -96,16 +124,41 @@ def today_of(args: argparse.Namespace) -> date:
 
 
 def print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    utf8 = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8"
+    print(json.dumps(data, ensure_ascii=not utf8, indent=2))
+
+
+def _console_fallback(error: UnicodeError) -> tuple[str, int]:
+    text = error.object[error.start:error.end]
+    return "".join(_CONSOLE_FALLBACKS.get(char, "?") for char in text), error.end
+
+
+def safe_console() -> None:
+    """Make stdout and stderr unable to fail on a character their encoding lacks."""
+    codecs.register_error(CONSOLE_ERRORS, _console_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):  # not a reconfigurable stream
+            stream.reconfigure(errors=CONSOLE_ERRORS)
+
+
+def _silence_closed_stdout() -> None:
+    """After a closed pipe: point stdout at the null device, so that Python's final flush
+    does not fail again (Python documentation, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 # --- commands -------------------------------------------------------------------------
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from toolkit.api import init_register
+    from toolkit.api import init_default_register
 
-    path = init_register(args.register, zone=args.zone)
+    path, settings = init_default_register(args.register, zone=args.zone)
     print(f"Registre créé : {path}")
+    print(f"C'est désormais le registre par défaut (réglage enregistré dans {settings}).")
     print("Ouvrez-le dans Excel, complétez la feuille « Paramètres » (adresse, signataire, "
           "médiateur), puis saisissez les réclamations dans « Registre ».")
     return EXIT_OK
@@ -205,15 +258,32 @@ def _cmd_letters(args: argparse.Namespace) -> int:
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
-    from toolkit.letters.batch import LETTER_TYPES, TEMPLATES_DIR
     from toolkit.letters.display import templates_summary
     from toolkit.letters.rendering import inspect_template
+    from toolkit.letters.rules import LETTER_TYPES
+    from toolkit.places import template_path
 
-    folder = args.templates or TEMPLATES_DIR
-    reports = [inspect_template(folder / f"{type_id}.docx") for type_id in LETTER_TYPES]
-    print(f"Modèles de courriers : {folder}\n")
+    if args.copy:
+        return _copy_templates(args.register)
+    paths = [template_path(type_id, args.register, args.templates) for type_id in LETTER_TYPES]
+    print("Modèles de courriers :")
+    print("\n".join(f"  {path}" for path in paths) + "\n")
+    reports = [inspect_template(path) for path in paths]
     print(templates_summary(reports))
     return EXIT_OK if all(report.ok for report in reports) else EXIT_USAGE
+
+
+def _copy_templates(register: Path) -> int:
+    from toolkit.api import copy_templates
+
+    done = copy_templates(register)
+    print(f"Modèles personnalisables : {done.folder}")
+    for path in done.copied:
+        print(f"  copié : {path.name}")
+    for path in done.kept:
+        print(f"  déjà présent, laissé tel quel : {path.name}")
+    print("Modifiez-les dans Word : ils remplacent les modèles livrés, fichier par fichier.")
+    return EXIT_OK
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -244,25 +314,49 @@ def _add_report_commands(subparsers) -> None:
     for parser in (stats, report):
         parser.add_argument("--month", type=iso_month, required=True, metavar="AAAA-MM",
                             help="mois des réclamations reçues, par exemple 2026-11")
-    report.add_argument("--out", type=Path, default=Path("rapports"), metavar="DOSSIER",
-                        help="dossier du rapport (par défaut : rapports/)")
+    report.add_argument("--out", type=Path, default=None, metavar="DOSSIER",
+                        help="dossier du rapport (par défaut : rapports/ à côté du registre)")
 
 
-def _confirmation_offer(args: argparse.Namespace, numero: str, interactive: bool) -> None:
-    """A telephone complaint needs a written confirmation: offer the letter at once."""
+def _letter_command(args: argparse.Namespace, numero: str) -> str:
+    """The command that makes the confirmation letter later, naming the same register."""
+    command = f"toolkit letters --type confirmation --numero {numero}"
+    if getattr(args, "register_source", "") == FROM_OPTION:
+        command += f' --register "{args.register}"'
+    return command
+
+
+def _confirmation_offer(args: argparse.Namespace, numero: str, interactive: bool) -> int:
+    """A telephone complaint needs a written confirmation: offer the letter at once.
+
+    The complaint is already saved: a letter that cannot be made is reported with the
+    command that makes it later, and exit code 1 (never 2, which would invite running
+    ``new`` again and registering the complaint twice)."""
     from toolkit.intake.prompts import ask_yes
 
     wanted = args.courrier_confirmation or (
         interactive and ask_yes("Produire maintenant le courrier de demande de confirmation ?"))
     if not wanted:
-        print(f"Pour le produire : toolkit letters --type confirmation --numero {numero}")
-        return
+        print(f"Pour le produire : {_letter_command(args, numero)}")
+        return EXIT_OK
     from toolkit.intake.recording import confirmation_letter
     from toolkit.letters.display import letters_summary
 
-    print(letters_summary(confirmation_letter(args.register, numero, today_of(args),
-                                              args.dossiers)))
-    print("Une fois envoyé, inscrivez la date dans « Date de demande de confirmation écrite ».")
+    try:
+        run = confirmation_letter(args.register, numero, today_of(args), args.dossiers)
+    except ToolkitError as error:
+        reason = str(error)
+    else:
+        print(letters_summary(run))
+        if run.made:
+            print("Une fois envoyé, inscrivez la date dans « Date de demande de confirmation "
+                  "écrite ».")
+            return EXIT_OK
+        reason = "; ".join(o.reason for o in run.plan.skipped) or "aucun courrier n'était dû"
+    print(f"Réclamation enregistrée sous {numero}, mais le courrier de demande de confirmation "
+          f"n'a pas été produit : {reason}\nNe refaites pas « toolkit new ». Pour produire le "
+          f"courrier plus tard : {_letter_command(args, numero)}", file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -284,7 +378,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     for note in advice(row):
         print(note)
     if row["canal"] == Canal.TELEPHONE:
-        _confirmation_offer(args, filed.numero, interactive)
+        return _confirmation_offer(args, filed.numero, interactive)
     return EXIT_OK
 
 
@@ -304,8 +398,59 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     options = AuditOptions(args.du, args.au, today_of(args), args.out, args.dossiers,
                            args.rapports)
-    print(audit_summary_text(build_audit(args.register, options)))
+    result = build_audit(args.register, options)
+    print(audit_summary_text(result))
+    missing = result.contents.missing_dossiers or result.contents.report_failures
+    return EXIT_PROBLEMS if missing else EXIT_OK
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    from toolkit.api import places, set_default_register
+
+    if args.register is not None:
+        settings = set_default_register(args.register)
+        print(f"Registre par défaut enregistré dans {settings}.")
+    where = places()  # what is now in force (TOOLKIT_REGISTRE still wins over the file)
+    absent = "" if where.register.exists() else " (fichier absent)"
+    print(f"Registre : {where.register}{absent}\n  choisi par : {where.source}")
+    print(f"Fichier de réglages : {where.settings}"
+          f"{'' if where.settings_exist else ' (pas encore créé)'}")
+    print(f"Dossiers des réclamations : {where.dossiers}")
+    print(f"Sauvegardes du registre : {where.backups}")
+    print(f"Rapports mensuels et archives d'audit : {where.reports} ; {where.register.parent}")
+    if where.templates_override.is_dir():
+        print(f"Modèles de courriers : {where.templates_override} (ils remplacent les modèles "
+              f"livrés, fichier par fichier : {where.templates_shipped})")
+    else:
+        print(f"Modèles de courriers : livrés avec la boîte à outils ({where.templates_shipped}) ;"
+              " « toolkit templates --copy » crée modeles/ à côté du registre pour les modifier")
+    print(f"LibreOffice (PDF) : {where.soffice or 'introuvable'}")
     return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    """The sample register through check, status, letters --mark-sent and report."""
+    from toolkit.api import prepare_demo
+    from toolkit.register.sample import REFERENCE_DAY
+
+    register = prepare_demo(args.dir)
+    common = {"register": register, "today": REFERENCE_DAY, "json": False,
+              "dossiers": None, "templates": None}
+    steps = (("check", _cmd_check, {}),
+             ("status", _cmd_status, {"ouvertes": False}),
+             ("letters --mark-sent", _cmd_letters,
+              {"type": None, "numero": None, "mark_sent": True, "force": False, "pdf": False}),
+             ("report", _cmd_report, {"month": (REFERENCE_DAY.year, REFERENCE_DAY.month),
+                                      "out": None}))
+    print(f"Démonstration avec une copie du registre d'exemple : {register} "
+          f"(date du jour simulée : {REFERENCE_DAY:%d/%m/%Y})")
+    codes = []
+    for name, handler, options in steps:
+        print(f"\n== toolkit {name}", flush=True)
+        codes.append(handler(argparse.Namespace(**common, **options)))
+    print(f"\nÀ regarder : le registre {register}, les courriers dans "
+          f"{register.parent / 'dossiers'}, le rapport dans {register.parent / 'rapports'}.")
+    return max(codes)  # the worst step: a sample register with problems would show here
 
 
 # --- the parser -------------------------------------------------------------------------
@@ -324,8 +469,8 @@ def _add_command(subparsers, name: str, help_text: str, handler, *, today: bool 
 
 def _add_templates_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--templates", type=Path, default=None, metavar="DOSSIER",
-                        help="dossier des modèles Word (par défaut : letters/ de la boîte "
-                             "à outils)")
+                        help="dossier des modèles Word (par défaut : ceux de modeles/ à côté "
+                             "du registre, sinon les modèles livrés)")
 
 
 def _add_letters_commands(subparsers) -> None:
@@ -351,6 +496,10 @@ def _add_letters_commands(subparsers) -> None:
         description="Lister les champs des modèles de courriers et signaler les champs "
                     "inconnus (balise abîmée en modifiant le modèle dans Word).")
     _add_templates_option(templates)
+    add_register_option(templates)
+    templates.add_argument("--copy", action="store_true",
+                           help="créer le dossier modeles/ à côté du registre avec les modèles "
+                                "livrés, pour les personnaliser (rien n'est écrasé)")
     templates.set_defaults(handler=_cmd_templates)
 
 
@@ -397,9 +546,11 @@ def _add_intake_commands(subparsers) -> None:
     audit.add_argument("--au", type=iso_date, required=True, metavar="AAAA-MM-JJ",
                        help="dernier jour de la période, inclus")
     audit.add_argument("--out", type=Path, metavar="FICHIER.zip",
-                       help="archive à écrire (par défaut : audit_reclamations_DU_AU.zip)")
-    audit.add_argument("--rapports", type=Path, default=Path("rapports"), metavar="DOSSIER",
-                       help="dossier des rapports mensuels (par défaut : rapports/)")
+                       help="archive à écrire (par défaut : audit_reclamations_DU_AU.zip à "
+                            "côté du registre)")
+    audit.add_argument("--rapports", type=Path, default=None, metavar="DOSSIER",
+                       help="dossier des rapports mensuels (par défaut : rapports/ à côté du "
+                            "registre)")
     for parser in (new, intake, audit):
         _add_dossiers_option(parser)
 
@@ -426,10 +577,30 @@ def build_parser() -> Parser:
     _add_letters_commands(subparsers)
     _add_report_commands(subparsers)
     _add_intake_commands(subparsers)
+    _add_setup_commands(subparsers)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def _add_setup_commands(subparsers) -> None:
+    config = subparsers.add_parser(
+        "config", help="afficher où se trouvent le registre, les dossiers, les rapports "
+        "(et pourquoi) ; --register enregistre le registre par défaut",
+        description="Afficher le registre utilisé, d'où vient ce choix, et les dossiers à "
+                    "côté de lui. Avec --register, enregistrer ce registre comme registre "
+                    "par défaut de cet utilisateur.")
+    config.add_argument("--register", type=Path, default=None, metavar="CHEMIN",
+                        help="enregistrer ce classeur comme registre par défaut")
+    config.set_defaults(handler=_cmd_config, keeps_register_option=True)
+    demo = subparsers.add_parser(
+        "demo", help="démonstration sur une copie du registre d'exemple",
+        description="Copier le registre d'exemple dans DOSSIER, puis vérifier, afficher les "
+                    "délais, produire les courriers (--mark-sent) et le rapport du mois.")
+    demo.add_argument("--dir", type=Path, default=Path("demo"), metavar="DOSSIER",
+                      help="dossier de la démonstration (par défaut : demo/)")
+    demo.set_defaults(handler=_cmd_demo)
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -439,13 +610,26 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.handler(args)
+        if not getattr(args, "keeps_register_option", False):
+            resolve_registers(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handling below
+        return code
     except ToolkitError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return error.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    safe_console()
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        _silence_closed_stdout()
+        return EXIT_CLOSED_PIPE
     except KeyboardInterrupt:
-        print("Interrompu.", file=sys.stderr)
-        return 130
+        print("\nInterrompu.", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -33,8 +33,22 @@ def find_soffice() -> str | None:
     return next((str(p) for p in WINDOWS_PATHS if p.exists()), None)
 
 
+def _usable_override(value: str) -> bool:
+    """``TOOLKIT_SOFFICE`` names an existing program (a path, or a name found on PATH)."""
+    return Path(value).is_file() or shutil.which(value) is not None
+
+
 def require_soffice() -> str:
+    """LibreOffice's ``soffice``, checked before anything is written; a French error when
+    it is missing or when ``TOOLKIT_SOFFICE`` names no program."""
     soffice = find_soffice()
+    override = os.environ.get("TOOLKIT_SOFFICE")
+    if override and not _usable_override(override):
+        raise LibreOfficeMissing(
+            f"la variable d'environnement TOOLKIT_SOFFICE désigne « {override} », qui n'existe "
+            "pas : indiquez le chemin complet de soffice.exe (par exemple C:\\Program Files\\"
+            "LibreOffice\\program\\soffice.exe) ou supprimez cette variable. Aucun courrier "
+            "n'a été produit.")
     if soffice is None:
         raise LibreOfficeMissing(
             "LibreOffice n'est pas installé : il faut LibreOffice pour cette opération "
@@ -59,6 +73,9 @@ def convert(source: Path, target_format: str, out_dir: Path) -> Path:
         except subprocess.TimeoutExpired as error:
             raise ToolkitError(f"LibreOffice n'a pas converti {source.name} en "
                                f"{CONVERSION_TIMEOUT_S} s.") from error
+        except OSError as error:  # not a program (TOOLKIT_SOFFICE pointing at a document...)
+            raise LibreOfficeMissing(f"impossible de lancer LibreOffice ({soffice}) : "
+                                     f"{error.strerror or error}") from error
     if not expected.exists():
         detail = (completed.stderr or completed.stdout).strip()[:300] or "aucun message"
         raise ToolkitError(f"LibreOffice n'a pas produit {expected.name} ({detail}).")

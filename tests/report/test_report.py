@@ -204,3 +204,19 @@ def test_notebook_has_one_parameters_cell_of_strings():
     values = {k: v for k, v in namespace.items() if not k.startswith("__")}
     assert set(values) == {"register_path", "month", "today"}
     assert all(isinstance(v, str) for v in values.values())
+
+
+def test_notebook_parameters_take_a_windows_path_as_typed():
+    windows = r"C:\Users\accueil\OneDrive\Réclamations\registre_reclamations.xlsx"
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    tagged = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    typed = re.sub(r'register_path = r"[^"]*"', lambda _: f'register_path = r"{windows}"',
+                   tagged.source)
+    namespace: dict = {}
+    exec(typed, namespace)
+    assert namespace["register_path"] == windows
+    report.inject_parameters(notebook, {"register_path": windows})
+    injected = next(c for c in notebook.cells
+                    if "injected-parameters" in c.metadata.get("tags", []))
+    exec(injected.source, namespace)
+    assert namespace["register_path"] == windows

@@ -29,8 +29,8 @@ from toolkit.audit.summary import AuditSummary, audit_summary, in_period
 from toolkit.dates import date_fr, months_between
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.letters.dossiers import dossier_dir, dossiers_root
+from toolkit.places import reports_dir
 from toolkit.register.reading import check_container, read_register
-from toolkit.report.notebook import DEFAULT_OUT as DEFAULT_REPORTS
 from toolkit.report.notebook import report_filename, write_monthly_report
 
 SUMMARY_NAME = "synthese.html"
@@ -45,7 +45,7 @@ class AuditOptions:
     today: date
     out: Path | None = None
     dossiers: Path | None = None
-    reports: Path = DEFAULT_REPORTS
+    reports: Path | None = None  # default: rapports/ beside the register
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,10 @@ class AuditResult:
     contents: ArchiveContents
 
 
-def default_out(du: date, au: date) -> Path:
-    return Path(f"audit_reclamations_{du.isoformat()}_{au.isoformat()}.zip")
+def default_out(register_path: Path, du: date, au: date) -> Path:
+    """The archive's default place: beside the register."""
+    name = f"audit_reclamations_{du.isoformat()}_{au.isoformat()}.zip"
+    return Path(register_path).parent / name
 
 
 def period_dossiers(frame, root: Path, du: date, au: date) -> tuple[list[Path], list[str]]:
@@ -78,15 +80,16 @@ def _evidence_files(folder: Path) -> list[Path]:
         part.startswith(_SKIPPED_PREFIXES) for part in path.relative_to(folder).parts))
 
 
-def monthly_reports(register: Path, options: AuditOptions) -> tuple[list[Path], list[str]]:
-    """(report files, French failures) for every month of the period."""
+def monthly_reports(register: Path, options: AuditOptions,
+                    folder: Path) -> tuple[list[Path], list[str]]:
+    """(report files, French failures) for every month of the period; reports missing
+    from ``folder`` are produced there from ``register``."""
     reports, failures = [], []
     for year, month in months_between(options.du, options.au):
-        path = Path(options.reports) / report_filename(year, month)
+        path = folder / report_filename(year, month)
         if not path.is_file():
             try:
-                path = write_monthly_report(register, year, month, options.today,
-                                            options.reports)
+                path = write_monthly_report(register, year, month, options.today, folder)
             except ToolkitError as error:
                 failures.append(f"{year}-{month:02d} : {error}")
                 continue
@@ -118,7 +121,8 @@ def build_audit(register_path: Path, options: AuditOptions) -> AuditResult:
         summary = audit_summary(register.frame, register.params, options.du, options.au,
                                 options.today)
         dossiers, missing = period_dossiers(register.frame, root, options.du, options.au)
-        reports, failures = monthly_reports(snapshot, options)
+        reports, failures = monthly_reports(snapshot, options,
+                                            reports_dir(register_path, options.reports))
         members = [(f"registre/{register_path.name}", snapshot)]
         members += [(f"dossiers/{folder.name}/{file.relative_to(folder).as_posix()}", file)
                     for folder in dossiers for file in _evidence_files(folder)]
@@ -126,5 +130,6 @@ def build_audit(register_path: Path, options: AuditOptions) -> AuditResult:
         contents = ArchiveContents(tuple(d.name for d in dossiers), tuple(missing),
                                    tuple(r.name for r in reports), tuple(failures))
         page = render_summary(summary, contents, register_path.name, register.params.societe)
-        target = _write_zip(options.out or default_out(options.du, options.au), members, page)
+        out = options.out or default_out(register_path, options.du, options.au)
+        target = _write_zip(out, members, page)
     return AuditResult(target, summary, contents)

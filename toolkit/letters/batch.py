@@ -31,12 +31,14 @@ from toolkit.letters.rules import (
     due_types,
     superseded,
 )
+from toolkit.places import template_path
 from toolkit.register.codes import STRUCTURAL_CODES
 from toolkit.register.reading import Register
 from toolkit.register.status import STATUS_LABELS, complaint_status
 from toolkit.register.validation import ValidationReport, validate
+from toolkit.resources import LETTERS, shipped_dir
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "letters"
+TEMPLATES_DIR = shipped_dir(LETTERS)  # the shipped templates; see places.template_path
 ALL_TYPES = "—"
 
 
@@ -137,8 +139,8 @@ def _letter_for(plan: LetterPlan, row: dict, type_id: str, dossier: Path,
     if reason is not None:
         plan.skipped.append(Outcome(numero, ligne, type_id, None, reason))
         return
-    templates = plan.options.templates or TEMPLATES_DIR
-    plan.jobs.append(RenderJob(templates / f"{type_id}.docx", context, target))
+    template = template_path(type_id, plan.register.path, plan.options.templates)
+    plan.jobs.append(RenderJob(template, context, target))
     plan.planned.append(Outcome(numero, ligne, type_id, target))
 
 

@@ -19,12 +19,13 @@ from pathlib import Path
 
 from toolkit.atomic import atomic_replace
 from toolkit.errors import ReportError, ToolkitError, UsageError
+from toolkit.places import reports_dir
 from toolkit.register.reading import check_container
 from toolkit.report.display import report_heading
 from toolkit.report.stats import month_key
+from toolkit.resources import NOTEBOOKS, shipped_file
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "rapport_mensuel.ipynb"
-DEFAULT_OUT = Path("rapports")
+NOTEBOOK = shipped_file(NOTEBOOKS, "rapport_mensuel.ipynb")
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_SECONDS = 600
 FIRST_STEP = "Préparation du rapport"
@@ -191,10 +192,11 @@ def write_atomically(path: Path, text: str) -> Path:
 
 
 def write_monthly_report(register: Path | str, year: int, month: int, today,
-                         out_dir: Path | str = DEFAULT_OUT, notebook_path: Path = NOTEBOOK
+                         out_dir: Path | str | None = None, notebook_path: Path = NOTEBOOK
                          ) -> Path:
     """Execute the monthly notebook for ``year-month`` judged on ``today`` and write
-    ``out_dir/rapport_AAAA-MM.html``; return its path."""
+    ``out_dir/rapport_AAAA-MM.html`` (default: ``rapports/`` beside the register); return
+    its path."""
     register = Path(register).resolve()
     check_container(register)  # a missing or non-xlsx file fails here, before Python starts
     notebook = load_notebook(notebook_path)
@@ -203,5 +205,6 @@ def write_monthly_report(register: Path | str, year: int, month: int, today,
                                  "today": today.isoformat()})
     execute_notebook(notebook, cwd=Path.cwd())
     html = to_html(notebook, report_heading(month_key(year, month)))
-    return write_atomically(Path(out_dir) / report_filename(year, month), html)
+    out_dir = reports_dir(register, Path(out_dir) if out_dir else None)
+    return write_atomically(out_dir / report_filename(year, month), html)
 

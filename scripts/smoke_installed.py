@@ -1,0 +1,162 @@
+"""Smoke test of an installed toolkit: every command, run as an office would run it.
+
+Usage: python scripts/smoke_installed.py [--toolkit PATH] [--only-encoding ENC]
+
+Runs the ``toolkit`` console script of an installed environment (not the checkout) from an
+empty temporary folder, with the register in another temporary folder and a private
+settings folder (TOOLKIT_CONFIG_DIR). The whole sequence runs once with the console's
+default encoding and once with PYTHONIOENCODING=cp850 (a French Windows console). Each
+command must end with its documented exit code and print no Python traceback. Ends with
+"N passed, N failed"; exit status 1 when anything failed. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+TODAY = "2026-11-20"
+MONTH = "2026-11"
+MAIL = """From: =?utf-8?q?L=C3=A9a_Moreau?= <lea.moreau@exemple.fr>
+To: contact@onlypermis.fr
+Subject: =?utf-8?q?R=C3=A9clamation_le=C3=A7ons_annul=C3=A9es?=
+Date: Tue, 17 Nov 2026 09:30:00 +0100
+Message-ID: <smoke-1@exemple.fr>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+Bonjour,
+
+Trois leçons annulées la veille — sans report proposé…
+"""
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    args: tuple[str, ...]
+    expected: int
+    env: tuple[tuple[str, str], ...] = ()
+    close_stdout: bool = False  # the reader goes away at once, as with `| head`
+
+
+def steps(register: Path, mail: Path) -> list[Step]:
+    """The sequence, in order; later steps use what earlier ones wrote."""
+    reg = str(register)
+    return [
+        Step("init", ("init", "--register", reg), 0),
+        Step("config", ("config",), 0),
+        Step("config --register", ("config", "--register", reg), 0),
+        Step("new (téléphone, courrier de confirmation)",
+             ("new", "--today", TODAY, "--canal", "Téléphone", "--civilite", "Monsieur",
+              "--nom", "Łukasz Wałęsa", "--adresse", r"3 rue des Lilas\n75020 Paris",
+              "--categorie", "Accueil", "--description", "Appel — accueil désagréable…",
+              "--courrier-confirmation"), 0),
+        Step("new (courrier impossible : exit 1, pas de relance)",
+             ("new", "--today", TODAY, "--canal", "Téléphone", "--nom", "Karim Benali",
+              "--description", "Appel.", "--courrier-confirmation"), 1),
+        Step("intake", ("intake", str(mail), "--today", TODAY), 0),
+        Step("check", ("check", "--today", TODAY), 0),
+        Step("status", ("status", "--today", TODAY), 0),
+        Step("status | head (tube fermé)", ("status", "--today", TODAY), 141,
+             close_stdout=True),
+        Step("letters --pdf", ("letters", "--pdf", "--today", TODAY), 1),
+        Step("letters --pdf, TOOLKIT_SOFFICE faux", ("letters", "--pdf", "--today", TODAY,
+                                                     "--force"), 2,
+             env=(("TOOLKIT_SOFFICE", str(register.parent / "absent" / "soffice.exe")),)),
+        Step("templates", ("templates",), 0),
+        Step("templates --copy", ("templates", "--copy"), 0),
+        Step("stats", ("stats", "--month", MONTH, "--today", TODAY), 0),
+        Step("report", ("report", "--month", MONTH, "--today", TODAY), 0),
+        Step("audit", ("audit", "--du", "2026-11-01", "--au", "2026-11-30", "--today", TODAY),
+             0),
+        Step("demo", ("demo", "--dir", "demo"), 0),
+    ]
+
+
+def run_step(toolkit: str, step: Step, cwd: Path, env: dict[str, str]) -> tuple[bool, str]:
+    """(passed, why not) for one command."""
+    env = {**env, **dict(step.env)}
+    encoding = env.get("PYTHONIOENCODING", "utf-8")
+    stdout = subprocess.PIPE
+    child = subprocess.Popen([toolkit, *step.args], cwd=cwd, env=env, stdout=stdout,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    if step.close_stdout:
+        child.stdout.close()
+        out, err = b"", child.stderr.read()
+        child.wait(timeout=600)
+    else:
+        out, err = child.communicate(timeout=600)
+    text = (out + err).decode(encoding, errors="replace")
+    if "Traceback" in text:
+        return False, "traceback:\n" + text[-2000:]
+    if child.returncode != step.expected:
+        return False, f"exit {child.returncode}, attendu {step.expected}:\n{text[-2000:]}"
+    return True, ""
+
+
+def run_sequence(toolkit: str, encoding: str | None) -> tuple[int, int]:
+    label = encoding or "par défaut"
+    passed = failed = 0
+    with tempfile.TemporaryDirectory(prefix="toolkit-smoke-") as scratch:
+        root = Path(scratch)
+        office, cwd, settings = root / "Bureau partagé", root / "vide", root / "réglages"
+        for folder in (office, cwd, settings):
+            folder.mkdir()
+        mail = office / "courriel.eml"
+        mail.write_text(MAIL, encoding="utf-8")
+        env = {**os.environ, "TOOLKIT_CONFIG_DIR": str(settings)}
+        env.pop("TOOLKIT_REGISTRE", None)
+        env.pop("PYTHONIOENCODING", None)
+        if encoding:
+            env["PYTHONIOENCODING"] = encoding
+        for step in steps(office / "registre_reclamations.xlsx", mail):
+            started = time.monotonic()
+            ok, why = run_step(toolkit, step, cwd, env)
+            seconds = time.monotonic() - started
+            print(f"[{label}] {'ok  ' if ok else 'ÉCHEC'} {step.name} ({seconds:.1f} s)",
+                  flush=True)
+            if not ok:
+                print(why, flush=True)
+            passed, failed = passed + ok, failed + (not ok)
+        leftovers = sorted(p.name for p in cwd.iterdir() if p.name != "demo")
+        where = office / "rapports" / f"rapport_{MONTH}.html"
+        for ok, what in ((not leftovers, f"rien d'écrit dans le dossier courant {leftovers}"),
+                         (where.is_file(), f"rapport à côté du registre ({where})"),
+                         (any(office.glob("audit_reclamations_*.zip")),
+                          "archive d'audit à côté du registre")):
+            print(f"[{label}] {'ok  ' if ok else 'ÉCHEC'} {what}", flush=True)
+            passed, failed = passed + ok, failed + (not ok)
+    return passed, failed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--toolkit", default=shutil.which("toolkit"),
+                        help="the installed console script (default: toolkit on PATH)")
+    parser.add_argument("--only-encoding", default=None,
+                        help="run one sequence with this PYTHONIOENCODING only")
+    args = parser.parse_args()
+    if not args.toolkit:
+        print("toolkit introuvable (--toolkit CHEMIN)", file=sys.stderr)
+        return 2
+    args.toolkit = str(Path(args.toolkit).resolve())  # the commands run from other folders
+    started = time.monotonic()
+    encodings = [args.only_encoding] if args.only_encoding else [None, "cp850"]
+    totals = [run_sequence(args.toolkit, encoding) for encoding in encodings]
+    passed, failed = sum(t[0] for t in totals), sum(t[1] for t in totals)
+    print(f"smoke test: {time.monotonic() - started:.0f} s")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Output that cannot crash: legacy Windows code pages, closed pipes, Ctrl-C, a wrong
+TOOLKIT_SOFFICE, and a complaint saved whose confirmation letter could not be made."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers.register_files import complaint, toolkit_script
+
+from toolkit.register.reading import read_register
+
+
+def run_with(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """The real console script; stdout decoded with the encoding it was told to use."""
+    encoding = env.get("PYTHONIOENCODING", "utf-8")
+    return subprocess.run([toolkit_script(), *args], capture_output=True, cwd=cwd,
+                          env={**os.environ, **env}, timeout=300, check=False,
+                          text=True, encoding=encoding)
+
+
+def names(register: Path) -> list[str]:
+    return list(read_register(register).frame["nom"])
+
+
+@pytest.mark.parametrize("encoding", ["cp850", "cp1252"])
+def test_new_with_a_name_the_console_cannot_show(make_register, tmp_path, encoding):
+    register = make_register([complaint()])
+    done = run_with(["new", "--register", str(register), "--today", "2026-11-20",
+                     "--canal", "Courriel", "--nom", "Łukasz Wałęsa", "--courriel",
+                     "l.walesa@exemple.fr", "--description", "Leçon annulée — sans préavis…"],
+                    tmp_path, PYTHONIOENCODING=encoding)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Réclamation 2026-002 enregistrée" in done.stdout
+    assert "?ukasz Wa??sa" in done.stdout  # shown as well as the code page allows
+    assert names(register) == ["Léa Moreau", "Łukasz Wałęsa"]  # the register keeps it all
+    as_json = ["status", "--register", str(register), "--today", "2026-11-20", "--json"]
+    legacy = run_with(as_json, tmp_path, PYTHONIOENCODING=encoding).stdout
+    assert json.loads(legacy) == json.loads(run_with(as_json, tmp_path).stdout)  # nothing lost
+
+
+@pytest.mark.parametrize("args", [["status", "--today", "2026-11-20"], ["templates"],
+                                  ["new", "--help"], ["--help"]])
+def test_commands_write_dashes_and_ellipses_to_cp850(make_register, tmp_path, args):
+    register = make_register([complaint()])
+    done = run_with([*args, *(["--register", str(register)] if args[0] != "--help" else [])],
+                    tmp_path, PYTHONIOENCODING="cp850")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and done.stdout
+
+
+def test_a_closed_pipe_ends_quietly(make_register, tmp_path):
+    register = make_register([complaint(f"2026-{n:03d}") for n in range(1, 200)])
+    child = subprocess.Popen([toolkit_script(), "status", "--register", str(register)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    child.stdout.close()  # the reader is gone before anything is written (| head -0)
+    stderr = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 141
+    assert stderr == ""
+
+
+def test_ctrl_c_exits_130(make_register, tmp_path):
+    register = make_register([complaint()])
+    child = subprocess.Popen([toolkit_script(), "new", "--register", str(register)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, cwd=tmp_path)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # wait for the first question: input() is reading
+        if select.select([child.stdout], [], [], 1)[0]:
+            break
+    assert os.read(child.stdout.fileno(), 4096)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert "Interrompu." in stderr.decode() and b"Traceback" not in stderr
+    assert names(register) == ["Léa Moreau"]
+
+
+def test_a_wrong_toolkit_soffice_stops_before_any_letter(make_register, tmp_path):
+    register = make_register([complaint()])
+    done = run_with(["letters", "--register", str(register), "--today", "2026-11-03", "--pdf"],
+                    tmp_path, TOOLKIT_SOFFICE=str(tmp_path / "pas-de-soffice.exe"))
+    assert done.returncode == 2
+    assert "TOOLKIT_SOFFICE désigne" in done.stderr and "Traceback" not in done.stderr
+    assert not (register.parent / "dossiers").exists()
+
+
+def test_confirmation_letter_impossible_says_the_complaint_is_saved(make_register, tmp_path):
+    register = make_register([complaint(received=date(2026, 11, 2))])
+    done = run_with(["new", "--register", str(register), "--today", "2026-11-20",
+                     "--canal", "Téléphone", "--nom", "Karim Benali", "--description",
+                     "Appel.", "--courrier-confirmation"], tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Réclamation enregistrée sous 2026-002" in done.stderr
+    assert "ni adresse postale ni courriel" in done.stderr
+    assert "Ne refaites pas « toolkit new »" in done.stderr
+    assert (f'toolkit letters --type confirmation --numero 2026-002 --register "{register}"'
+            in done.stderr)
+    assert names(register) == ["Léa Moreau", "Karim Benali"]
