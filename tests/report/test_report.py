@@ -19,10 +19,10 @@ import nbformat
 import pytest
 from helpers.register_files import SAMPLE_REGISTER
 
-from toolkit.report import notebook as report
 from toolkit.api import month_statistics
 from toolkit.cli import main
 from toolkit.errors import ReportError
+from toolkit.report import notebook as report
 
 NOTEBOOK = report.NOTEBOOK
 PAIRED_SCRIPT = NOTEBOOK.with_suffix(".py")

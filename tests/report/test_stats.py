@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from helpers.register_files import complaint
 
-from toolkit.report import stats
 from toolkit.api import month_statistics, stats_register
 from toolkit.cli import main
 from toolkit.errors import ReportError, UsageError
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
+from toolkit.report import stats
 from toolkit.report.display import headline_markdown, markdown_text, month_figures_text
 
 TODAY = date(2026, 11, 20)

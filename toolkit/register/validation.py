@@ -28,6 +28,7 @@ from toolkit.register.columns import (
     DATE_KEYS,
     DECISIONS,
     INPUT_COLUMNS,
+    SATISFACTIONS,
     SHEET_PARAMETERS,
     header_of,
 )
@@ -112,6 +113,7 @@ class RegisterModel(pa.DataFrameModel):
     date_reception_complements: Text = pa.Field(nullable=True)
     date_information: Text = pa.Field(nullable=True)
     date_reponse: Text = pa.Field(nullable=True)
+    satisfaction: Text = pa.Field(nullable=True)
 
     class Config:
         strict = False
@@ -137,13 +139,17 @@ class RegisterModel(pa.DataFrameModel):
     def _decision(cls, series: pd.Series) -> pd.Series:
         return _in_list(DECISIONS)(series)
 
+    @pa.check("satisfaction", name="valeur_hors_liste")
+    def _satisfaction(cls, series: pd.Series) -> pd.Series:
+        return _in_list(SATISFACTIONS)(series)
+
     @pa.check("courriel", name="courriel_invalide")
     def _courriel(cls, series: pd.Series) -> pd.Series:
         return _is_email_or_empty(series)
 
 
 _LIST_OF_KEY = {"canal": CANAUX, "civilite": CIVILITES, "categorie": CATEGORIES,
-                "decision": DECISIONS}
+                "decision": DECISIONS, "satisfaction": SATISFACTIONS}
 
 
 def _code_of_check(check: str, key: str) -> str:
