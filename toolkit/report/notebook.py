@@ -11,11 +11,16 @@
   temporary name and renamed, so it is either complete or absent.
 * The HTML has no code and no prompts, its charts are embedded PNG, and no script is
   fetched from the Internet (management may open it offline).
+* Management prints it: print rules keep every chart, table and headline box whole on one
+  A4 page, and each heading with what follows it.
+* Several registers (one per agency) go to the notebook as one parameter, one path per line
+  (papermill parameters are strings).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from toolkit.errors import ReportError, ToolkitError, UsageError
@@ -30,6 +35,24 @@ CELL_TIMEOUT_SECONDS = 600
 FIRST_STEP = "Préparation du rapport"
 STARTUP_STEP = "Démarrage de Python pour le rapport"
 
+# Printing on A4: nothing that must be read whole is cut across pages, a heading stays with
+# what follows it, and charts fit the page's width.
+PRINT_STYLE = """<style>
+.jp-RenderedHTMLCommon td:first-child { white-space: nowrap; }
+@page { size: A4; margin: 12mm 11mm; }
+@media print {
+  body { margin: 0; }
+  .jp-Notebook { padding: 0; }
+  .jp-Cell { padding: 0; }
+  .jp-OutputArea-output, .jp-RenderedImage, .jp-RenderedHTMLCommon table, img, tr,
+  .chiffres-cles { break-inside: avoid; page-break-inside: avoid; }
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .jp-MarkdownCell:has(h2) { break-after: avoid; page-break-after: avoid; }
+  img { max-width: 100%; height: auto; }
+}
+</style>"""
+
 # The lab template without its three CDN scripts (require.js, MathJax, Mermaid): the report
 # uses none of them, and a page that calls the Internet is not self-contained. Charts get
 # their French title as alternative text (nbconvert would write an English placeholder).
@@ -38,6 +61,7 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}""" + PRINT_STYLE + """{%- endblock html_head_css -%}
 {% block data_png scoped %}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
 <img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
@@ -194,15 +218,18 @@ def write_atomically(path: Path, text: str) -> Path:
     return path
 
 
-def write_monthly_report(register: Path | str, year: int, month: int, today,
-                         out_dir: Path | str = DEFAULT_OUT, notebook_path: Path = NOTEBOOK
-                         ) -> Path:
+def write_monthly_report(registers: Path | str | Sequence[Path | str], year: int, month: int,
+                         today, out_dir: Path | str = DEFAULT_OUT,
+                         notebook_path: Path = NOTEBOOK) -> Path:
     """Execute the monthly notebook for ``year-month`` judged on ``today`` and write
-    ``out_dir/rapport_AAAA-MM.html``; return its path."""
-    register = Path(register).resolve()
-    check_container(register)  # a missing or non-xlsx file fails here, before Python starts
+    ``out_dir/rapport_AAAA-MM.html``; return its path. Several registers make one report."""
+    if isinstance(registers, (str, Path)):
+        registers = [registers]
+    paths = [Path(register).resolve() for register in registers]
+    for path in paths:
+        check_container(path)  # a missing or non-xlsx file fails here, before Python starts
     notebook = load_notebook(notebook_path)
-    inject_parameters(notebook, {"register_path": str(register),
+    inject_parameters(notebook, {"register_path": "\n".join(map(str, paths)),
                                  "month": month_key(year, month),
                                  "today": today.isoformat()})
     execute_notebook(notebook, cwd=Path.cwd())
