@@ -232,8 +232,10 @@ def satisfaction_summary(data: ReportData) -> str:
     if not replied:
         return f"Aucune réponse envoyée aux réclamations reçues de {period}."
     parts = [f"{name} : {int(n)}" for name, n in totals.items() if n]
-    return (f"Réclamations reçues de {period} et déjà répondues : {replied} ({' ; '.join(parts)})."
-            f" « {NOT_SET} » : réponse envoyée, avis du client non consigné au registre.")
+    text = f"Réclamations reçues de {period} et déjà répondues : {replied} ({' ; '.join(parts)})."
+    if totals.get(NOT_SET):
+        text += f" « {NOT_SET} » : réponse envoyée, avis du client non consigné au registre."
+    return text
 
 
 def counts_table(counts_by_month, label: str):
