@@ -209,7 +209,7 @@ def test_parameters_are_injected_as_strings_after_the_tagged_cell():
 def test_step_of_a_cell_is_the_heading_above_it():
     notebook = report.load_notebook()
     sources = [cell.source for cell in notebook.cells]
-    reading = next(i for i, s in enumerate(sources) if "stats_register(" in s)
+    reading = next(i for i, s in enumerate(sources) if "stats_registers(" in s)
     assert report.step_of(notebook, reading) == "Lecture du registre"
     assert report.step_of(notebook, 0) == report.FIRST_STEP
 
