@@ -126,7 +126,7 @@ charts.markdown(words.satisfaction_summary(data))
 charts.markdown(words.watch_summary(data.watch, day))
 
 # %%
-charts.table(words.watch_table(data.watch))
+charts.table(words.watch_table(data))
 
 # %% [markdown]
 # ## Pistes d'amélioration

@@ -267,6 +267,9 @@ def test_top_categories_of_the_quarter_and_their_actions(report):
 
 
 def test_watch_list_late_or_due_within_seven_days(report):
+    from toolkit.report.display import watch_table
+
+    assert list(watch_table(report).columns)[:2] == ["Numéro", "Reçue le"]  # one register
     watch = report.watch
     assert list(watch["numero"]) == ["2026-006", "2026-004", "2026-005"]  # 007: 12 days left
     assert list(watch["echeance_de"]) == ["reponse", "accuse", "reponse"]
@@ -517,7 +520,7 @@ def test_cli_takes_the_register_option_several_times(agencies, capsys):
 
 
 def test_per_agency_table_names_agencies_by_their_company(agencies):
-    from toolkit.report.display import agencies_table
+    from toolkit.report.display import agencies_table, watch_table
 
     data = report_of(*map(read_register, agencies), year=2026, month=12, today=DECEMBER)
     # Open on 31 Dec: the north's 2026-001 (replied 8 Jan); the east's two.
@@ -531,8 +534,11 @@ def test_per_agency_table_names_agencies_by_their_company(agencies):
         ["Ensemble", 3, "33,3\u00a0%", "100\u00a0%", 3]]
     assert agencies_table(report_of(read_register(agencies[0]), year=2026, month=12,
                                     today=DECEMBER)) is None
-    # Watched on 15 Jan: the east's 2026-002 only (both 2026-001 are closed).
+    # Watched on 15 Jan: the east's 2026-002 only (both 2026-001 are closed); the table
+    # names the agency, since a number may be in both registers.
     assert data.watch["numero"].tolist() == ["2026-002"]
+    assert watch_table(data)[["Agence", "Numéro"]].values.tolist() == [["Agence Est",
+                                                                      "2026-002"]]
     assert data.totals == {"nord.xlsx": 1, "est.xlsx": 2}
 
 

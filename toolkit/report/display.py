@@ -265,13 +265,14 @@ def _situation(row: Mapping[str, object]) -> str:
     return words
 
 
-def watch_table(watch, limit: int = WATCH_ROWS):
+def watch_table(data: ReportData, limit: int = WATCH_ROWS):
     """Late or soon-due complaints, as management reads them (number, not name); the
-    ``limit`` most urgent only: the full list is ``toolkit status --ouvertes``."""
+    ``limit`` most urgent only: the full list is ``toolkit status --ouvertes``. With several
+    registers, the agency comes first: the same number may be in two of them."""
     import pandas as pd
 
-    watch = watch.head(limit)
-    return pd.DataFrame({
+    watch = data.watch.head(limit)
+    table = pd.DataFrame({
         "Numéro": watch["numero"],
         "Reçue le": [date_fr(day) for day in watch["recue"]],
         "Catégorie": watch["categorie"].fillna("—"),
@@ -282,6 +283,9 @@ def watch_table(watch, limit: int = WATCH_ROWS):
         "Responsable": watch["responsable"].fillna("—"),
     }, columns=["Numéro", "Reçue le", "Catégorie", "Échéance", "Situation",
                 "Prochaine action", "Responsable"])
+    if len(data.registers) > 1:
+        table.insert(0, "Agence", watch["agence"])
+    return table
 
 
 def watch_summary(watch, today: date) -> str:

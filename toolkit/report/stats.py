@@ -190,9 +190,9 @@ def sources_of(registers: Sequence) -> list[Source]:
 
 def sources_facts(sources: Sequence[Source], today: date) -> pd.DataFrame:
     """:func:`complaint_facts` of every source, each judged with its own parameters, plus
-    the column ``registre`` (the source's name)."""
-    parts = [complaint_facts(source.frame, source.params, today).assign(registre=source.name)
-             for source in sources]
+    the columns ``registre`` (the source's name) and ``agence`` (its agency)."""
+    parts = [complaint_facts(source.frame, source.params, today).assign(
+        registre=source.name, agence=source.agency) for source in sources]
     return pd.concat(parts, ignore_index=True)
 
 
