@@ -38,7 +38,7 @@ STARTUP_STEP = "Démarrage de Python pour le rapport"
 # Printing on A4: nothing that must be read whole is cut across pages, a heading stays with
 # what follows it, and charts fit the page's width.
 PRINT_STYLE = """<style>
-.jp-RenderedHTMLCommon td:first-child { white-space: nowrap; }
+.jp-RenderedHTMLCommon :is(td, th):first-child { text-align: left; }
 @page { size: A4; margin: 12mm 11mm; }
 @media print {
   body { margin: 0; }
@@ -48,7 +48,14 @@ PRINT_STYLE = """<style>
   .chiffres-cles { break-inside: avoid; page-break-inside: avoid; }
   .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
-  .jp-MarkdownCell:has(h2) { break-after: avoid; page-break-after: avoid; }
+  /* A heading stays with what follows it, a sentence with the table or chart it
+     introduces or comments. */
+  .jp-MarkdownCell:has(h2),
+  .jp-CodeCell:has(.jp-RenderedMarkdown):has(+ .jp-Cell :is(table, img)) {
+    break-after: avoid; page-break-after: avoid; }
+  .jp-Cell:has(img) + .jp-CodeCell:has(.jp-RenderedMarkdown) {
+    break-before: avoid; page-break-before: avoid; }
+  .jp-RenderedHTMLCommon table { font-size: 11px; width: 100%; }
   img { max-width: 100%; height: auto; }
 }
 </style>"""
