@@ -7,6 +7,7 @@ has. The three formula columns are written on every row, as ``toolkit init`` pre
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import tempfile
@@ -30,6 +31,9 @@ from toolkit.register.template import ack_formula, reply_formula
 
 GENERATOR_VERSION = 3
 CACHE_DIR = Path(tempfile.gettempdir()) / "toolkit-bench"
+# The cache folder is shared by every checkout on the machine: a register is named by the
+# column layout it was written with, too.
+LAYOUT = hashlib.sha1("|".join(c.header for c in COLUMNS).encode()).hexdigest()[:8]
 MISTAKE_EVERY = 997  # about 0.1 % of rows carry a problem for `check` to report
 _LETTER = {column.key: get_column_letter(i) for i, column in enumerate(COLUMNS, start=1)}
 
@@ -115,7 +119,7 @@ def cached_big_register(count: int, cache_dir: Path = CACHE_DIR, agency: int = 0
     one of a network's registers, with its own rows, name and (every third one)
     Alsace-Moselle's holidays."""
     suffix = f"_agence{agency}" if agency else ""
-    path = cache_dir / f"registre_{count}{suffix}_v{GENERATOR_VERSION}.xlsx"
+    path = cache_dir / f"registre_{count}{suffix}_v{GENERATOR_VERSION}_{LAYOUT}.xlsx"
     if not path.exists():
         partial = path.with_suffix(".partial.xlsx")
         parameters = {"societe": f"ONLY PERMIS agence {agency}",
