@@ -131,7 +131,7 @@ def test_month_with_no_complaint(register):
                                       "Accueil", "Véhicule", "Autre")),
         "par_decision": zero_counts(("Favorable", "Partiellement favorable", "Défavorable")),
         "par_satisfaction": zero_counts(("Satisfait", "Partiellement satisfait",
-                                         "Non satisfait", "Sans retour")),
+                                         "Non satisfait", "Sans retour", "Non renseigné")),
     }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from toolkit.intake.mail import without_intake_lines
-from toolkit.register.columns import CANAUX, CATEGORIES, SATISFACTIONS
+from toolkit.register.columns import CANAUX, CATEGORIES
 from toolkit.register.deadlines import A_FAIRE, EN_RETARD, ENVOYE_A_TEMPS, ENVOYE_EN_RETARD
 from toolkit.register.status import ComplaintStatus, complaint_statuses
 
@@ -132,11 +132,11 @@ def satisfaction_counts(rows: list[dict]) -> dict[str, int]:
     value typed, then ``Non renseigné``)."""
     import pandas as pd
 
-    from toolkit.report.stats import counts
+    from toolkit.report.stats import SATISFACTION_COUNTS, counts
 
     replied = [row.get("satisfaction") for row in rows
                if isinstance(row.get("date_reponse"), date)]
-    return counts(pd.Series(replied, dtype=object), SATISFACTIONS)
+    return counts(pd.Series(replied, dtype=object), SATISFACTION_COUNTS)
 
 
 def in_period(row: dict, du: date, au: date) -> bool:

@@ -46,6 +46,8 @@ WATCH_DAYS = 7
 # Labels for an empty cell, so that every breakdown adds up to the number received.
 NOT_SET = "Non renseigné"
 NO_DECISION = "Sans décision"
+# Satisfaction is recorded at closure: an empty cell is the common case, always counted.
+SATISFACTION_COUNTS = (*SATISFACTIONS, NOT_SET)
 LATE = (ENVOYE_EN_RETARD, EN_RETARD)
 JUDGED = (ENVOYE_A_TEMPS, *LATE)
 
@@ -244,7 +246,7 @@ def cohort_figures(complaints: pd.DataFrame, key: str) -> dict[str, object]:
         "par_canal": counts(complaints["canal"], CANAUX),
         "par_categorie": counts(complaints["categorie"], CATEGORIES),
         "par_decision": counts(complaints["decision"], DECISIONS, NO_DECISION),
-        "par_satisfaction": counts(complaints["satisfaction"], SATISFACTIONS),
+        "par_satisfaction": counts(complaints["satisfaction"], SATISFACTION_COUNTS),
     }
 
 
