@@ -18,13 +18,14 @@
 # executes it with the parameters below and exports the outputs (no code) to HTML.
 # Each "## ..." heading names a step: an error is reported with the step it happened in.
 from toolkit import dates
-from toolkit.api import stats_register
+from toolkit.api import stats_registers
 from toolkit.report import charts, stats
 from toolkit.report import display as words
 
 # %% tags=["parameters"]
 # Gardez le r devant les guillemets : un chemin Windows se colle alors tel quel, par exemple
 # register_path = r"C:\Users\accueil\OneDrive\Réclamations\registre_reclamations.xlsx"
+# Plusieurs registres (un par agence) : un chemin par ligne, entre triples guillemets r"""...""".
 register_path = r"../register/exemple_registre.xlsx"
 month = "2026-11"
 today = "2026-11-20"
@@ -38,9 +39,21 @@ charts.markdown(words.report_title(month, day))
 # ## Lecture du registre
 
 # %%
-register = stats_register(register_path)
-data = stats.report_data(register.frame, register.params, year, month_number, day)
-charts.markdown(words.sources_markdown(register.path.name, data))
+registers = stats_registers(register_path.splitlines())
+data = stats.report_data(stats.sources_of(registers), year, month_number, day)
+charts.markdown(words.sources_markdown(data))
+
+# %% [markdown]
+# ## Chiffres clés
+
+# %%
+charts.html(words.headline_html(data))
+
+# %%
+charts.markdown(words.headline_note(data))
+
+# %%
+charts.table(words.agencies_table(data))
 
 # %% [markdown]
 # ## Chiffres du mois
@@ -92,10 +105,22 @@ charts.image(charts.backlog(data.series))
 # ## Catégories et décisions
 
 # %%
-charts.image(charts.categories(data.categories, data.quarter, data.top_categories))
+charts.image(charts.categories(data.categories, data.quarter, data.leading_categories))
 
 # %%
 charts.table(words.counts_table(data.decisions, "Mois de réception"))
+
+# %% [markdown]
+# ## Satisfaction des clients
+#
+# Recueillie à la clôture (colonne « Satisfaction du client » du registre), pour les
+# réclamations déjà répondues, classées par mois de réception.
+
+# %%
+charts.image(charts.satisfaction(data.satisfaction))
+
+# %%
+charts.markdown(words.satisfaction_summary(data))
 
 # %% [markdown]
 # ## Réclamations en retard ou à échéance sous 7 jours
@@ -104,7 +129,7 @@ charts.table(words.counts_table(data.decisions, "Mois de réception"))
 charts.markdown(words.watch_summary(data.watch, day))
 
 # %%
-charts.table(words.watch_table(data.watch))
+charts.table(words.watch_table(data))
 
 # %% [markdown]
 # ## Pistes d'amélioration

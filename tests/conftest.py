@@ -1,4 +1,5 @@
-"""Shared fixtures: real registers on disk, and LibreOffice when the test needs it."""
+"""Shared fixtures: real registers on disk, and LibreOffice or Chromium when the test
+needs it (skipped when absent, failed when CI requires it)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pytest
+from helpers.browser import find_chromium
 
 from toolkit.libreoffice import find_soffice
 from toolkit.places import CONFIG_DIR_VARIABLE, REGISTER_VARIABLE
 from toolkit.register.template import create_register
 
 REQUIRE_LIBREOFFICE = os.environ.get("TOOLKIT_REQUIRE_LIBREOFFICE") == "1"
+REQUIRE_CHROMIUM = os.environ.get("TOOLKIT_REQUIRE_CHROMIUM") == "1"
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +55,24 @@ def needs_libreoffice() -> str:
     return _libreoffice_or_skip()
 
 
+def _chromium_or_skip() -> str:
+    browser = find_chromium()
+    if browser is None:
+        if REQUIRE_CHROMIUM:
+            pytest.fail("Chromium et poppler-utils sont exigés (TOOLKIT_REQUIRE_CHROMIUM=1) "
+                        "mais absents.")
+        pytest.skip("Chromium ou poppler-utils absent")
+    return browser
+
+
+@pytest.fixture
+def needs_chromium() -> str:
+    """The headless browser's path; skips without it (or poppler), fails when CI requires it."""
+    return _chromium_or_skip()
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("libreoffice"):
         _libreoffice_or_skip()
+    if item.get_closest_marker("chromium"):
+        _chromium_or_skip()

@@ -5,6 +5,7 @@ The CLI calls exactly one of these per command and prints what comes back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -56,12 +57,19 @@ def stats_register(path: Path | str) -> Register:
     return register
 
 
-def month_statistics(path: Path, year: int, month: int, today: date) -> dict[str, object]:
-    """``toolkit stats``: the figures of the complaints received in the month."""
-    from toolkit.report.stats import month_figures
+def stats_registers(paths: Sequence[Path | str]) -> list[Register]:
+    """:func:`stats_register` of each path (several agencies' registers)."""
+    return [stats_register(path) for path in paths]
 
-    register = stats_register(path)
-    return month_figures(register.frame, register.params, year, month, today)
+
+def month_statistics(paths: Path | Sequence[Path], year: int, month: int,
+                     today: date) -> dict[str, object]:
+    """``toolkit stats``: the figures of the complaints received in the month, in one
+    register or several together (``par_registre``: each one's count)."""
+    from toolkit.report.stats import sources_month_figures, sources_of
+
+    paths = [paths] if isinstance(paths, (str, Path)) else paths
+    return sources_month_figures(sources_of(stats_registers(paths)), year, month, today)
 
 
 def register_status(path: Path, today: date) -> StatusResult:

@@ -286,11 +286,16 @@ def _copy_templates(register: Path) -> int:
     return EXIT_OK
 
 
+def registers_of(args: argparse.Namespace) -> list[Path]:
+    """``--register`` repeated (several agencies), or the one register in force."""
+    return args.register if isinstance(args.register, list) else [args.register]
+
+
 def _cmd_stats(args: argparse.Namespace) -> int:
     from toolkit.api import month_statistics
     from toolkit.report.display import month_figures_text
 
-    figures = month_statistics(args.register, *args.month, today_of(args))
+    figures = month_statistics(registers_of(args), *args.month, today_of(args))
     if args.json:
         print_json(figures)
     else:
@@ -302,16 +307,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from toolkit.report.notebook import write_monthly_report
 
     print("Exécution du notebook du rapport…", file=sys.stderr)
-    print(write_monthly_report(args.register, *args.month, today_of(args), args.out))
+    print(write_monthly_report(registers_of(args), *args.month, today_of(args), args.out))
     return EXIT_OK
 
 
 def _add_report_commands(subparsers) -> None:
     stats = _add_command(subparsers, "stats", "chiffres du mois (réclamations reçues dans le "
-                         "mois)", _cmd_stats, json_output=True)
+                         "mois)", _cmd_stats, json_output=True, register=False)
     report = _add_command(subparsers, "report", "rapport mensuel HTML (exécute le notebook)",
-                          _cmd_report)
+                          _cmd_report, register=False)
     for parser in (stats, report):
+        parser.add_argument("--register", type=Path, action="append", metavar="CHEMIN",
+                            help="classeur du registre (par défaut : celui de « toolkit "
+                                 "config ») ; "
+                                 "option répétable : les registres de plusieurs agences sont "
+                                 "additionnés")
         parser.add_argument("--month", type=iso_month, required=True, metavar="AAAA-MM",
                             help="mois des réclamations reçues, par exemple 2026-11")
     report.add_argument("--out", type=Path, default=None, metavar="DOSSIER",
@@ -456,9 +466,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 # --- the parser -------------------------------------------------------------------------
 
 def _add_command(subparsers, name: str, help_text: str, handler, *, today: bool = True,
-                 json_output: bool = False) -> argparse.ArgumentParser:
+                 json_output: bool = False, register: bool = True) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(name, help=help_text, description=help_text)
-    add_register_option(parser)
+    if register:
+        add_register_option(parser)
     if today:
         add_today_option(parser)
     if json_output:

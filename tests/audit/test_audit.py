@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date
 
@@ -33,7 +34,8 @@ def _closed(numero, received, accuse, reponse, **values):
 PERIOD_ROWS = [
     complaint("2026-001", date(2026, 10, 30), nom="Avant Période"),
     _closed("2026-002", date(2026, 11, 2), date(2026, 11, 5), date(2026, 11, 20),
-            nom="Léa Moreau", actions="Leçon d'évaluation offerte.", canal="Courrier"),
+            nom="Léa Moreau", actions="Leçon d'évaluation offerte.", canal="Courrier",
+            satisfaction="Satisfait"),
     _closed("2026-003", date(2026, 11, 2), date(2026, 11, 16), date(2026, 12, 10),
             nom="Karim Benali", categorie="Examen",
             observations=f"Moniteur en congé, enquête prolongée.\n{observation_line('<k@x>')}"),
@@ -43,7 +45,8 @@ PERIOD_ROWS = [
               date_accuse=date(2026, 12, 3)),
     _closed("2026-007", date(2026, 11, 10), date(2026, 11, 12), date(2026, 12, 9),
             nom="Hugo Fontaine", categorie="Accueil", decision="Défavorable",
-            actions="Rappel des consignes d'accueil à toute l'équipe."),
+            actions="Rappel des consignes d'accueil à toute l'équipe.",
+            satisfaction="Non satisfait"),
     complaint("2026-006", date(2026, 12, 1), nom="Après Période"),
 ]
 
@@ -75,6 +78,10 @@ def test_summary_figures_by_hand(period_register):
     ]
     assert [a.numero for a in summary.actions] == ["2026-002", "2026-003", "2026-007"]
     assert summary.par_canal == {"Courrier": 1, "Courriel": 3, "Téléphone": 1}
+    # Closed: 002 (Satisfait), 003 (no answer recorded), 007 (Non satisfait); 004 and 005
+    # have no reply yet, 2026-001 is before the period.
+    assert summary.satisfaction == {"Satisfait": 1, "Partiellement satisfait": 0,
+                                    "Non satisfait": 1, "Sans retour": 0, "Non renseigné": 1}
 
 
 def test_summary_page_is_french_escaped_and_self_contained(period_register):
@@ -91,6 +98,19 @@ def test_summary_page_is_french_escaped_and_self_contained(period_register):
     assert "Rappel des consignes d&#39;accueil à toute l&#39;équipe." in page
     assert "<script" not in page and "http" not in page  # offline: nothing fetched
     assert "Dossier absent pour :\n2026-004" in page
+    satisfaction = page.split("Satisfaction des clients à la clôture</h2>")[1]
+    assert "3 réclamations de la période ont\nreçu une réponse" in satisfaction
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">(\d+)</td></tr>",
+                      satisfaction.split("</table>")[0])
+    assert rows == [("Satisfait", "1"), ("Partiellement satisfait", "0"),
+                    ("Non satisfait", "1"), ("Sans retour", "0"), ("Non renseigné", "1")]
+
+
+def test_summary_page_without_any_reply_says_so(make_register):
+    register = read_register(make_register([complaint("2026-010", date(2026, 11, 18))]))
+    summary = audit_summary(register.frame, register.params, DU, AU, TODAY)
+    page = render_summary(summary, ArchiveContents(), "registre.xlsx", "ONLY PERMIS")
+    assert "Aucune réclamation de la période n'a encore reçu de réponse." in page
 
 
 def _dossier(root, numero, nom, *files):

@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
-from readme_section import replace_section  # noqa: E402
+from readme_section import add_write_readme_option, replace_section  # noqa: E402
 
 TEST = "tests/test_bad_input.py::test_generated_registers_are_always_explained"
 
@@ -37,10 +37,7 @@ def run(examples: int) -> tuple[int, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=3000)
-    parser.add_argument("--write-readme", action="store_true",
-                        default=os.environ.get("TOOLKIT_BENCH_README") == "1",
-                        help="update README.md (default with TOOLKIT_BENCH_README=1, "
-                             "as `make bench` sets)")
+    add_write_readme_option(parser)
     args = parser.parse_args(argv)
     start = time.perf_counter()
     code, output = run(args.examples)

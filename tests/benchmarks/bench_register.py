@@ -28,7 +28,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from big_register import TODAY, cached_big_register  # noqa: E402
 from helpers.register_files import ROOT, measure_command, toolkit_script  # noqa: E402
-from readme_section import replace_section  # noqa: E402
+from readme_section import add_write_readme_option, replace_section  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 REPEATS = {1_000: 5, 10_000: 3, 100_000: 2}
@@ -144,10 +144,7 @@ def report(results: dict[int, dict[str, dict[str, float]]], peaks: dict[str, flo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
-    parser.add_argument("--write-readme", action="store_true",
-                        default=os.environ.get("TOOLKIT_BENCH_README") == "1",
-                        help="update README.md (default with TOOLKIT_BENCH_README=1, "
-                             "as `make bench` sets)")
+    add_write_readme_option(parser)
     args = parser.parse_args(argv)
     results: dict[int, dict[str, dict[str, float]]] = {}
     for size in args.sizes:

@@ -7,6 +7,7 @@ has. The three formula columns are written on every row, as ``toolkit init`` pre
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import tempfile
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from toolkit.register.columns import (
     COLUMNS,
@@ -27,10 +29,13 @@ from toolkit.register.columns import (
 from toolkit.register.sample import REFERENCE_DAY, SAMPLE_PARAMETERS, sample_rows
 from toolkit.register.template import ack_formula, reply_formula
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 CACHE_DIR = Path(tempfile.gettempdir()) / "toolkit-bench"
+# The cache folder is shared by every checkout on the machine: a register is named by the
+# column layout it was written with, too.
+LAYOUT = hashlib.sha1("|".join(c.header for c in COLUMNS).encode()).hexdigest()[:8]
 MISTAKE_EVERY = 997  # about 0.1 % of rows carry a problem for `check` to report
-_LETTER = {column.key: chr(ord("A") + i) for i, column in enumerate(COLUMNS)}
+_LETTER = {column.key: get_column_letter(i) for i, column in enumerate(COLUMNS, start=1)}
 
 
 def _shifted(row: dict, days: int) -> dict:
@@ -70,8 +75,10 @@ def _row_cells(ws, row: dict, line: int) -> list:
     return cells + _formula_cells(ws, line)
 
 
-def write_big_register(path: Path, count: int, seed: int = 7) -> Path:
-    """Write a register of ``count`` complaints at ``path`` (write-only: fast, low memory)."""
+def write_big_register(path: Path, count: int, seed: int = 7,
+                       parameters: dict[str, str] | None = None) -> Path:
+    """Write a register of ``count`` complaints at ``path`` (write-only: fast, low memory);
+    ``parameters`` (keys of ``columns.PARAMETERS``) override the sample's Paramètres."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_REGISTER)
     ws.append([column.header for column in COLUMNS])
@@ -79,8 +86,9 @@ def write_big_register(path: Path, count: int, seed: int = 7) -> Path:
         ws.append(_row_cells(ws, row, line))
     params = wb.create_sheet(SHEET_PARAMETERS)
     params.append(["Paramètre", "Valeur"])
+    values = {**SAMPLE_PARAMETERS, **(parameters or {})}
     for parameter in PARAMETERS:
-        params.append([parameter.label, SAMPLE_PARAMETERS.get(parameter.key, parameter.default)])
+        params.append([parameter.label, values.get(parameter.key, parameter.default)])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     add_dimension(path, f"A1:{_LETTER['statut']}{count + 1}")
@@ -106,12 +114,18 @@ def add_dimension(path: Path, reference: str, part: str = "xl/worksheets/sheet1.
     source.unlink()
 
 
-def cached_big_register(count: int, cache_dir: Path = CACHE_DIR) -> Path:
-    """The register of ``count`` rows, written once per generator version."""
-    path = cache_dir / f"registre_{count}_v{GENERATOR_VERSION}.xlsx"
+def cached_big_register(count: int, cache_dir: Path = CACHE_DIR, agency: int = 0) -> Path:
+    """The register of ``count`` rows, written once per generator version. ``agency`` > 0:
+    one of a network's registers, with its own rows, name and (every third one)
+    Alsace-Moselle's holidays."""
+    suffix = f"_agence{agency}" if agency else ""
+    path = cache_dir / f"registre_{count}{suffix}_v{GENERATOR_VERSION}_{LAYOUT}.xlsx"
     if not path.exists():
         partial = path.with_suffix(".partial.xlsx")
-        write_big_register(partial, count)
+        parameters = {"societe": f"ONLY PERMIS agence {agency}",
+                      "zone": "Alsace-Moselle" if agency % 3 == 0 else "Métropole"}
+        write_big_register(partial, count, seed=7 + agency,
+                           parameters=parameters if agency else None)
         partial.replace(path)
     return path
 

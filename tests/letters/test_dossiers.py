@@ -80,3 +80,16 @@ def test_every_complaint_gets_a_dossier(make_register, tmp_path):
     assert run_letters(register, today="2026-11-10") == 0
     names = sorted(p.name for p in (tmp_path / "dossiers").iterdir())
     assert names == ["2026-001_Léa Moreau", "2026-002_Paul Roy"]
+
+
+def test_summary_sheet_shows_the_client_satisfaction(make_register, tmp_path):
+    closed = complaint("2026-001", date_accuse=date(2026, 11, 3), actions="Appel du moniteur.",
+                       resolution="Deux leçons offertes.", decision="Favorable",
+                       date_reponse=date(2026, 11, 20), satisfaction="Partiellement satisfait")
+    register = make_register([closed, complaint("2026-002", nom="Paul Roy",
+                                                date_accuse=date(2026, 11, 3))])
+    assert run_letters(register, today="2026-11-28") == 0
+    sheets = {path.parent.name: docx_text(path)
+              for path in (tmp_path / "dossiers").glob("*/*_fiche-synthese.docx")}
+    assert "Satisfaction du client\nPartiellement satisfait" in sheets["2026-001_Léa Moreau"]
+    assert "Satisfaction du client\n—" in sheets["2026-002_Paul Roy"]  # not replied yet

@@ -53,7 +53,7 @@ def broken(registers, **values):
 
 REQUIRED = [c.key for c in INPUT_COLUMNS if c.required]
 LISTS = {"canal": "Fax", "civilite": "Mademoiselle", "categorie": "Tarifs",
-         "decision": "Refusé"}
+         "decision": "Refusé", "satisfaction": "Content"}
 LATER_DATES = [key for key in DATE_KEYS if key != "date_reclamation"]
 
 
@@ -232,6 +232,26 @@ def test_only_the_required_columns(tmp_path):
     assert found(path) == []
     assert register.frame.loc[0, "courriel"] is None
     assert register.frame.loc[0, "date_accuse"] is None
+
+
+def test_satisfaction_is_read_from_an_older_register_that_staff_extended(tmp_path):
+    # A register made before the column existed; staff typed the header at the far right.
+    older = [header for header in HEADERS if header != "Satisfaction du client"]
+    values = {**complaint(), **REPLIED, "date_reponse": date(2026, 11, 12)}
+    rows = [[*older, "satisfaction du client "],
+            [*row_of(values, older), "Partiellement satisfait"],
+            [*row_of({**values, "numero": "2026-002"}, older), "Ravi"]]
+    path = write_grid(tmp_path / "r.xlsx", rows)
+    assert read_register(path).frame["satisfaction"].tolist() == ["Partiellement satisfait",
+                                                                  "Ravi"]
+    assert found(path) == [(3, "Satisfaction du client", "valeur_hors_liste")]
+
+
+def test_a_register_without_the_satisfaction_column_is_fine(tmp_path):
+    older = [header for header in HEADERS if header != "Satisfaction du client"]
+    path = write_grid(tmp_path / "r.xlsx", [older, row_of(complaint(), older)])
+    assert found(path) == []
+    assert read_register(path).frame.loc[0, "satisfaction"] is None
 
 
 def test_extra_columns_are_ignored(tmp_path):

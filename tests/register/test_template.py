@@ -25,7 +25,8 @@ SPEC_HEADERS = [
     "Date de demande de confirmation écrite", "Date de confirmation écrite",
     "Date d'accusé de réception", "Date de demande de compléments",
     "Date de réception des compléments", "Date d'information du client", "Actions",
-    "Résolution", "Décision", "Date de réponse au client", "Responsable", "Observations",
+    "Résolution", "Décision", "Date de réponse au client", "Satisfaction du client",
+    "Responsable", "Observations",
     "Échéance accusé de réception", "Échéance réponse", "Statut",
 ]
 SPEC_LISTS = {
@@ -34,6 +35,8 @@ SPEC_LISTS = {
     "Catégorie": ["Pédagogie", "Planning / leçons", "Examen", "Facturation / financement",
                   "Administratif", "Accueil", "Véhicule", "Autre"],
     "Décision": ["Favorable", "Partiellement favorable", "Défavorable"],
+    "Satisfaction du client": ["Satisfait", "Partiellement satisfait", "Non satisfait",
+                               "Sans retour"],
 }
 SPEC_DATE_HEADERS = [h for h in SPEC_HEADERS if h.startswith("Date ")]
 FORMULA_HEADERS = ["Échéance accusé de réception", "Échéance réponse", "Statut"]
@@ -174,8 +177,8 @@ def test_parameter_defaults(workbook):
 def test_lists_sheet(workbook):
     lists = workbook["Listes"]
     found = {lists.cell(1, col).value: [c.value for (c,) in lists.iter_rows(
-        min_row=2, min_col=col, max_col=col) if c.value] for col in range(1, 5)}
-    assert found == SPEC_LISTS
+        min_row=2, min_col=col, max_col=col) if c.value] for col in range(1, 7)}
+    assert found == {**SPEC_LISTS, "Zone des jours fériés": ["Métropole", "Alsace-Moselle"]}
 
 
 def test_init_register_checks_clean(capsys, init_path):

@@ -21,6 +21,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -31,6 +32,7 @@ from toolkit.errors import (
     UnsafeWriteError,
 )
 from toolkit.register import writeback
+from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
 from toolkit.register.write_checks import excel_owner, libreoffice_owner
@@ -46,6 +48,10 @@ from toolkit.register.writeback import (
 )
 
 DAY = date(2026, 11, 9)
+# Letters of the columns as `toolkit init` lays them out, and the first two free ones.
+LETTER = {column.key: get_column_letter(i) for i, column in enumerate(COLUMNS, start=1)}
+RESPONSABLE, OBSERVATIONS = LETTER["responsable"], LETTER["observations"]
+FREE, FREE_2 = get_column_letter(len(COLUMNS) + 1), get_column_letter(len(COLUMNS) + 2)
 
 
 # --- a register staff have lived in --------------------------------------------------------
@@ -79,11 +85,11 @@ def _add_staff_changes(path: Path) -> None:
     drop-down and a colour rule of their own on the toolkit's text columns."""
     wb = openpyxl.load_workbook(path, rich_text=True)
     ws = wb["Registre"]
-    ws["AA1"], ws["AA2"], ws["AB1"], ws["AB2"] = "Suivi interne", "rappeler jeudi", "Long", \
-        "=LEN(E2)"
+    ws[f"{FREE}1"], ws[f"{FREE}2"] = "Suivi interne", "rappeler jeudi"
+    ws[f"{FREE_2}1"], ws[f"{FREE_2}2"] = "Long", "=LEN(E2)"
     staff_list = DataValidation(type="list", formula1='"Claire,Paul"')
-    staff_list.add("V2:V1000")
-    staff_list.add("AA2:AA1000")
+    staff_list.add(f"{RESPONSABLE}2:{RESPONSABLE}1000")
+    staff_list.add(f"{FREE}2:{FREE}1000")
     ws.add_data_validation(staff_list)
     ws.conditional_formatting.add("E2:E1000", CellIsRule(
         operator="equal", formula=['"Dupont"'], fill=PatternFill("solid", start_color="FF0000")))
@@ -91,9 +97,9 @@ def _add_staff_changes(path: Path) -> None:
     ws["E3"].fill = PatternFill("solid", start_color="FFFF00")
     ws["E3"].font = Font(bold=True, color="C00000")
     ws["R2"] = CellRichText("Appel du ", TextBlock(InlineFont(b=True), "moniteur"), " fait")
-    ws.column_dimensions["AA"].width = 33
+    ws.column_dimensions[FREE].width = 33
     ws.freeze_panes = "D2"
-    ws.auto_filter.ref = "A1:AB1000"
+    ws.auto_filter.ref = f"A1:{FREE_2}1000"
     ws.auto_filter.add_filter_column(2, ["Courriel"])
     ws.row_dimensions[3].hidden = True
     notes = wb.create_sheet("Notes")
@@ -178,12 +184,12 @@ def test_appends_after_staff_notes_but_not_after_filled_down_formulas(register):
     path = register
     wb = openpyxl.load_workbook(path)
     ws = wb["Registre"]
-    ws["AA1"], ws["AA3"] = "Suivi interne", "ligne réservée"
+    ws[f"{FREE}1"], ws[f"{FREE}3"] = "Suivi interne", "ligne réservée"
     for row in range(2, 1001):
-        ws.cell(row=row, column=28, value=f"=LEN(E{row})")
+        ws.cell(row=row, column=len(COLUMNS) + 2, value=f"=LEN(E{row})")
     wb.save(path)
     assert append_complaints(path, [complaint("2026-002")]) == [4]
-    assert openpyxl.load_workbook(path)["Registre"]["AA3"].value == "ligne réservée"
+    assert openpyxl.load_workbook(path)["Registre"][f"{FREE}3"].value == "ligne réservée"
 
 
 def test_xlsm_keeps_its_macros(register, tmp_path):
@@ -264,7 +270,7 @@ def test_refuses_when_the_file_changed_since_it_was_read(register):
     path = register
     seen = read_register(path).mtime_ns
     wb = openpyxl.load_workbook(path)
-    wb["Registre"]["W2"] = "saisi dans Excel entre-temps"
+    wb["Registre"][f"{OBSERVATIONS}2"] = "saisi dans Excel entre-temps"
     wb.save(path)
     os.utime(path, ns=(seen + 1_000_000_000, seen + 1_000_000_000))  # coarse clocks
     original = path.read_bytes()
@@ -303,7 +309,7 @@ def test_permission_denied_says_close_the_workbook(register, monkeypatch):
 def test_refuses_a_value_for_a_column_the_register_lacks(register):
     path = register
     wb = openpyxl.load_workbook(path)
-    wb["Registre"]["W1"] = "Remarques"  # staff renamed "Observations"
+    wb["Registre"][f"{OBSERVATIONS}1"] = "Remarques"  # staff renamed "Observations"
     wb.save(path)
     original = path.read_bytes()
     with pytest.raises(RegisterFileError, match="« Observations » est absente"):
@@ -387,9 +393,29 @@ def test_drops_excel_extensions_of_the_validations_it_owns(register):
                for dv in sheet.data_validations.dataValidation)
 
 
+def test_an_older_lists_sheet_gains_the_satisfaction_list(register):
+    """A register made before « Satisfaction du client » existed has no such list: once staff
+    add the column, the drop-down the toolkit puts on it must not point at empty cells."""
+    path = register
+    wb = openpyxl.load_workbook(path)
+    lists = wb["Listes"]
+    lists.delete_cols(6)  # the older Listes sheet: five lists
+    wb.save(path)
+    mark_dates(path, [(2, "date_accuse", DAY)])
+    wb = openpyxl.load_workbook(path)
+    column = LETTER["satisfaction"]
+    drop_down = next(dv for dv in wb["Registre"].data_validations.dataValidation
+                     if str(dv.sqref).startswith(f"{column}2:"))
+    sheet, cells = drop_down.formula1.lstrip("=").split("!")
+    assert [cell.value for (cell,) in wb[sheet][cells.replace("$", "")]] == [
+        "Satisfait", "Partiellement satisfait", "Non satisfait", "Sans retour"]
+    assert wb["Listes"]["E1"].value == "Zone des jours fériés"
+
+
 @pytest.mark.parametrize(("part", "extension", "what"), [
     ("xl/worksheets/sheet1.xml", X14_VALIDATION.format(source="Listes!$A$2:$A$3",
-                                                       cells="V2:V1000"), "listes déroulantes"),
+                                                       cells=f"{RESPONSABLE}2:{RESPONSABLE}1000"),
+     "listes déroulantes"),
     ("xl/worksheets/sheet2.xml", X14_VALIDATION.format(source="Listes!$A$2:$A$3",
                                                        cells="B2"), "listes déroulantes"),
     ("xl/worksheets/sheet1.xml", SPARKLINES, "sparkline"),

@@ -17,7 +17,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-from helpers.register_files import SAMPLE_REGISTER
+from helpers import browser
+from helpers.register_files import SAMPLE_REGISTER, complaint
 
 from toolkit.api import month_statistics
 from toolkit.cli import main
@@ -99,10 +100,65 @@ def test_html_shows_the_library_figures(html):
         assert section in html or section.replace("&#x27;", "'") in html
 
 
+# The sample register's headline figures, worked out from its rows (received 20/11/2026):
+# - November: 2026-034 (04/11, acknowledgement due 17/11 and not sent: late), 2026-035 and
+#   2026-036 (acknowledged on time); no reply due yet.
+# - October: six complaints; acknowledgements late for 2026-028 (sent 16/10, due 13/10) and
+#   2026-030 (not sent, due 27/10): 4 of 6; replies judged: 2026-028 and 2026-031 on time,
+#   2026-029 and 2026-030 late: 2 of 4; replied in 17 and 27 days: median 22.
+# - May to October (the register starts in May): 33 complaints, 5,5 a month; 28 of 33
+#   acknowledgements and 26 of 31 judged replies on time; median reply 21 days; on average
+#   3,5 complaints without a reply at the end of those months (7 on 20/11, 5 on 31/10).
+SAMPLE_HEADLINE = {
+    "Réclamations reçues": ["3", "oct. : 6", "moyenne : 5,5"],
+    "Accusés dans le délai": ["66,7 %", "oct. : 66,7 %", "moyenne : 84,8 %"],
+    "Réponses dans le délai": ["—", "oct. : 50 %", "moyenne : 83,9 %"],
+    "Délai de réponse médian": ["—", "oct. : 22 jours", "moyenne : 21 jours"],
+    "Réclamations sans réponse": ["7", "oct. : 5", "moyenne : 3,5"],
+}
+
+
+def test_html_opens_with_the_headline_figures(html):
+    body = body_of(html)
+    assert body.index("chiffres-cles") < body.index("Chiffres du mois")
+    for label, (value, previous, average) in SAMPLE_HEADLINE.items():
+        box = re.search(f'<div class="libelle">{label}</div><div class="valeur">([^<]+)</div>'
+                        '<div class="repere">([^<]+)</div><div class="repere">([^<]+)</div>',
+                        body)
+        shown = [text.replace("\u00a0", " ") for text in box.groups()]
+        assert shown == [value, previous, average], label
+
+
+def test_html_has_the_satisfaction_chart_and_no_agency_table(html):
+    assert 'alt="Satisfaction des clients à la clôture, par mois de réception"' in html
+    assert "Satisfait : 5 ; Partiellement satisfait : 7 ; Non satisfait : 12" in html
+    assert "<th>Agence</th>" not in html  # one register
+
+
 def test_html_names_complaints_by_number_not_by_client(html):
     assert "2026-030" in html  # late acknowledgement on 20/11/2026
     for client in ("Léa Moreau", "Karim Benali", "Chloé N"):
         assert client not in html
+
+
+def test_report_on_two_agencies_has_the_per_agency_table(tmp_path, make_register):
+    east = make_register([complaint("2026-001", date(2026, 11, 3)),
+                          complaint("2026-002", date(2026, 11, 5))],
+                         params={"societe": "Agence Est", "zone": "Alsace-Moselle"},
+                         name="est.xlsx")
+    out = tmp_path / "rapports"
+    run = run_cli(["report", "--register", str(SAMPLE_REGISTER), "--register", str(east),
+                   "--month", "2026-11", "--today", "2026-11-20", "--out", str(out)], out)
+    assert run.code == 0, run.err
+    body = body_of((out / "rapport_2026-11.html").read_text(encoding="utf-8"))
+    assert "2 registres, 38 réclamations suivies en tout" in body
+    table = next(rows for rows in browser.html_tables(body) if rows[0].startswith("Agence"))
+    # The sample's 3 complaints of November (2 of 3 acknowledged on time) and the east's 2,
+    # never acknowledged: due Mon 16/11 and Wed 18/11 (11/11 a holiday), both late on 20/11;
+    # so 2 of 5 together. No reply due yet. Without a reply on 20/11: 7 + 2.
+    assert table == [
+        "Agence Reçues Accusés dans le délai Réponses dans le délai Sans réponse",
+        "ONLY PERMIS 3 66,7 % — 7", "Agence Est 2 0 % — 2", "Ensemble 5 40 % — 9"]
 
 
 def test_failing_step_is_named_in_french_and_nothing_is_written(tmp_path):
@@ -153,7 +209,7 @@ def test_parameters_are_injected_as_strings_after_the_tagged_cell():
 def test_step_of_a_cell_is_the_heading_above_it():
     notebook = report.load_notebook()
     sources = [cell.source for cell in notebook.cells]
-    reading = next(i for i, s in enumerate(sources) if "stats_register(" in s)
+    reading = next(i for i, s in enumerate(sources) if "stats_registers(" in s)
     assert report.step_of(notebook, reading) == "Lecture du registre"
     assert report.step_of(notebook, 0) == report.FIRST_STEP
 
@@ -220,3 +276,51 @@ def test_notebook_parameters_take_a_windows_path_as_typed():
                     if "injected-parameters" in c.metadata.get("tags", []))
     exec(injected.source, namespace)
     assert namespace["register_path"] == windows
+
+
+# --- printed: the sample report through headless Chromium to A4 PDF ---------------------------
+
+MAX_PRINTED_PAGES = 8  # the sample prints on 6 pages; more means a section broke loose
+A4_POINTS = (595, 842)
+
+
+@pytest.fixture(scope="session")
+def printed(sample_report, html, tmp_path_factory) -> Path:
+    page = sample_report.folder / "rapport_2026-11.html"
+    pdf = tmp_path_factory.mktemp("imprime") / "rapport_2026-11.pdf"
+    return browser.print_to_pdf(browser.find_chromium(), page, pdf)
+
+
+@pytest.mark.chromium
+def test_printed_report_is_a4_within_the_page_bound(printed):
+    width, height = browser.page_size_points(printed)
+    assert (round(width), round(height)) == A4_POINTS
+    assert 1 < browser.page_count(printed) <= MAX_PRINTED_PAGES
+
+
+@pytest.mark.chromium
+def test_printed_report_opens_with_the_headline_figures(printed):
+    blocks = browser.text_blocks(printed, 1)
+    for label, figures in SAMPLE_HEADLINE.items():
+        # Each box reads its label, then its three figures underneath.
+        under = [text.replace("\u00a0", " ") for text in browser.column_below(blocks, label)]
+        assert under == figures, label
+
+
+@pytest.mark.chromium
+def test_printed_charts_are_each_whole_on_one_page(printed, html):
+    charts = len(EMBEDDED_PNG.findall(html))
+    drawn = browser.images(printed)
+    # A chart cut by a page break is drawn twice, once on each page.
+    assert len(drawn) == len({image.object_id for image in drawn}) == charts
+
+
+@pytest.mark.chromium
+def test_printed_tables_are_each_on_one_page(printed, html):
+    pages = browser.pages_text(printed)
+    tables = browser.html_tables(body_of(html))
+    assert len(tables) >= 2  # decisions, complaints to watch
+    for rows in tables:
+        holding_all = [number for number, text in enumerate(pages, start=1)
+                       if all(row in text for row in rows)]
+        assert holding_all, f"tableau coupé ou illisible : {rows[0]!r}"

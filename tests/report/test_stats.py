@@ -29,17 +29,17 @@ ROWS = [
     # that very day: on time, 30 days.
     complaint("2026-001", date(2026, 9, 30), canal="Courriel", categorie="Accueil",
               date_accuse=date(2026, 10, 1), date_reponse=date(2026, 10, 30),
-              decision="Favorable", resolution="Réponse apportée."),
+              decision="Favorable", resolution="Réponse apportée.", satisfaction="Satisfait"),
     # Thu 1 Oct, first day of October. Ack due Tue 13 Oct, sent Mon 5 Oct (3 jours
     # ouvrables); reply due Sun 1 Nov, sent 21 Oct: on time, 20 days.
     complaint("2026-002", date(2026, 10, 1), canal="Courrier", categorie="Examen",
               date_accuse=date(2026, 10, 5), date_reponse=date(2026, 10, 21),
-              decision="Favorable", resolution="Réponse apportée."),
+              decision="Favorable", resolution="Réponse apportée.", satisfaction="Sans retour"),
     # Thu 15 Oct. Ack due Tue 27 Oct, sent Thu 29 Oct (12 jours ouvrables): late. Reply due
     # Sun 15 Nov, sent Wed 18 Nov: late, 34 days.
     complaint("2026-003", date(2026, 10, 15), canal="Courriel", categorie="Pédagogie",
               date_accuse=date(2026, 10, 29), date_reponse=date(2026, 11, 18),
-              decision="Défavorable", **CLOSED),
+              decision="Défavorable", satisfaction="Non satisfait", **CLOSED),
     # Sat 31 Oct, last day of October. Ack due Fri 13 Nov (1 Nov Sunday, 11 Nov holiday),
     # not sent: late. Reply due Mon 30 Nov (November has no 31st): still running.
     complaint("2026-004", date(2026, 10, 31), canal="Téléphone", categorie="Pédagogie",
@@ -76,6 +76,9 @@ OCTOBER = {
                       "Véhicule": 0, "Autre": 0, "Non renseigné": 1},
     "par_decision": {"Favorable": 1, "Partiellement favorable": 1, "Défavorable": 1,
                      "Sans décision": 2},
+    # 002 Sans retour, 003 Non satisfait; 004, 005, 006 have no reply yet.
+    "par_satisfaction": {"Satisfait": 0, "Partiellement satisfait": 0, "Non satisfait": 1,
+                         "Sans retour": 1, "Non renseigné": 3},
 }
 
 
@@ -105,7 +108,7 @@ def test_month_figures_every_key(register):
 def test_breakdowns_add_up_to_the_cohort(register):
     result = figures(register, 2026, 10)
     assert result["reponse_a_temps"] + result["reponse_en_retard"] + result["en_cours"] == 5
-    for key in ("par_canal", "par_categorie", "par_decision"):
+    for key in ("par_canal", "par_categorie", "par_decision", "par_satisfaction"):
         assert sum(result[key].values()) == result["recues"]
 
 
@@ -127,6 +130,8 @@ def test_month_with_no_complaint(register):
                                       "Facturation / financement", "Administratif",
                                       "Accueil", "Véhicule", "Autre")),
         "par_decision": zero_counts(("Favorable", "Partiellement favorable", "Défavorable")),
+        "par_satisfaction": zero_counts(("Satisfait", "Partiellement satisfait",
+                                         "Non satisfait", "Sans retour", "Non renseigné")),
     }
 
 
@@ -146,10 +151,14 @@ def test_figures_are_judged_on_today(register):
     assert figures(register, 2026, 10, today=date(2026, 11, 9))["en_cours"] == 3
 
 
+def report_of(*registers, year: int = 2026, month: int = 11, today: date = TODAY):
+    return stats.report_data(stats.sources_of(registers), year, month, today)
+
+
 def test_rows_without_a_reception_date_are_ignored(register):
-    data = stats.report_data(register.frame, register.params, 2026, 11, TODAY)
+    data = report_of(register)
     assert data.total == 7
-    assert data.ignored_rows == [9]  # Excel row of 2026-008
+    assert data.ignored_rows == {"registre.xlsx": [9]}  # Excel row of 2026-008
 
 
 def test_median_of_an_odd_count_and_a_half_day():
@@ -176,7 +185,7 @@ def test_month_keys_cross_the_year():
 
 @pytest.fixture
 def report(register):
-    return stats.report_data(register.frame, register.params, 2026, 11, TODAY)
+    return report_of(register)
 
 
 def test_window_starts_with_the_register(report):
@@ -246,6 +255,9 @@ def test_top_categories_of_the_quarter_and_their_actions(report):
 
 
 def test_watch_list_late_or_due_within_seven_days(report):
+    from toolkit.report.display import watch_table
+
+    assert list(watch_table(report).columns)[:2] == ["Numéro", "Reçue le"]  # one register
     watch = report.watch
     assert list(watch["numero"]) == ["2026-006", "2026-004", "2026-005"]  # 007: 12 days left
     assert list(watch["echeance_de"]) == ["reponse", "accuse", "reponse"]
@@ -254,8 +266,7 @@ def test_watch_list_late_or_due_within_seven_days(report):
 
 
 def test_empty_register(make_register):
-    empty = read_register(make_register([]))
-    data = stats.report_data(empty.frame, empty.params, 2026, 11, TODAY)
+    data = report_of(read_register(make_register([])))
     assert data.figures["recues"] == 0
     assert list(data.series.index) == ["2026-11"]
     assert data.watch.empty and data.improvements == [] and data.top_categories == []
@@ -268,7 +279,8 @@ def test_cli_json_equals_the_library(register_path, capsys):
                  "--today", "2026-11-20", "--json"])
     assert code == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed == month_statistics(register_path, 2026, 10, TODAY) == OCTOBER
+    assert printed == month_statistics(register_path, 2026, 10, TODAY) == {
+        **OCTOBER, "par_registre": {"registre.xlsx": 5}}
 
 
 def test_cli_text_is_french(register_path, capsys):
@@ -343,14 +355,187 @@ def test_long_lists_are_cut_for_management():
 def test_every_chart_draws_with_and_without_data(report, make_register):
     from toolkit.report import charts
 
-    empty_register = read_register(make_register([]))
-    empty = stats.report_data(empty_register.frame, empty_register.params, 2026, 11, TODAY)
+    empty = report_of(read_register(make_register([])))
     for data in (report, empty):
         figures = [charts.received_by_channel(data.channels), charts.reply_times(data.delays),
                    charts.ack_times(data.delays), charts.on_time_rates(data.series),
                    charts.backlog(data.series),
-                   charts.categories(data.categories, data.quarter, data.top_categories)]
+                   charts.categories(data.categories, data.quarter, data.leading_categories),
+                   charts.satisfaction(data.satisfaction)]
         for figure in figures:
             shown = charts.image(figure)
             assert shown.data.startswith(b"\x89PNG")
             assert shown.metadata["alt"] == figure.axes[0].get_title(loc="left") != ""
+
+
+# --- headline figures (worked out from ROWS above) ------------------------------------------
+
+def test_headline_month_previous_month_and_average(report):
+    heads = report.headline
+    assert heads.previous == "2026-10"
+    # The register starts in September: the "12 months before" are September and October.
+    assert heads.earlier == ["2026-09", "2026-10"]
+    assert [(h.key, h.month, h.previous, h.average) for h in heads.figures] == [
+        # November: 007. October: 002-006. Average: (1 + 5) / 2.
+        ("recues", 1, 5, 3),
+        # November: 007 on time (1 of 1). October: 3 of 5. September + October: 001 on time,
+        # so 4 of 6.
+        ("accuse_a_temps_pct", 100.0, 60.0, 66.7),
+        # November: 007's reply still running, nothing judged. October: 1 of 3 (002; 003 late,
+        # 006 late). September + October: 001 and 002 of 001, 002, 003, 006: 2 of 4.
+        ("reponse_a_temps_pct", None, 33.3, 50.0),
+        # Replies: none in November; October 20 and 34 days; with September's 30: median 30.
+        ("delai_reponse_median_jours", None, 27, 30),
+        # Without a reply on 20/11 (today): 004, 005, 006, 007. On 31/10: 003, 004, 005, 006.
+        # On 30/09: 001. Average of September and October: (1 + 4) / 2.
+        ("en_cours", 4, 4, 2.5),
+    ]
+
+
+def test_headline_of_the_register_first_month_has_nothing_to_compare_with(register):
+    heads = report_of(register, month=9).headline
+    assert heads.earlier == []
+    assert all(h.previous is None and h.average is None for h in heads.figures)
+    assert heads.figures[0].month == 1
+
+
+def test_headline_boxes_and_note(report):
+    from toolkit.report.display import headline_html, headline_note
+
+    boxes = headline_html(report)
+    assert boxes.count('class="chiffre"') == 5
+    assert '<div class="valeur">100\u00a0%</div>' in boxes
+    assert '<div class="repere">oct. : 33,3\u00a0%</div>' in boxes
+    assert '<div class="repere">moyenne : 2,5</div>' in boxes
+    assert '<div class="valeur">—</div>' in boxes  # no reply judged in November yet
+    note = headline_note(report)
+    assert "mois en cours : situation au 20/11/2026" in note
+    assert "moyenne des 2 mois précédents (septembre 2026 à octobre 2026)" in note
+
+
+def test_satisfaction_of_the_replied_complaints_per_month(report):
+    from toolkit.report.display import satisfaction_summary
+
+    assert report.satisfaction.to_dict("index") == {
+        "2026-09": {"Satisfait": 1, "Partiellement satisfait": 0, "Non satisfait": 0,
+                    "Sans retour": 0},
+        "2026-10": {"Satisfait": 0, "Partiellement satisfait": 0, "Non satisfait": 1,
+                    "Sans retour": 1},
+        "2026-11": {"Satisfait": 0, "Partiellement satisfait": 0, "Non satisfait": 0,
+                    "Sans retour": 0},
+    }
+    assert satisfaction_summary(report).startswith(
+        "Réclamations reçues de septembre 2026 à novembre 2026 et déjà répondues : 3 "
+        "(Satisfait : 1 ; Non satisfait : 1 ; Sans retour : 1).")
+
+
+@pytest.mark.parametrize(("totals", "expected"), [
+    ({"Examen": 3, "Accueil": 1}, ["Examen"]),
+    ({"Examen": 2, "Accueil": 2, "Autre": 1}, ["Examen", "Accueil"]),
+    # The sample's last quarter: seven bars of 2 and one of 1. None stands out.
+    ({**dict.fromkeys(("Pédagogie", "Planning / leçons", "Examen",
+                       "Facturation / financement", "Accueil", "Véhicule", "Autre"), 2),
+      "Administratif": 1}, []),
+    ({"Examen": 2, "Accueil": 2}, []),
+    ({"Examen": 5}, []),
+    ({"Examen": 0, "Accueil": 0}, []),
+    ({"Examen": 2, "Accueil": 2, "Autre": 2, "Véhicule": 2, "Pédagogie": 1}, []),
+])
+def test_leading_categories_are_all_the_tied_first_or_none(totals, expected):
+    assert stats.leading_categories(totals) == expected
+
+
+def test_report_leading_categories(report):
+    # Last quarter: Pédagogie 3 (003, 004, 007), Examen 2, Accueil 1.
+    assert report.leading_categories == ["Pédagogie"]
+
+
+# --- several registers --------------------------------------------------------------------
+
+DECEMBER = date(2027, 1, 15)
+ANSWERED = {"decision": "Favorable", "resolution": "Leçons offertes.",
+            "date_reponse": date(2027, 1, 8)}
+
+
+@pytest.fixture(scope="module")
+def agencies(tmp_path_factory):
+    """Two agencies' registers, the same numbers in both, two holiday zones.
+
+    Both received a complaint on Tue 15 Dec 2026 and acknowledged it on Tue 29 Dec. The
+    10th jour ouvrable after it is Mon 28 Dec in Métropole (25 Dec a holiday; 26 Dec a
+    Saturday, counted) and Tue 29 Dec in Alsace-Moselle (26 Dec a holiday there): late in
+    the north, on time in the east. Replies on Fri 8 Jan 2027, due 15 Jan: on time, 24
+    days. The east also received 2026-002 on Mon 21 Dec, not acknowledged: due Tue 5 Jan
+    in Alsace-Moselle (25, 26 Dec and 1 Jan are holidays), late on 15 Jan; its reply, due
+    21 Jan, is running."""
+    folder = tmp_path_factory.mktemp("agences")
+    north = create_register(folder / "nord.xlsx", [
+        complaint("2026-001", date(2026, 12, 15), date_accuse=date(2026, 12, 29),
+                  satisfaction="Satisfait", **ANSWERED)],
+        {"societe": "Agence Nord", "zone": "Métropole"})
+    east = create_register(folder / "est.xlsx", [
+        complaint("2026-001", date(2026, 12, 15), date_accuse=date(2026, 12, 29),
+                  satisfaction="Sans retour", **ANSWERED),
+        complaint("2026-002", date(2026, 12, 21), categorie="Examen")],
+        {"societe": "Agence Est", "zone": "Alsace-Moselle"})
+    return north, east
+
+
+def test_several_registers_are_summed_each_in_its_own_zone(agencies):
+    figures = month_statistics(list(agencies), 2026, 12, DECEMBER)
+    assert {key: figures[key] for key in (
+        "recues", "accuse_a_temps", "accuse_en_retard", "reponse_a_temps",
+        "reponse_en_retard", "en_cours", "delai_reponse_median_jours")} == {
+        "recues": 3, "accuse_a_temps": 1, "accuse_en_retard": 2, "reponse_a_temps": 2,
+        "reponse_en_retard": 0, "en_cours": 1, "delai_reponse_median_jours": 24}
+    assert figures["par_registre"] == {"nord.xlsx": 1, "est.xlsx": 2}
+    assert figures["par_satisfaction"] == {"Satisfait": 1, "Partiellement satisfait": 0,
+                                           "Non satisfait": 0, "Sans retour": 1,
+                                           "Non renseigné": 1}
+
+
+def test_cli_takes_the_register_option_several_times(agencies, capsys):
+    north, east = agencies
+    assert main(["stats", "--register", str(north), "--register", str(east),
+                 "--month", "2026-12", "--today", "2027-01-15", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["recues"] == 3 and printed["par_registre"] == {"nord.xlsx": 1,
+                                                                  "est.xlsx": 2}
+    assert main(["stats", "--register", str(north), "--register", str(east),
+                 "--month", "2026-12", "--today", "2027-01-15"]) == 0
+    lines = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert ["nord.xlsx", "1"] in lines and ["est.xlsx", "2"] in lines
+
+
+def test_per_agency_table_names_agencies_by_their_company(agencies):
+    from toolkit.report.display import agencies_table, watch_table
+
+    data = report_of(*map(read_register, agencies), year=2026, month=12, today=DECEMBER)
+    # Open on 31 Dec: the north's 2026-001 (replied 8 Jan); the east's two.
+    assert [(row.agency, row.recues, row.accuse_a_temps_pct, row.reponse_a_temps_pct,
+             row.en_cours) for row in data.agencies] == [
+        ("Agence Nord", 1, 0.0, 100.0, 1), ("Agence Est", 2, 50.0, 100.0, 2)]
+    table = agencies_table(data)
+    assert table.values.tolist() == [
+        ["Agence Nord", 1, "0\u00a0%", "100\u00a0%", 1],
+        ["Agence Est", 2, "50\u00a0%", "100\u00a0%", 2],
+        ["Ensemble", 3, "33,3\u00a0%", "100\u00a0%", 3]]
+    assert agencies_table(report_of(read_register(agencies[0]), year=2026, month=12,
+                                    today=DECEMBER)) is None
+    # Watched on 15 Jan: the east's 2026-002 only (both 2026-001 are closed); the table
+    # names the agency, since a number may be in both registers.
+    assert data.watch["numero"].tolist() == ["2026-002"]
+    assert watch_table(data)[["Agence", "Numéro"]].values.tolist() == [["Agence Est",
+                                                                      "2026-002"]]
+    assert data.totals == {"nord.xlsx": 1, "est.xlsx": 2}
+
+
+def test_agencies_without_a_company_of_their_own_are_named_by_file(tmp_path):
+    folders = [tmp_path / "nord", tmp_path / "sud"]
+    registers = [read_register(create_register(folder / "registre.xlsx", [complaint()]))
+                 for folder in folders]
+    sources = stats.sources_of(registers)
+    assert [(s.name, s.agency) for s in sources] == [
+        ("nord/registre.xlsx", "nord/registre.xlsx"), ("sud/registre.xlsx", "sud/registre.xlsx")]
+    assert stats.unique_names([tmp_path / "a.xlsx", tmp_path / "b.xlsx"]) == ["a.xlsx",
+                                                                              "b.xlsx"]

@@ -65,6 +65,14 @@ jour de l'échéance.</p>
 {{ counts("Canal", s.par_canal) }}
 {{ counts("Catégorie", s.par_categorie) }}
 
+<h2>Satisfaction des clients à la clôture</h2>
+{% set closed = s.satisfaction.values()|sum %}
+{% if closed %}
+<p>{{ closed|plural("réclamation de la période a", "réclamations de la période ont") }}
+reçu une réponse ; avis recueilli auprès du client (colonne « Satisfaction du client ») :</p>
+{{ counts("Satisfaction", s.satisfaction) }}
+{% else %}<p>Aucune réclamation de la période n'a encore reçu de réponse.</p>{% endif %}
+
 <h2>Délais non tenus et leur raison</h2>
 {% if s.late_cases %}
 <table>

@@ -73,6 +73,7 @@ class AuditSummary:
     actions: list[ActionRecord]
     par_canal: dict[str, int]
     par_categorie: dict[str, int]
+    satisfaction: dict[str, int]  # closed complaints of the period, by the client's answer
     rows_without_date: list[int] = field(default_factory=list)
 
     @property
@@ -125,6 +126,19 @@ def counts_in_order(rows: list[dict], key: str, order: tuple[str, ...]) -> dict[
     return dict(sorted(counts.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
+def satisfaction_counts(rows: list[dict]) -> dict[str, int]:
+    """What the clients of the replied complaints answered at closure, counted as
+    ``toolkit stats`` counts ``par_satisfaction`` (every value of the list, then any other
+    value typed, then ``Non renseigné``)."""
+    import pandas as pd
+
+    from toolkit.report.stats import SATISFACTION_COUNTS, counts
+
+    replied = [row.get("satisfaction") for row in rows
+               if isinstance(row.get("date_reponse"), date)]
+    return counts(pd.Series(replied, dtype=object), SATISFACTION_COUNTS)
+
+
 def in_period(row: dict, du: date, au: date) -> bool:
     received = row.get("date_reclamation")
     return isinstance(received, date) and du <= received <= au
@@ -146,6 +160,7 @@ def audit_summary(frame, params, du: date, au: date, today: date) -> AuditSummar
         actions=[record for row in period_rows if (record := action_record(row))],
         par_canal=counts_in_order(period_rows, "canal", CANAUX),
         par_categorie=counts_in_order(period_rows, "categorie", CATEGORIES),
+        satisfaction=satisfaction_counts(period_rows),
         rows_without_date=[int(row["ligne"]) for row in records
                            if not isinstance(row.get("date_reclamation"), date)],
     )

@@ -50,6 +50,7 @@ CATEGORIES = (
     "Autre",
 )
 DECISIONS = tuple(map(str, Decision))
+SATISFACTIONS = ("Satisfait", "Partiellement satisfait", "Non satisfait", "Sans retour")
 ZONES = tuple(map(str, Zone))
 
 TEXT, DATE, CHOICE, FORMULA = "text", "date", "choice", "formula"
@@ -87,6 +88,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("resolution", "Résolution", TEXT, width=40),
     Column("decision", "Décision", CHOICE, choices=DECISIONS, width=22),
     Column("date_reponse", "Date de réponse au client", DATE, width=14),
+    Column("satisfaction", "Satisfaction du client", CHOICE, choices=SATISFACTIONS, width=20),
     Column("responsable", "Responsable", TEXT, width=16),
     Column("observations", "Observations", TEXT, width=30),
     Column("echeance_accuse", "Échéance accusé de réception", FORMULA, width=14),

@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from toolkit.register.columns import CANAUX, CATEGORIES, DECISIONS
+from toolkit.register.columns import CANAUX, CATEGORIES, DECISIONS, SATISFACTIONS
 from toolkit.register.deadlines import add_jours_ouvrables, reply_deadline
 from toolkit.register.template import create_register
 
@@ -78,6 +78,21 @@ LATE_REASONS = ("Attente de la réponse de la préfecture.", "Moniteur concerné
 # (days between complaints, profile): profiles drive which dates are filled in.
 PROFILES = ("on_time", "on_time", "on_time", "late_ack", "late_reply", "on_time",
             "incomplete", "on_time")
+
+
+SATISFIED, PARTLY, NOT_SATISFIED, NO_ANSWER = SATISFACTIONS
+# What the client answered when asked at closure: mostly what the decision gave them.
+SATISFACTION_OF_DECISION = dict(zip(DECISIONS, (SATISFIED, PARTLY, NOT_SATISFIED), strict=True))
+
+
+def _satisfaction(decision: str, index: int) -> str:
+    """The answer of a closed complaint's client; derived from the row's index, not drawn,
+    so that every other value of the sample stays what it was before the column existed."""
+    if index % 6 == 1:
+        return NO_ANSWER
+    if index % 7 == 2 and decision == DECISIONS[0]:
+        return PARTLY  # granted, yet not quite happy (it happens)
+    return SATISFACTION_OF_DECISION[decision]
 
 
 def _resolution(decision: str, action: str) -> str:
@@ -160,8 +175,11 @@ def sample_rows(seed: int = 2026) -> list[dict]:
         age = (REFERENCE_DAY - received).days
         open_complaint = age < 45 and (index % 5 != 0 or age < 25)
         profile = PROFILES[index % len(PROFILES)]
-        rows.append(_open_row(rng, row, received, index) if open_complaint
-                    else _closed_row(rng, row, received, profile))
+        if open_complaint:
+            rows.append(_open_row(rng, row, received, index))
+            continue
+        row = _closed_row(rng, row, received, profile)
+        rows.append({**row, "satisfaction": _satisfaction(row["decision"], index)})
     return rows
 
 

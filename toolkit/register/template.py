@@ -31,6 +31,7 @@ from toolkit.register.columns import (
     FORMULA,
     PARAMETER_DEFAULTS,
     PARAMETERS,
+    SATISFACTIONS,
     SHEET_HOLIDAYS,
     SHEET_LISTS,
     SHEET_PARAMETERS,
@@ -60,9 +61,11 @@ LIST_SOURCES: dict[str, tuple[str, ...]] = {
     "Catégorie": CATEGORIES,
     "Décision": DECISIONS,
     "Zone des jours fériés": ZONES,
+    # Last, so that the lists above keep the cells older registers' drop-downs point to.
+    "Satisfaction du client": SATISFACTIONS,
 }
 _LIST_COLUMN_OF_KEY = {"canal": "Canal", "civilite": "Civilité", "categorie": "Catégorie",
-                       "decision": "Décision"}
+                       "decision": "Décision", "satisfaction": "Satisfaction du client"}
 # The columns whose validations and highlights the toolkit owns and recreates on every save.
 # Anything staff put on other columns (a list of names on "Responsable", a colour rule on
 # "Nom") is theirs: it must survive a write.
@@ -123,10 +126,22 @@ def _reset_owned(ws: Worksheet, letters: Mapping[str, str]) -> None:
             ws.conditional_formatting.add(str(rng.sqref), rule)
 
 
+def _ensure_list(workbook: Workbook, list_name: str) -> None:
+    """Give an older register's ``Listes`` sheet a list added since (a drop-down pointing
+    at empty cells would refuse every value)."""
+    if SHEET_LISTS not in workbook.sheetnames:
+        return
+    sheet = workbook[SHEET_LISTS]
+    column = list(LIST_SOURCES).index(list_name) + 1
+    if sheet.cell(row=1, column=column).value is None:
+        _write_list(sheet, column, list_name)
+
+
 def _add_validations(ws: Worksheet, letters: dict[str, str], last_row: int) -> None:
     for key, list_name in _LIST_COLUMN_OF_KEY.items():
         if key not in letters:
             continue
+        _ensure_list(ws.parent, list_name)
         dv = DataValidation(type="list", formula1=f"={list_range(list_name)}", allow_blank=True,
                             showErrorMessage=True, errorTitle="Valeur non prévue",
                             error=f"Choisissez une valeur de la liste « {list_name} ».",
@@ -286,12 +301,16 @@ def write_holidays_sheet(ws: Worksheet, zone: str) -> None:
     _write_holidays(ws, zone)
 
 
+def _write_list(ws: Worksheet, column: int, name: str) -> None:
+    ws.cell(row=1, column=column, value=name).font = Font(bold=True)
+    for offset, value in enumerate(LIST_SOURCES[name], start=2):
+        ws.cell(row=offset, column=column, value=value)
+    ws.column_dimensions[get_column_letter(column)].width = 26
+
+
 def _write_lists(ws: Worksheet) -> None:
-    for index, (name, values) in enumerate(LIST_SOURCES.items(), start=1):
-        ws.cell(row=1, column=index, value=name).font = Font(bold=True)
-        for offset, value in enumerate(values, start=2):
-            ws.cell(row=offset, column=index, value=value)
-        ws.column_dimensions[get_column_letter(index)].width = 26
+    for index, name in enumerate(LIST_SOURCES, start=1):
+        _write_list(ws, index, name)
 
 
 def build_register_workbook(parameters: Mapping[str, str] | None = None) -> Workbook:

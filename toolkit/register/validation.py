@@ -30,6 +30,7 @@ from toolkit.register.columns import (
     DATE_KEYS,
     DECISIONS,
     INPUT_COLUMNS,
+    SATISFACTIONS,
     SHEET_PARAMETERS,
     header_of,
 )
@@ -106,6 +107,7 @@ class RegisterModel(pa.DataFrameModel):
     date_reception_complements: Text = pa.Field(nullable=True)
     date_information: Text = pa.Field(nullable=True)
     date_reponse: Text = pa.Field(nullable=True)
+    satisfaction: Text = pa.Field(nullable=True)
 
     class Config:
         strict = False
@@ -131,13 +133,17 @@ class RegisterModel(pa.DataFrameModel):
     def _decision(cls, series: pd.Series) -> pd.Series:
         return _in_list(DECISIONS)(series)
 
+    @pa.check("satisfaction", name=Code.VALEUR_HORS_LISTE)
+    def _satisfaction(cls, series: pd.Series) -> pd.Series:
+        return _in_list(SATISFACTIONS)(series)
+
     @pa.check("courriel", name=Code.COURRIEL_INVALIDE)
     def _courriel(cls, series: pd.Series) -> pd.Series:
         return _is_email_or_empty(series)
 
 
 _LIST_OF_KEY = {"canal": CANAUX, "civilite": CIVILITES, "categorie": CATEGORIES,
-                "decision": DECISIONS}
+                "decision": DECISIONS, "satisfaction": SATISFACTIONS}
 
 
 def _code_of_check(check: str, key: str) -> str:

@@ -16,14 +16,18 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from toolkit.register.columns import CANAUX
+from toolkit.register.columns import CANAUX, SATISFACTIONS
 from toolkit.register.deadlines import ACK_WORKING_DAYS
 from toolkit.report.display import month_short, number_fr
+from toolkit.report.stats import NOT_SET
 
 FIGSIZE = (9, 3.8)
 DPI = 110
 BLUE, ORANGE, GREEN, RED, GREY = "#1F4E78", "#E08A2C", "#3A8F5C", "#C0392B", "#7F7F7F"
+LIGHT_GREEN, LIGHT_GREY = "#9BC9A8", "#D9D9D9"
 CHANNEL_COLORS = dict(zip(CANAUX, (BLUE, ORANGE, GREEN), strict=True))
+SATISFACTION_COLORS = {**dict(zip(SATISFACTIONS, (GREEN, LIGHT_GREEN, RED, GREY), strict=True)),
+                       NOT_SET: LIGHT_GREY}
 # The one-month limit is 28 to 31 calendar days depending on the month of reception.
 MONTH_LIMIT_DAYS = (28, 31)
 
@@ -52,19 +56,38 @@ def _month_axis(axes, keys: list[str]) -> None:
                     rotation=45 if len(keys) > 6 else 0, ha="right" if len(keys) > 6 else "center")
 
 
+def _stacked_by_month(axes, counts: pd.DataFrame, colors: dict[str, str]) -> None:
+    """One bar per month (rows), one segment per column, in the columns' order."""
+    positions = np.arange(len(counts))
+    bottom = np.zeros(len(counts))
+    for name in counts.columns:
+        values = counts[name].to_numpy(dtype=float)
+        axes.bar(positions, values, bottom=bottom, label=name, width=0.7,
+                 color=colors.get(name, GREY))
+        bottom += values
+    _month_axis(axes, list(counts.index))
+
+
 def received_by_channel(channels: pd.DataFrame) -> Figure:
     """Stacked bars: complaints received per month (rows of ``channels``), by channel."""
     figure, axes = _figure("Réclamations reçues par mois et par canal")
-    positions = np.arange(len(channels))
-    bottom = np.zeros(len(channels))
-    for channel in channels.columns:
-        values = channels[channel].to_numpy(dtype=float)
-        axes.bar(positions, values, bottom=bottom, label=channel, width=0.7,
-                 color=CHANNEL_COLORS.get(channel, GREY))
-        bottom += values
-    _month_axis(axes, list(channels.index))
+    _stacked_by_month(axes, channels, CHANNEL_COLORS)
     axes.set_ylabel("Réclamations reçues")
     axes.legend(frameon=False, ncols=len(channels.columns), loc="upper left")
+    return figure
+
+
+def satisfaction(by_month: pd.DataFrame) -> Figure:
+    """Stacked bars: what the clients of each month's replied complaints said at closure."""
+    figure, axes = _figure("Satisfaction des clients à la clôture, par mois de réception")
+    if not by_month.to_numpy().any():
+        _no_data(axes, "Aucune réponse envoyée sur la période")
+        return figure
+    shown = by_month.loc[:, (by_month != 0).any(axis=0) | by_month.columns.isin(SATISFACTIONS)]
+    _stacked_by_month(axes, shown, SATISFACTION_COLORS)
+    axes.set_ylabel("Réclamations répondues")
+    # Outside the bars, on the right: five labels would hide the tallest month.
+    axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
     return figure
 
 
@@ -158,8 +181,9 @@ def backlog(series: pd.DataFrame) -> Figure:
 
 
 def categories(categories_by_month: pd.DataFrame, quarter: list[str],
-               top: list[tuple[str, int]]) -> Figure:
-    """Complaints per category over the last quarter, the most frequent highlighted."""
+               leading: list[str]) -> Figure:
+    """Complaints per category over the last quarter; the categories tied for first place
+    (``stats.leading_categories``: all of them, or none) highlighted."""
     figure, axes = _figure("Catégories des réclamations reçues sur le dernier trimestre")
     totals = categories_by_month.reindex(quarter).fillna(0).sum().astype(int)
     if not (totals > 0).any():
@@ -170,14 +194,21 @@ def categories(categories_by_month: pd.DataFrame, quarter: list[str],
     # as stats.top_categories ranks them.
     bars = sorted(((n, name) for name, n in totals.items() if n),
                   key=lambda bar: (bar[0], -rank[bar[1]]))
-    highlighted = {category for category, _ in top}
     axes.barh([name for _, name in bars], [n for n, _ in bars],
-              color=[ORANGE if name in highlighted else GREY for _, name in bars])
+              color=[ORANGE if name in leading else GREY for _, name in bars])
     axes.grid(axis="x", color="#DDDDDD", linewidth=0.8)
     axes.grid(axis="y", visible=False)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xlabel("Réclamations (en orange : les plus fréquentes)")
+    axes.set_xlabel(_leading_words(leading))
     return figure
+
+
+def _leading_words(leading: list[str]) -> str:
+    if not leading:
+        return "Réclamations (aucune catégorie ne se détache)"
+    if len(leading) == 1:
+        return "Réclamations (en orange : la plus fréquente)"
+    return f"Réclamations (en orange : les {len(leading)} plus fréquentes, à égalité)"
 
 
 # --- showing things in the notebook -----------------------------------------------------------
@@ -198,11 +229,18 @@ def markdown(text: str):
     return Markdown(text)
 
 
-def table(frame: pd.DataFrame):
-    """A table without the index column; cell text is escaped (it comes from the register).
-    Nothing (``None``) for an empty table: the text above it already says so."""
+def html(text: str):
+    """HTML the toolkit wrote itself (never staff text unescaped)."""
     from IPython.display import HTML
 
-    if frame.empty:
+    return HTML(text)
+
+
+def table(frame: pd.DataFrame | None):
+    """A table without the index column; cell text is escaped (it comes from the register).
+    Nothing (``None``) for no table or an empty one: the text above it already says so."""
+    from IPython.display import HTML
+
+    if frame is None or frame.empty:
         return None
     return HTML(frame.to_html(index=False, border=0, escape=True, na_rep="—"))

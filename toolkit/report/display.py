@@ -11,10 +11,10 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from toolkit.dates import date_fr, month_long_fr, parse_month
+from toolkit.dates import date_fr, month_end, month_long_fr, parse_month
 from toolkit.display import agree, format_table, plural
 from toolkit.register.deadlines import EN_RETARD
-from toolkit.report.stats import ReportData
+from toolkit.report.stats import NOT_SET, Headline, ReportData
 
 MONTHS_SHORT_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
                    "oct.", "nov.", "déc.")
@@ -48,10 +48,15 @@ def number_fr(value: float | None, unit: str = "") -> str:
     return f"{text}{NBSP}{unit}" if unit else text
 
 
+def days_text(days: float) -> str:
+    """``1 jour``, ``1,5 jour``, ``22 jours`` (French: plural from 2)."""
+    return f"{number_fr(days)} {agree(days, 'jour', 'jours')}"
+
+
 def median_text(days: float | None) -> str:
     if days is None:
         return "pas encore de réponse envoyée"
-    return f"{number_fr(days)} {agree(days, 'jour', 'jours')}"
+    return days_text(days)
 
 
 # --- `toolkit stats` -------------------------------------------------------------------------
@@ -74,8 +79,10 @@ def month_figures_text(figures: Mapping[str, object], today: date) -> str:
         f"Délai de réponse médian : {median_text(figures['delai_reponse_median_jours'])}",
     ]
     for title, key in (("Canal", "par_canal"), ("Catégorie", "par_categorie"),
-                       ("Décision", "par_decision")):
-        lines += ["", _count_table(title, figures[key])]
+                       ("Décision", "par_decision"), ("Satisfaction", "par_satisfaction"),
+                       ("Registre", "par_registre")):
+        if key in figures:
+            lines += ["", _count_table(title, figures[key])]
     return "\n".join(lines)
 
 
@@ -92,16 +99,31 @@ def report_title(key: str, today: date) -> str:
             "ce mois-là ; les délais sont jugés à cette date.")
 
 
-def sources_markdown(register_name: str, data: ReportData) -> str:
-    text = (f"Registre `{register_name}` : "
-            f"{plural(data.total, 'réclamation suivie', 'réclamations suivies')}.")
-    if data.ignored_rows:
-        lines = ", ".join(map(str, data.ignored_rows[:20]))
-        ignored = plural(len(data.ignored_rows),
-                         "ligne sans date de réclamation valide, non comptée",
-                         "lignes sans date de réclamation valide, non comptées")
-        text += (f" **{ignored}** "
-                 f"(lignes {lines} ; voir `toolkit check`).")
+def _code(name: str) -> str:
+    """A file name as Markdown code (shown literally; a backtick would end it)."""
+    flat = " ".join(name.replace("`", "'").split())
+    return f"`{flat}`"
+
+
+def _followed(count: int) -> str:
+    return plural(count, "réclamation suivie", "réclamations suivies")
+
+
+def sources_markdown(data: ReportData) -> str:
+    """Which registers the report reads, and the rows it had to leave out."""
+    if len(data.registers) == 1:
+        text = f"Registre {_code(data.registers[0])} : {_followed(data.total)}."
+    else:
+        listed = ", ".join(f"{_code(name)} ({count})" for name, count in data.totals.items())
+        text = (f"{len(data.registers)} registres, {_followed(data.total)} en tout : "
+                f"{listed}. Leurs chiffres sont additionnés.")
+    for name, rows in data.ignored_rows.items():
+        lines = ", ".join(map(str, rows[:20]))
+        where = "" if len(data.registers) == 1 else f" de {_code(name)}"
+        left_out = agree(len(rows), "non comptée", "non comptées")
+        text += (f" **{plural(len(rows), 'ligne', 'lignes')}{where} sans date de réclamation "
+                 f"valide, {left_out}** (lignes {lines} ; voir "
+                 "`toolkit check`).")
     return text
 
 
@@ -120,6 +142,102 @@ def headline_markdown(figures: Mapping[str, object]) -> str:
         f"- **{figures['en_cours']} en cours** (sans réponse, délai d'un mois non échu)",
         f"- Délai de réponse médian : **{median_text(figures['delai_reponse_median_jours'])}**",
     ])
+
+
+# --- headline figures ----------------------------------------------------------------------
+
+HEADLINE_LABELS = {
+    "recues": "Réclamations reçues",
+    "accuse_a_temps_pct": "Accusés dans le délai",
+    "reponse_a_temps_pct": "Réponses dans le délai",
+    "delai_reponse_median_jours": "Délai de réponse médian",
+    "en_cours": "Réclamations sans réponse",
+}
+# Printed and on screen alike: five boxes side by side, none cut across a page.
+HEADLINE_STYLE = """<style>
+.chiffres-cles { display: flex; gap: 8px; margin: 4px 0 6px; break-inside: avoid; }
+.chiffres-cles .chiffre { flex: 1 1 0; border: 1px solid #C9D3DE; border-top: 4px solid #1F4E78;
+  padding: 6px 8px; border-radius: 3px; }
+.chiffres-cles .libelle { font-size: 12px; line-height: 1.4; color: #333; min-height: 2.8em; }
+.chiffres-cles .valeur { font-size: 24px; font-weight: bold; color: #1F4E78; margin: 2px 0; }
+.chiffres-cles .repere { font-size: 11px; color: #555; white-space: nowrap; }
+</style>"""
+
+
+def headline_value(item: Headline, value: float | None) -> str:
+    """A headline value as shown: ``66,7 %``, ``22 jours``, ``4,5``; ``—`` when there is
+    nothing to measure."""
+    if value is None:
+        return "—"
+    if item.key.endswith("_pct"):
+        return number_fr(value, "%")
+    if item.key == "delai_reponse_median_jours":
+        return days_text(value)
+    return number_fr(value)
+
+
+def _box(item: Headline, previous: str) -> str:
+    return (f'<div class="chiffre"><div class="libelle">{HEADLINE_LABELS[item.key]}</div>'
+            f'<div class="valeur">{headline_value(item, item.month)}</div>'
+            f'<div class="repere">{previous} : {headline_value(item, item.previous)}</div>'
+            f'<div class="repere">moyenne : {headline_value(item, item.average)}</div></div>')
+
+
+def headline_html(data: ReportData) -> str:
+    """The report's first line: five boxes, each with the month's value, the previous
+    month's and the average of the months before (:func:`headline_note` says which)."""
+    previous = MONTHS_SHORT_FR[parse_month(data.headline.previous)[1] - 1]
+    boxes = "".join(_box(item, previous) for item in data.headline.figures)
+    return f'{HEADLINE_STYLE}<div class="chiffres-cles">{boxes}</div>'
+
+
+def headline_note(data: ReportData) -> str:
+    """How to read the boxes: which months, and what the averages are made of."""
+    heads = data.headline
+    text = f"Chiffres des réclamations reçues en {month_words(data.mois)}"
+    if data.today < month_end(*parse_month(data.mois)):
+        text += f" (mois en cours : situation au {date_fr(data.today)})"
+    text += (". Délais : part des délais tenus parmi ceux qui sont échus ou dont le courrier "
+             "est parti. Sans réponse : toutes les réclamations encore sans réponse à la fin "
+             "du mois, quel que soit leur mois de réception.")
+    text += f" Comparaison avec {month_words(heads.previous)}"
+    if heads.earlier:
+        text += (f" et avec la moyenne des {plural(len(heads.earlier), 'mois', 'mois')} "
+                 f"précédents ({month_words(heads.earlier[0])} à "
+                 f"{month_words(heads.earlier[-1])}) ; pour les délais et le délai médian, "
+                 "sur toutes les réclamations de ces mois")
+    return text + ". « — » : rien à mesurer."
+
+
+def agencies_table(data: ReportData):
+    """One row per agency and one for all of them (``None`` for a single register)."""
+    import pandas as pd
+
+    if len(data.agencies) < 2:
+        return None
+    whole = {item.key: item.month for item in data.headline.figures}
+    rows = [(row.agency, row.recues, row.accuse_a_temps_pct, row.reponse_a_temps_pct,
+             row.en_cours) for row in data.agencies]
+    rows.append(("Ensemble", whole["recues"], whole["accuse_a_temps_pct"],
+                 whole["reponse_a_temps_pct"], whole["en_cours"]))
+    return pd.DataFrame([(name, received, number_fr(ack, "%"), number_fr(reply, "%"), open_)
+                         for name, received, ack, reply, open_ in rows],
+                        columns=["Agence", "Reçues", "Accusés dans le délai",
+                                 "Réponses dans le délai", "Sans réponse"])
+
+
+def satisfaction_summary(data: ReportData) -> str:
+    """The satisfaction of the window's replied complaints, in one sentence."""
+    totals = data.satisfaction.sum()
+    replied = int(totals.sum())
+    period = f"{month_words(data.satisfaction.index[0])} à {month_words(data.mois)}"
+    if not replied:
+        return f"Aucune réponse envoyée aux réclamations reçues de {period}."
+    parts = [f"{name} : {int(n)}" for name, n in totals.items() if n]
+    text = f"Réclamations reçues de {period} et déjà répondues : {replied} ({' ; '.join(parts)})."
+    if totals.get(NOT_SET):
+        text += f" « {NOT_SET} » : réponse envoyée, avis du client non consigné au registre."
+    return text
 
 
 def counts_table(counts_by_month, label: str):
@@ -149,13 +267,14 @@ def _situation(row: Mapping[str, object]) -> str:
     return words
 
 
-def watch_table(watch, limit: int = WATCH_ROWS):
+def watch_table(data: ReportData, limit: int = WATCH_ROWS):
     """Late or soon-due complaints, as management reads them (number, not name); the
-    ``limit`` most urgent only: the full list is ``toolkit status --ouvertes``."""
+    ``limit`` most urgent only: the full list is ``toolkit status --ouvertes``. With several
+    registers, the agency comes first: the same number may be in two of them."""
     import pandas as pd
 
-    watch = watch.head(limit)
-    return pd.DataFrame({
+    watch = data.watch.head(limit)
+    table = pd.DataFrame({
         "Numéro": watch["numero"],
         "Reçue le": [date_fr(day) for day in watch["recue"]],
         "Catégorie": watch["categorie"].fillna("—"),
@@ -166,6 +285,9 @@ def watch_table(watch, limit: int = WATCH_ROWS):
         "Responsable": watch["responsable"].fillna("—"),
     }, columns=["Numéro", "Reçue le", "Catégorie", "Échéance", "Situation",
                 "Prochaine action", "Responsable"])
+    if len(data.registers) > 1:
+        table.insert(0, "Agence", watch["agence"])
+    return table
 
 
 def watch_summary(watch, today: date) -> str:

@@ -11,10 +11,15 @@
   temporary name and renamed, so it is either complete or absent.
 * The HTML has no code and no prompts, its charts are embedded PNG, and no script is
   fetched from the Internet (management may open it offline).
+* Management prints it: print rules keep every chart, table and headline box whole on one
+  A4 page, and each heading with what follows it.
+* Several registers (one per agency) go to the notebook as one parameter, one path per line
+  (papermill parameters are strings).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from toolkit.atomic import atomic_replace
@@ -31,6 +36,31 @@ CELL_TIMEOUT_SECONDS = 600
 FIRST_STEP = "Préparation du rapport"
 STARTUP_STEP = "Démarrage de Python pour le rapport"
 
+# Printing on A4: nothing that must be read whole is cut across pages, a heading stays with
+# what follows it, and charts fit the page's width.
+PRINT_STYLE = """<style>
+.jp-RenderedHTMLCommon :is(td, th):first-child { text-align: left; }
+@page { size: A4; margin: 12mm 11mm; }
+@media print {
+  body { margin: 0; }
+  .jp-Notebook { padding: 0; }
+  .jp-Cell { padding: 0; }
+  .jp-OutputArea-output, .jp-RenderedImage, .jp-RenderedHTMLCommon table, img, tr,
+  .chiffres-cles { break-inside: avoid; page-break-inside: avoid; }
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  /* A heading stays with what follows it, a sentence with the table or chart it
+     introduces or comments. */
+  .jp-MarkdownCell:has(h2),
+  .jp-CodeCell:has(.jp-RenderedMarkdown):has(+ .jp-Cell :is(table, img)) {
+    break-after: avoid; page-break-after: avoid; }
+  .jp-Cell:has(img) + .jp-CodeCell:has(.jp-RenderedMarkdown) {
+    break-before: avoid; page-break-before: avoid; }
+  .jp-RenderedHTMLCommon table { font-size: 11px; width: 100%; }
+  img { max-width: 100%; height: auto; }
+}
+</style>"""
+
 # The lab template without its three CDN scripts (require.js, MathJax, Mermaid): the report
 # uses none of them, and a page that calls the Internet is not self-contained. Charts get
 # their French title as alternative text (nbconvert would write an English placeholder).
@@ -39,6 +69,7 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}""" + PRINT_STYLE + """{%- endblock html_head_css -%}
 {% block data_png scoped %}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
 <img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
@@ -191,20 +222,23 @@ def write_atomically(path: Path, text: str) -> Path:
     return path
 
 
-def write_monthly_report(register: Path | str, year: int, month: int, today,
-                         out_dir: Path | str | None = None, notebook_path: Path = NOTEBOOK
-                         ) -> Path:
+def write_monthly_report(registers: Path | str | Sequence[Path | str], year: int, month: int,
+                         today, out_dir: Path | str | None = None,
+                         notebook_path: Path = NOTEBOOK) -> Path:
     """Execute the monthly notebook for ``year-month`` judged on ``today`` and write
-    ``out_dir/rapport_AAAA-MM.html`` (default: ``rapports/`` beside the register); return
-    its path."""
-    register = Path(register).resolve()
-    check_container(register)  # a missing or non-xlsx file fails here, before Python starts
+    ``out_dir/rapport_AAAA-MM.html`` (default: ``rapports/`` beside the first register);
+    return its path. Several registers make one report."""
+    if isinstance(registers, (str, Path)):
+        registers = [registers]
+    paths = [Path(register).resolve() for register in registers]
+    for path in paths:
+        check_container(path)  # a missing or non-xlsx file fails here, before Python starts
     notebook = load_notebook(notebook_path)
-    inject_parameters(notebook, {"register_path": str(register),
+    inject_parameters(notebook, {"register_path": "\n".join(map(str, paths)),
                                  "month": month_key(year, month),
                                  "today": today.isoformat()})
     execute_notebook(notebook, cwd=Path.cwd())
     html = to_html(notebook, report_heading(month_key(year, month)))
-    out_dir = reports_dir(register, Path(out_dir) if out_dir else None)
+    out_dir = reports_dir(paths[0], Path(out_dir) if out_dir else None)
     return write_atomically(out_dir / report_filename(year, month), html)
 

@@ -8,20 +8,26 @@ it), its parameters and the day the figures are judged on. Conventions, stated o
 * deadlines and their statuses come from :mod:`toolkit.register.status` (itself built on
   :mod:`toolkit.register.deadlines`): nothing here knows the legal rules;
 * rows whose reception date is not a date are ignored (``toolkit check`` reports them);
-* reply times are calendar days, acknowledgement times jours ouvrables.
+* reply times are calendar days, acknowledgement times jours ouvrables;
+* several registers (one per agency) are one set of complaints: each is judged with its own
+  parameters (holiday zone), then the figures are summed; a number found in two registers
+  is two complaints, not a duplicate.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from pathlib import PurePath
 
 import pandas as pd
 
 from toolkit.dates import as_date, month_end, parse_month, shift_month
-from toolkit.register.columns import CANAUX, CATEGORIES, DECISIONS
+from toolkit.register.columns import CANAUX, CATEGORIES, DECISIONS, SATISFACTIONS
 from toolkit.register.deadlines import (
     A_FAIRE,
     EN_RETARD,
@@ -38,15 +44,20 @@ WATCH_DAYS = 7
 # Labels for an empty cell, so that every breakdown adds up to the number received.
 NOT_SET = "Non renseigné"
 NO_DECISION = "Sans décision"
+# Satisfaction is recorded at closure: an empty cell is the common case, always counted.
+SATISFACTION_COUNTS = (*SATISFACTIONS, NOT_SET)
 LATE = (ENVOYE_EN_RETARD, EN_RETARD)
 JUDGED = (ENVOYE_A_TEMPS, *LATE)
 
 FACT_COLUMNS = ("ligne", "numero", "recue", "mois", "canal", "categorie", "decision",
-                "actions", "responsable", "date_accuse", "date_reponse", "echeance_accuse",
-                "echeance_reponse", "statut_accuse", "statut_reponse", "jours_restants",
-                "prochaine_action", "delai_reponse_jours", "delai_accuse_jours_ouvrables")
-_ROW_COLUMNS = ("ligne", "canal", "categorie", "decision", "actions", "responsable",
-                "date_accuse", "date_reponse")
+                "satisfaction", "actions", "responsable", "date_accuse", "date_reponse",
+                "echeance_accuse", "echeance_reponse", "statut_accuse", "statut_reponse",
+                "jours_restants", "prochaine_action", "delai_reponse_jours",
+                "delai_accuse_jours_ouvrables")
+_ROW_COLUMNS = ("ligne", "canal", "categorie", "decision", "satisfaction", "actions",
+                "responsable", "date_accuse", "date_reponse")
+# The same reception and sending days come back on many rows: count their gap once.
+_jours_ouvrables = lru_cache(maxsize=65536)(count_jours_ouvrables)
 
 
 # --- months -------------------------------------------------------------------------------
@@ -71,42 +82,88 @@ def window_keys(facts: pd.DataFrame, year: int, month: int) -> list[str]:
 
 # --- one row per complaint ------------------------------------------------------------------
 
-def _fact(row: dict, status, zone: str) -> dict:
-    received = status.date_reclamation
-    ack_sent, reply_sent = as_date(row["date_accuse"]), as_date(row["date_reponse"])
-    return {
-        **row,
-        "numero": status.numero,
-        "recue": received,
-        "mois": month_key(received.year, received.month),
-        "date_accuse": ack_sent,
-        "date_reponse": reply_sent,
-        "echeance_accuse": status.echeance_accuse,
-        "echeance_reponse": status.echeance_reponse,
-        "statut_accuse": status.statut_accuse,
-        "statut_reponse": status.statut_reponse,
-        "jours_restants": status.jours_restants,
-        "prochaine_action": status.prochaine_action,
-        "delai_reponse_jours": (reply_sent - received).days if reply_sent else None,
-        "delai_accuse_jours_ouvrables":
-            count_jours_ouvrables(received, ack_sent, zone) if ack_sent else None,
-    }
+_STATUS_FIELDS = ("ligne", "numero", "echeance_accuse", "echeance_reponse", "statut_accuse",
+                  "statut_reponse", "jours_restants", "prochaine_action")
 
 
 def complaint_facts(frame: pd.DataFrame, params, today: date) -> pd.DataFrame:
     """One row per complaint with a usable reception date: what it is, its deadlines,
     their statuses on ``today`` (from :func:`toolkit.register.status.complaint_statuses`) and how
-    long the acknowledgement and the reply took. Overdue complaints first."""
+    long the acknowledgement and the reply took. Overdue complaints first.
+
+    Built column by column (a register may hold 100,000 complaints): the register's values
+    are taken by Excel row, in the order of the statuses."""
     statuses = complaint_statuses(frame, params, today)
-    rows = {row["ligne"]: row for row in frame[list(_ROW_COLUMNS)].to_dict("records")}
-    facts = [_fact(rows[status.ligne], status, params.zone) for status in statuses]
-    return pd.DataFrame(facts, columns=list(FACT_COLUMNS))
+    facts = pd.DataFrame({name: [getattr(status, name) for status in statuses]
+                          for name in _STATUS_FIELDS})
+    values = frame.set_index("ligne")[list(_ROW_COLUMNS[1:])].reindex(facts["ligne"])
+    for key in _ROW_COLUMNS[1:]:
+        facts[key] = values[key].to_numpy(dtype=object)
+    received = [status.date_reclamation for status in statuses]
+    ack_sent = [as_date(value) for value in facts["date_accuse"]]
+    reply_sent = [as_date(value) for value in facts["date_reponse"]]
+    facts["recue"] = received
+    facts["mois"] = [month_key(day.year, day.month) for day in received]
+    facts["date_accuse"], facts["date_reponse"] = ack_sent, reply_sent
+    facts["delai_reponse_jours"] = pd.Series(
+        [(sent - day).days if sent else None for day, sent in zip(received, reply_sent,
+                                                                  strict=True)], dtype=float)
+    facts["delai_accuse_jours_ouvrables"] = pd.Series(
+        [_jours_ouvrables(day, sent, params.zone) if sent else None
+         for day, sent in zip(received, ack_sent, strict=True)], dtype=float)
+    facts = facts.reindex(columns=list(FACT_COLUMNS))
+    # The two days as timestamps too, for the backlog counts (vectorised; no reply is NaT).
+    facts["recue_le"] = pd.to_datetime(facts["recue"])
+    facts["repondue_le"] = pd.to_datetime(facts["date_reponse"])
+    return facts
 
 
 def ignored_rows(frame: pd.DataFrame, facts: pd.DataFrame) -> list[int]:
     """Excel rows left out of every figure (no usable reception date)."""
     kept = set(facts["ligne"])
     return [int(line) for line in frame["ligne"] if line not in kept]
+
+
+# --- several registers ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Source:
+    """One register as the statistics see it."""
+
+    name: str  # its file name, made unique among the registers: the key of ``par_registre``
+    agency: str  # how the per-agency table names it
+    frame: pd.DataFrame
+    params: object
+
+
+def unique_names(paths: Sequence[PurePath]) -> list[str]:
+    """File names, with as many parent folders as it takes to tell equal names apart
+    (``nord/registre.xlsx``, ``sud/registre.xlsx``)."""
+    depth = 1
+    while True:
+        names = ["/".join(PurePath(path).parts[-depth:]) for path in paths]
+        if len(set(names)) == len(names) or depth >= max(len(PurePath(p).parts) for p in paths):
+            return names
+        depth += 1
+
+
+def sources_of(registers: Sequence) -> list[Source]:
+    """Sources from registers as :func:`toolkit.register.reading.read_register` returns them.
+    An agency is named by the ``Société`` of its Paramètres, or by the file name when another
+    register has the same ``Société`` (the default one, for instance)."""
+    names = unique_names([register.path for register in registers])
+    companies = Counter(register.params.societe for register in registers)
+    return [Source(name, register.params.societe if companies[register.params.societe] == 1
+                   else name, register.frame, register.params)
+            for name, register in zip(names, registers, strict=True)]
+
+
+def sources_facts(sources: Sequence[Source], today: date) -> pd.DataFrame:
+    """:func:`complaint_facts` of every source, each judged with its own parameters, plus
+    the columns ``registre`` (the source's name) and ``agence`` (its agency)."""
+    parts = [complaint_facts(source.frame, source.params, today).assign(
+        registre=source.name, agence=source.agency) for source in sources]
+    return pd.concat(parts, ignore_index=True)
 
 
 # --- the month's figures (SPEC `toolkit stats`) ---------------------------------------------
@@ -157,6 +214,7 @@ def cohort_figures(complaints: pd.DataFrame, key: str) -> dict[str, object]:
         "par_canal": counts(complaints["canal"], CANAUX),
         "par_categorie": counts(complaints["categorie"], CATEGORIES),
         "par_decision": counts(complaints["decision"], DECISIONS, NO_DECISION),
+        "par_satisfaction": counts(complaints["satisfaction"], SATISFACTION_COUNTS),
     }
 
 
@@ -174,6 +232,18 @@ def month_figures(frame: pd.DataFrame, params, year: int, month: int,
     facts = complaint_facts(frame, params, today)
     key = month_key(year, month)
     return cohort_figures(cohort(facts, key), key)
+
+
+def sources_month_figures(sources: Sequence[Source], year: int, month: int,
+                          today: date) -> dict[str, object]:
+    """:func:`month_figures` of several registers together (counts summed, the median over
+    all their replies), plus ``par_registre``: each register's complaints received."""
+    facts = sources_facts(sources, today)
+    key = month_key(year, month)
+    complaints = cohort(facts, key)
+    received = Counter(complaints["registre"])
+    return {**cohort_figures(complaints, key),
+            "par_registre": {source.name: received[source.name] for source in sources}}
 
 
 # --- 12-month series -----------------------------------------------------------------------
@@ -196,8 +266,9 @@ def on_time_rates(complaints: pd.DataFrame) -> dict[str, float | None]:
 
 def open_at(facts: pd.DataFrame, day: date) -> int:
     """Complaints received on or before ``day`` and not yet replied to on that day."""
-    received = facts["recue"] <= day
-    replied = facts["date_reponse"].map(lambda sent: sent is not None and sent <= day)
+    moment = pd.Timestamp(day)
+    received = facts["recue_le"] <= moment
+    replied = facts["repondue_le"] <= moment  # NaT (no reply) compares False
     return int((received & ~replied).sum())
 
 
@@ -231,6 +302,13 @@ def breakdown_by_month(facts: pd.DataFrame, keys: list[str], column: str,
     return pd.DataFrame(rows, index=keys).fillna(0).astype(int)
 
 
+def satisfaction_by_month(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """What the clients of each month's *replied* complaints said at closure (rows: months);
+    a complaint still open has nothing to be satisfied with yet."""
+    replied = facts[facts["date_reponse"].notna()]
+    return breakdown_by_month(replied, keys, "satisfaction", SATISFACTIONS)
+
+
 def delays(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per complaint of the window: reply time (calendar days) and acknowledgement time
     (jours ouvrables), each with whether that deadline was met (for the charts)."""
@@ -249,12 +327,30 @@ def delays(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def top_categories(facts: pd.DataFrame, keys: list[str],
                    count: int = TOP_CATEGORIES) -> list[tuple[str, int]]:
     """The most frequent categories over the months ``keys`` (ties: list order)."""
-    found = counts(facts[facts["mois"].isin(keys)]["categorie"], CATEGORIES)
-    found.pop(NOT_SET, None)
+    found = quarter_categories(facts, keys)
     order = {category: i for i, category in enumerate(found)}
     ranked = sorted((item for item in found.items() if item[1]),
                     key=lambda item: (-item[1], order[item[0]]))
     return ranked[:count]
+
+
+def leading_categories(totals: dict[str, int], most: int = TOP_CATEGORIES) -> list[str]:
+    """All the categories tied for first place when they stand out, else none.
+
+    They stand out when they are at most ``most`` and not every category with complaints
+    (seven bars of eight at the same length: none stands out). Never some of the tied ones:
+    picking three of seven equal bars would single out three by the list's order."""
+    shown = {category: n for category, n in totals.items() if n}
+    top = max(shown.values(), default=0)
+    leaders = [category for category, n in shown.items() if n == top]
+    return leaders if len(leaders) <= most and len(leaders) < len(shown) else []
+
+
+def quarter_categories(facts: pd.DataFrame, quarter: list[str]) -> dict[str, int]:
+    """Complaints per category over ``quarter`` (list order; empty cells left out)."""
+    found = counts(facts[facts["mois"].isin(quarter)]["categorie"], CATEGORIES)
+    found.pop(NOT_SET, None)
+    return found
 
 
 @dataclass(frozen=True)
@@ -291,7 +387,96 @@ def watch_list(facts: pd.DataFrame, days: int = WATCH_DAYS) -> pd.DataFrame:
     ack_open = watched["statut_accuse"].isin((A_FAIRE, EN_RETARD))
     watched["echeance_de"] = ack_open.map({True: "accuse", False: "reponse"})
     watched["echeance"] = watched["echeance_accuse"].where(ack_open, watched["echeance_reponse"])
-    return watched.reset_index(drop=True)
+    # Several registers are each sorted already: merge them, most overdue first.
+    return watched.sort_values(["jours_restants", "recue"], kind="stable").reset_index(drop=True)
+
+
+# --- headline figures ----------------------------------------------------------------------
+
+HEADLINE_KEYS = ("recues", "accuse_a_temps_pct", "reponse_a_temps_pct",
+                 "delai_reponse_median_jours", "en_cours")
+
+
+def open_on(facts: pd.DataFrame, key: str, today: date) -> int:
+    """Complaints without a reply at the end of month ``key`` (today for the current one)."""
+    return open_at(facts, min(month_end(*parse_month(key)), today))
+
+
+def period_figures(facts: pd.DataFrame, keys: list[str], today: date) -> dict[str, object]:
+    """The headline figures over the months ``keys``: received and open complaints are a
+    monthly average, the on-time shares and the median reply time are over all the
+    complaints received in those months (a month with one complaint weighs one complaint).
+    ``None`` everywhere when ``keys`` is empty."""
+    if not keys:
+        return dict.fromkeys(HEADLINE_KEYS)
+    complaints = facts[facts["mois"].isin(keys)]
+    backlog = [open_on(facts, key, today) for key in keys]
+    return {
+        "recues": _number(round(len(complaints) / len(keys), 1)),
+        **on_time_rates(complaints),
+        "delai_reponse_median_jours": median_days(complaints["delai_reponse_jours"]),
+        "en_cours": _number(round(sum(backlog) / len(keys), 1)),
+    }
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: the month, the month before and the 12 months before."""
+
+    key: str
+    month: int | float | None
+    previous: int | float | None
+    average: int | float | None
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """The report's first line, and the months it compares with."""
+
+    figures: list[Headline]
+    previous: str  # the month before (``AAAA-MM``)
+    earlier: list[str]  # the months averaged: the 12 before, since the register's first
+
+
+def headline(facts: pd.DataFrame, year: int, month: int, today: date) -> Headlines:
+    """Received, acknowledgements and replies on time (%), median reply time and open
+    complaints, for the month, the previous month and on average over the 12 months before
+    it. Months before the register's first complaint are not months without complaints:
+    they are left out (``None`` when nothing is left)."""
+    first = min(facts["mois"], default=None)
+    previous = month_key(*shift_month(year, month, -1))
+    earlier = [key for key in month_keys(*shift_month(year, month, -1))
+               if first is not None and key >= first]
+    columns = (period_figures(facts, [month_key(year, month)], today),
+               period_figures(facts, [previous] if previous in earlier else [], today),
+               period_figures(facts, earlier, today))
+    return Headlines([Headline(key, *(column[key] for column in columns))
+                      for key in HEADLINE_KEYS], previous, earlier)
+
+
+# --- the agencies --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgencyRow:
+    agency: str
+    recues: int
+    accuse_a_temps_pct: float | None
+    reponse_a_temps_pct: float | None
+    en_cours: int
+
+
+def agencies(sources: Sequence[Source], facts: pd.DataFrame, key: str,
+             today: date) -> list[AgencyRow]:
+    """Per register, the month's complaints received, the on-time shares of their judged
+    deadlines and the complaints open at the month's end (as the headline counts them)."""
+    rows = []
+    for source in sources:
+        own = facts[facts["registre"] == source.name]
+        month = cohort(own, key)
+        rates = on_time_rates(month)
+        rows.append(AgencyRow(source.agency, len(month), rates["accuse_a_temps_pct"],
+                              rates["reponse_a_temps_pct"], open_on(own, key, today)))
+    return rows
 
 
 # --- everything the report shows -------------------------------------------------------------
@@ -303,37 +488,53 @@ class ReportData:
     mois: str
     today: date
     figures: dict[str, object]
+    headline: Headlines
     series: pd.DataFrame
     channels: pd.DataFrame
     decisions: pd.DataFrame
     categories: pd.DataFrame
+    satisfaction: pd.DataFrame
     delays: pd.DataFrame
     top_categories: list[tuple[str, int]]
+    leading_categories: list[str]
     quarter: list[str]
     improvements: list[ImprovementLead]
     watch: pd.DataFrame
     total: int
-    ignored_rows: list[int] = field(default_factory=list)
+    registers: list[str] = field(default_factory=list)  # the sources' names
+    totals: dict[str, int] = field(default_factory=dict)  # complaints followed, per register
+    agencies: list[AgencyRow] = field(default_factory=list)
+    ignored_rows: dict[str, list[int]] = field(default_factory=dict)  # per register
 
 
-def report_data(frame: pd.DataFrame, params, year: int, month: int, today: date) -> ReportData:
-    """The month's figures, the 12-month series up to it and what is due on ``today``."""
-    facts = complaint_facts(frame, params, today)
+def report_data(sources: Sequence[Source], year: int, month: int, today: date) -> ReportData:
+    """The month's figures, the 12-month series up to it and what is due on ``today``, for
+    one register or several together."""
+    facts = sources_facts(sources, today)
     key, keys = month_key(year, month), window_keys(facts, year, month)
     quarter = month_keys(year, month, QUARTER_MONTHS)
+    totals = Counter(facts["registre"])
+    ignored = {source.name: ignored_rows(source.frame, facts[facts["registre"] == source.name])
+               for source in sources}
     return ReportData(
         mois=key,
         today=today,
         figures=cohort_figures(cohort(facts, key), key),
+        headline=headline(facts, year, month, today),
         series=monthly_series(facts, keys, today),
         channels=breakdown_by_month(facts, keys, "canal", CANAUX),
         decisions=breakdown_by_month(facts, keys, "decision", DECISIONS, NO_DECISION),
         categories=breakdown_by_month(facts, keys, "categorie", CATEGORIES),
+        satisfaction=satisfaction_by_month(facts, keys),
         delays=delays(facts, keys),
         top_categories=top_categories(facts, quarter),
+        leading_categories=leading_categories(quarter_categories(facts, quarter)),
         quarter=quarter,
         improvements=improvement_leads(facts, quarter),
         watch=watch_list(facts),
         total=len(facts),
-        ignored_rows=ignored_rows(frame, facts),
+        registers=[source.name for source in sources],
+        totals={source.name: totals[source.name] for source in sources},
+        agencies=agencies(sources, facts, key, today),
+        ignored_rows={name: rows for name, rows in ignored.items() if rows},
     )
