@@ -11,6 +11,7 @@ import argparse
 import json
 import re
 import sys
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -101,6 +102,11 @@ def print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def say_waiting(message: str) -> None:
+    """Another toolkit run is writing the register: say why we pause (on stderr)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 # --- commands -------------------------------------------------------------------------
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -177,16 +183,21 @@ def _progress_bar(total: int):
 
 
 def _cmd_letters(args: argparse.Namespace) -> int:
+    from toolkit.register.writeback import register_lock
+
+    # --mark-sent writes: hold the register's lock from reading to writing (waiting for
+    # another writer), and refuse at once when Excel has it open, before any letter is made.
+    with register_lock(args.register, say_waiting) if args.mark_sent else nullcontext():
+        return _letters_run(args)
+
+
+def _letters_run(args: argparse.Namespace) -> int:
     from toolkit.letters.batch import LETTER_TYPES, LetterOptions, make_letters, plan_letters
     from toolkit.letters.display import letters_summary, needs_attention, sent_dates_summary
     from toolkit.register.reading import read_register
+    from toolkit.register.writeback import mark_dates
 
     register = read_register(args.register)
-    if args.mark_sent:
-        from toolkit.register.writeback import mark_dates, refuse_if_open
-
-        # Dates can only be recorded if the workbook is free: check before any letter is made.
-        refuse_if_open(register.path)
     options = LetterOptions(types=tuple(args.type or LETTER_TYPES), numero=args.numero,
                             dossiers=args.dossiers, templates=args.templates,
                             force=args.force, pdf=args.pdf)
@@ -275,7 +286,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
         row = ask_complaint(today_of(args))
     else:
         row = complaint_row(given, today_of(args))
-    filed = record_complaint(args.register, row, args.dossiers, args.fichier)
+    filed = record_complaint(args.register, row, args.dossiers, args.fichier,
+                             on_wait=say_waiting)
     print(new_summary(filed))
     for note in advice(row):
         print(note)
@@ -289,7 +301,7 @@ def _cmd_intake(args: argparse.Namespace) -> int:
     from toolkit.intake.recording import intake_mails
 
     result = intake_mails(args.register, args.chemins, today_of(args), args.dossiers,
-                          dry_run=args.dry_run)
+                          dry_run=args.dry_run, on_wait=say_waiting)
     print(intake_summary(result))
     return EXIT_USAGE if result.failures else EXIT_OK
 

@@ -75,6 +75,7 @@ def intake_summary(result: IntakeResult) -> str:
         if found:
             parts.append(f"{len(found)} {KIND_LABELS[kind]} — {note} :\n"
                          f"{_others_table(found, with_numero)}")
+    parts += [full_text_line(path) for path in result.full_texts]
     parts += [f"Erreur : {failure}" for failure in result.failures]
     if result.dry_run:
         parts.append("Simulation (--dry-run) : ni le registre ni les dossiers n'ont été "
@@ -87,7 +88,13 @@ def new_summary(filed: Filed) -> str:
              f"reçue le {date_fr(filed.row['date_reclamation'])}.",
              f"Dossier : {shown_path(filed.dossier)}"]
     lines += [f"Réclamation écrite copiée : {path.name}" for path in filed.files]
+    lines += [full_text_line(path) for path in filed.full_texts]
     return "\n".join(lines)
+
+
+def full_text_line(path) -> str:
+    return (f"Texte trop long pour une cellule Excel : tronqué dans le registre, texte "
+            f"complet dans {shown_path(path)}")
 
 
 def audit_summary_text(result: AuditResult) -> str:
