@@ -24,13 +24,13 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from toolkit.register import writeback
 from toolkit.errors import (
     RegisterChangedError,
     RegisterFileError,
     RegisterLockedError,
     UnsafeWriteError,
 )
+from toolkit.register import writeback
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
 from toolkit.register.write_checks import excel_owner, libreoffice_owner

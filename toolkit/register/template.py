@@ -39,8 +39,13 @@ from toolkit.register.columns import (
 from toolkit.register.deadlines import public_holidays
 
 DATE_FORMAT = "dd/mm/yyyy"
-HOLIDAY_YEARS = (2020, 2040)
-HOLIDAY_RANGE = f"'{SHEET_HOLIDAYS}'!$A$2:$A$400"
+# The "Jours fériés" sheet: both zones' holidays, one column each, so that the formulas
+# follow the zone typed in "Paramètres" without the toolkit rewriting anything.
+HOLIDAY_YEARS = (2000, 2100)
+HOLIDAY_ZONES = ZONES  # column A: Métropole, column B: Alsace-Moselle
+HOLIDAY_LAST_ROW = 1500  # 1,306 Alsace-Moselle holidays in 2000-2100, room to spare
+HOLIDAY_TABLE = f"'{SHEET_HOLIDAYS}'!$A$2:$B${HOLIDAY_LAST_ROW}"
+HOLIDAY_RANGE = f"'{SHEET_HOLIDAYS}'!$A$2:$A${HOLIDAY_LAST_ROW}"  # Métropole alone
 PREPARED_ROWS = 1000
 MIN_SPARE_ROWS = 500
 # Excel serials of 01/01/2000 and 31/12/2099: a date typed outside is surely a typo.
@@ -76,14 +81,28 @@ def list_range(list_name: str) -> str:
     return f"{SHEET_LISTS}!${column}$2:${column}${last}"
 
 
-def ack_formula(received: str) -> str:
-    # No "_xlfn." prefix: with it LibreOffice answers #NAME? (the recalculation test checks
-    # the bare name). Desktop Excel could not be tried here.
-    return f'=IF({received}="","",WORKDAY.INTL({received},10,"0000001",{HOLIDAY_RANGE}))'
+def holidays_of_zone(zone_cell: str | None) -> str:
+    """The holiday list of the zone typed in ``zone_cell`` (Métropole when it is not
+    "Alsace-Moselle", as the toolkit reads it). INDEX(table;0;n) is a reference to one
+    column, which every spreadsheet accepts as WORKDAY.INTL's holidays."""
+    if zone_cell is None:
+        return HOLIDAY_RANGE
+    alsace = HOLIDAY_ZONES.index("Alsace-Moselle") + 1
+    return f'INDEX({HOLIDAY_TABLE},0,IF(TRIM({zone_cell})="Alsace-Moselle",{alsace},1))'
+
+
+def ack_formula(received: str, zone_cell: str | None = None) -> str:
+    """10 jours ouvrables after the reception day (INT: a date-time counts by its day).
+
+    No "_xlfn." prefix: with it LibreOffice answers #NAME? (the recalculation test checks
+    the bare name); Excel itself stores WORKDAY.INTL and EDATE bare.
+    """
+    return (f'=IF({received}="","",WORKDAY.INTL(INT({received}),10,"0000001",'
+            f'{holidays_of_zone(zone_cell)}))')
 
 
 def reply_formula(received: str) -> str:
-    return f'=IF({received}="","",EDATE({received},1))'
+    return f'=IF({received}="","",EDATE(INT({received}),1))'
 
 
 def status_formula(received: str, ack_sent: str, ack_due: str, reply_sent: str,
@@ -91,7 +110,8 @@ def status_formula(received: str, ack_sent: str, ack_due: str, reply_sent: str,
     """A French one-phrase status, the same reading as ``toolkit status``."""
     return (
         f'=IF({received}="","",'
-        f'IF({reply_sent}<>"",IF({reply_sent}>{reply_due},"Répondu en retard","Répondu"),'
+        f'IF({reply_sent}<>"",IF(INT({reply_sent})>{reply_due},"Répondu en retard",'
+        f'"Répondu"),'
         f'IF(TODAY()>{reply_due},"Réponse en retard",'
         f'IF({ack_sent}="",IF(TODAY()>{ack_due},"Accusé en retard","Accusé à envoyer"),'
         f'"En cours"))))'
@@ -159,15 +179,32 @@ def _add_deadline_highlights(ws: Worksheet, letters: dict[str, str], last_row: i
             formula=[f"AND({open_deadline},{due}-TODAY()<=3)"], fill=ORANGE_FILL))
 
 
+def zone_cell(workbook) -> str | None:
+    """Absolute reference of the ``Zone des jours fériés`` value in ``Paramètres``
+    (``None`` when the workbook has no such line: the formulas then use Métropole)."""
+    from toolkit.register.columns import PARAMETER_BY_NORMALIZED_LABEL, normalize_header
+
+    for sheet in workbook.worksheets:
+        if normalize_header(sheet.title) != normalize_header(SHEET_PARAMETERS):
+            continue
+        for (label,) in sheet.iter_rows(min_row=1, max_row=100, max_col=1):
+            parameter = PARAMETER_BY_NORMALIZED_LABEL.get(normalize_header(label.value))
+            if parameter is not None and parameter.key == "zone":
+                title = sheet.title.replace("'", "''")
+                return f"'{title}'!$B${label.row}"
+    return None
+
+
 def _write_formulas(ws: Worksheet, letters: dict[str, str], first_row: int,
                     last_row: int) -> None:
     needed = ("date_reclamation", "date_accuse", "date_reponse")
     if not all(key in letters for key in needed):
         return
+    zone = zone_cell(ws.parent)
     for row in range(first_row, last_row + 1):
         refs = {key: f"{letter}{row}" for key, letter in letters.items()}
         formulas = {
-            "echeance_accuse": ack_formula(refs["date_reclamation"]),
+            "echeance_accuse": ack_formula(refs["date_reclamation"], zone),
             "echeance_reponse": reply_formula(refs["date_reclamation"]),
         }
         if "echeance_accuse" in refs and "echeance_reponse" in refs:
@@ -214,6 +251,7 @@ def apply_owned_features(ws: Worksheet, column_index: Mapping[str, int], data_la
     """
     letters = _letters(column_index)
     last_row = prepared_last_row(data_last_row)
+    ensure_holidays_sheet(ws.parent)
     _reset_owned(ws, letters)
     _add_validations(ws, letters, last_row)
     _write_formulas(ws, letters, 2, last_row)
@@ -268,21 +306,52 @@ def _write_parameters(ws: Worksheet, values: Mapping[str, str]) -> None:
     ws.add_data_validation(dv)
 
 
-def _write_holidays(ws: Worksheet, zone: str) -> None:
-    ws.append(["Date", "Jour férié"])
-    for day, name in public_holidays(*HOLIDAY_YEARS, zone=zone).items():
-        ws.append([day, name])
-        ws.cell(row=ws.max_row, column=1).number_format = DATE_FORMAT
+def _holiday_header() -> list[str]:
+    return [*HOLIDAY_ZONES, *(f"Jour férié ({zone})" for zone in HOLIDAY_ZONES)]
+
+
+def _holiday_columns() -> list[list[tuple[date, str]]]:
+    return [list(public_holidays(*HOLIDAY_YEARS, zone=zone).items()) for zone in HOLIDAY_ZONES]
+
+
+def _write_holidays(ws: Worksheet) -> None:
+    """Both zones' holidays: dates in A (Métropole) and B (Alsace-Moselle), names in C, D."""
+    ws.append(_holiday_header())
+    columns = _holiday_columns()
+    for offset in range(max(len(days) for days in columns)):
+        for index, days in enumerate(columns):
+            if offset < len(days):
+                day, name = days[offset]
+                cell = ws.cell(row=offset + 2, column=index + 1, value=day)
+                cell.number_format = DATE_FORMAT
+                ws.cell(row=offset + 2, column=len(columns) + index + 1, value=name)
     for cell in ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 14, 28
+    for letter, width in zip("ABCD", (14, 14, 28, 28), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.protection.sheet = True
 
 
-def write_holidays_sheet(ws: Worksheet, zone: str) -> None:
-    """Replace the holiday list (e.g. after the zone was changed in Paramètres)."""
-    ws.delete_rows(1, ws.max_row)
-    _write_holidays(ws, zone)
+def _holidays_current(ws: Worksheet) -> bool:
+    header = [cell.value for cell in ws[1][:4]] if ws.max_row else []
+    first = min(days[0][0] for days in _holiday_columns())
+    a2 = ws.cell(row=2, column=1).value
+    return header == _holiday_header() and a2 is not None and \
+        (a2.date() if hasattr(a2, "date") else a2) == first and \
+        ws.max_row == 1 + max(len(days) for days in _holiday_columns())
+
+
+def ensure_holidays_sheet(workbook) -> None:
+    """The ``Jours fériés`` sheet as the formulas expect it: created when absent, rewritten
+    when it is an older layout (one zone, fewer years). It belongs to the toolkit."""
+    if SHEET_HOLIDAYS not in workbook.sheetnames:
+        _write_holidays(workbook.create_sheet(SHEET_HOLIDAYS))
+        return
+    ws = workbook[SHEET_HOLIDAYS]
+    if not _holidays_current(ws):
+        ws.delete_rows(1, ws.max_row)
+        ws.delete_cols(1, ws.max_column)
+        _write_holidays(ws)
 
 
 def _write_lists(ws: Worksheet) -> None:
@@ -296,13 +365,12 @@ def _write_lists(ws: Worksheet) -> None:
 def build_register_workbook(parameters: Mapping[str, str] | None = None) -> Workbook:
     """The empty official register, in memory."""
     values = dict(parameters or {})
-    zone = values.get("zone", "Métropole")
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_REGISTER
     column_index = _write_header(ws)
     _write_parameters(wb.create_sheet(SHEET_PARAMETERS), values)
-    _write_holidays(wb.create_sheet(SHEET_HOLIDAYS), zone)
+    _write_holidays(wb.create_sheet(SHEET_HOLIDAYS))
     _write_lists(wb.create_sheet(SHEET_LISTS))
     apply_owned_features(ws, column_index, data_last_row=1, format_from_row=2)
     wb.calculation.fullCalcOnLoad = True
