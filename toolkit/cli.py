@@ -121,21 +121,26 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from toolkit.api import check_register
+    from toolkit.display import plural
 
     report = check_register(args.register, today_of(args))
+    status = EXIT_OK if report.ok else EXIT_PROBLEMS  # warnings alone: still 0
     if args.json:
         print_json(report.to_json_list())
-        return EXIT_OK if report.ok else EXIT_PROBLEMS
-    if report.ok:
+        return status
+    if not report.problems:
         print(f"Aucun problème dans {args.register}.")
         return EXIT_OK
     for problem in report.problems:
-        print(f"ligne {problem.ligne}, colonne « {problem.colonne} » : {problem.message} "
-              f"[{problem.code}]")
-    count, lines = len(report.problems), len(report.rows_with_problems)
-    print(f"\n{count} problème{'s' if count > 1 else ''} sur {lines} ligne"
-          f"{'s' if lines > 1 else ''} de {args.register}.")
-    return EXIT_PROBLEMS
+        level = " (avertissement)" if problem in report.warnings else ""
+        print(f"ligne {problem.ligne}, colonne « {problem.colonne} »{level} : "
+              f"{problem.message} [{problem.code}]")
+    errors, warnings = len(report.errors), len(report.warnings)
+    lines = len({p.ligne for p in report.errors})
+    headline = (f"{plural(errors, 'erreur')} sur {plural(lines, 'ligne')}" if errors
+                else "Aucune erreur")
+    print(f"\n{headline}, {plural(warnings, 'avertissement')} dans {args.register}.")
+    return status
 
 
 def _delay_text(days: int | None) -> str:

@@ -6,6 +6,7 @@ The headers and list values are spelled out here from SPEC, not imported from
 
 from __future__ import annotations
 
+import json
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -181,9 +182,14 @@ def test_lists_sheet(workbook):
     assert found == SPEC_LISTS
 
 
-def test_init_register_checks_clean(capsys, init_path):
-    assert main(["check", "--register", str(init_path)]) == 0
-    assert "Aucun problème" in capsys.readouterr().out
+def test_init_register_checks_clean_but_asks_for_what_letters_need(capsys, init_path):
+    assert main(["check", "--json", "--register", str(init_path)]) == 0
+    problems = json.loads(capsys.readouterr().out)
+    assert {(p["colonne"], p["niveau"]) for p in problems} == {
+        (label, "avertissement") for label in ("Adresse", "Signataire", "Médiateur",
+                                               "Site du médiateur")}
+    # The site is empty, or the government's list of mediators: either way, not accepted.
+    assert {p["code"] for p in problems} <= {"parametre_manquant", "site_mediateur_invalide"}
 
 
 def test_init_never_overwrites(capsys, init_path):

@@ -11,7 +11,7 @@ never hides a column's other checks.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Optional
 
@@ -28,6 +28,7 @@ from toolkit.register.columns import (
     DATE_KEYS,
     DECISIONS,
     INPUT_COLUMNS,
+    PARAMETERS,
     SHEET_PARAMETERS,
     header_of,
 )
@@ -41,6 +42,29 @@ MESSAGES = {
     "date_invalide": "« {valeur} » n'est pas une date (attendu : JJ/MM/AAAA).",
     "valeur_hors_liste": "« {valeur} » n'est pas une valeur de la liste ({liste}).",
     "courriel_invalide": "« {valeur} » n'est pas une adresse électronique valide.",
+    "numero_mal_forme": "« {valeur} » n'a pas la forme AAAA-NNN (année de réception, tiret, "
+                        "numéro d'au moins trois chiffres, par exemple 2026-019).",
+    "complements_sans_demande": "des compléments sont reçus mais la date de demande de "
+                                "compléments est vide.",
+    "date_en_texte": "« {valeur} » est saisi comme du texte, pas comme une date : les formules "
+                     "du classeur peuvent afficher #VALEUR! (Excel dans une autre langue). "
+                     "Ressaisissez une vraie date (Ctrl+; inscrit la date du jour).",
+    "parametre_manquant": "feuille « Paramètres » : « {valeur} » est vide ; {liste}.",
+    "site_mediateur_invalide": "feuille « Paramètres » : « {valeur} » n'est pas le site du "
+                               "médiateur ; {liste}.",
+}
+# Levels: an "erreur" makes `check` fail; an "avertissement" is reported, exit code unchanged.
+ERREUR, AVERTISSEMENT = "erreur", "avertissement"
+WARNING_CODES = frozenset({"date_en_texte", "parametre_manquant", "site_mediateur_invalide"})
+NUMERO_FORM = re.compile(r"^\d{4}-\d{3,}$")
+MEDIATOR_LIST_PAGE = "https://www.economie.gouv.fr/mediation-conso"
+# What letters need from Paramètres, and why (said when it is empty).
+NEEDED_PARAMETERS = {
+    "adresse": "l'en-tête des courriers postaux en a besoin",
+    "signataire": "les courriers sont signés de ce nom",
+    "mediateur": "les réponses défavorables ou partiellement favorables et les courriers de "
+                 "suivi en retard doivent nommer le médiateur de la consommation",
+    "site_mediateur": "ces mêmes courriers doivent donner le site du médiateur",
 }
 
 
@@ -52,6 +76,7 @@ class Problem:
     colonne: str
     code: str
     message: str
+    niveau: str = ERREUR
 
 
 @dataclass
@@ -60,7 +85,16 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No error (warnings alone leave the register usable)."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.niveau == ERREUR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.niveau == AVERTISSEMENT]
 
     @property
     def rows_with_problems(self) -> set[int]:
@@ -201,6 +235,13 @@ def _row_coherence(row: dict[str, object], today: date) -> list[tuple[str, str, 
                           f"({received:%d/%m/%Y})."))
     asked, received_more = row.get("date_demande_complements"), \
         row.get("date_reception_complements")
+    if asked is None and received_more is not None:
+        found.append(("date_reception_complements", "complements_sans_demande",
+                      MESSAGES["complements_sans_demande"]))
+    numero = row.get("numero")
+    if numero is not None and not NUMERO_FORM.match(str(numero)):
+        found.append(("numero", "numero_mal_forme", _message("numero_mal_forme", "numero",
+                                                             numero)))
     if isinstance(asked, date) and isinstance(received_more, date) and received_more < asked:
         found.append(("date_reception_complements", "complements_avant_demande",
                       "les compléments sont reçus avant d'avoir été demandés "
@@ -242,18 +283,63 @@ def _structure_problems(register: Register) -> list[Problem]:
     return problems
 
 
+def _text_date_problems(register: Register) -> list[Problem]:
+    return [Problem(row, header_of(key), "date_en_texte", _message("date_en_texte", key, text))
+            for row, key, text in register.text_dates]
+
+
+def is_mediator_list_page(url: str) -> bool:
+    """The government's list of approved mediators, however it is typed: never a
+    mediator's own site (SPEC)."""
+    folded = re.sub(r"^\w+://", "", url.strip().casefold()).removeprefix("www.")
+    listed = re.sub(r"^\w+://", "", MEDIATOR_LIST_PAGE).removeprefix("www.")
+    return folded.rstrip("/").startswith(listed)
+
+
+def _parameter_problem(register: Register, key: str, code: str, value: str) -> Problem:
+    label = next(p.label for p in PARAMETERS if p.key == key)
+    reason = NEEDED_PARAMETERS[key]
+    if code == "site_mediateur_invalide":
+        reason = (f"la page {MEDIATOR_LIST_PAGE} est la liste des médiateurs agréés ; "
+                  "inscrivez l'adresse du site de votre médiateur (https://…)")
+    shown = label if code == "parametre_manquant" else value
+    return Problem(register.parameter_rows.get(key, 1), label, code,
+                   MESSAGES[code].format(valeur=shown, liste=reason))
+
+
+def _parameter_problems(register: Register) -> list[Problem]:
+    """What letters need from ``Paramètres`` and do not find there."""
+    params = register.params
+    problems = [_parameter_problem(register, key, "parametre_manquant", "")
+                for key in NEEDED_PARAMETERS if not str(getattr(params, key) or "").strip()]
+    site = (params.site_mediateur or "").strip()
+    if site and (is_mediator_list_page(site) or not re.match(r"^https?://[^\s/]+\.[^\s]+$",
+                                                              site, re.IGNORECASE)):
+        problems.append(_parameter_problem(register, "site_mediateur",
+                                           "site_mediateur_invalide", site))
+    return problems
+
+
+def _leveled(problem: Problem) -> Problem:
+    return replace(problem, niveau=AVERTISSEMENT if problem.code in WARNING_CODES else ERREUR)
+
+
 def validate(register: Register, today: date) -> ValidationReport:
-    """Every problem of the register on ``today``, sorted by row then column order."""
+    """Every problem of the register on ``today``, sorted by row then column order, each
+    with its level (``WARNING_CODES`` are warnings)."""
     frame = register.frame
     absent = [c.key for c in INPUT_COLUMNS if c.key not in register.column_index]
     checked = frame.drop(columns=absent)
     problems = set(_structure_problems(register))
+    problems.update(_parameter_problems(register))
+    problems.update(_text_date_problems(register))
     if len(checked):
         problems.update(_cell_problems(checked))
         problems.update(_coherence_problems(checked, today))
     order = {column.header: i for i, column in enumerate(COLUMNS)}
-    return ValidationReport(sorted(problems, key=lambda p: (p.ligne, order.get(p.colonne, 99),
-                                                            p.code, p.message)))
+    return ValidationReport(sorted(map(_leveled, problems),
+                                   key=lambda p: (p.ligne, order.get(p.colonne, 99),
+                                                  p.code, p.message)))
 
 
 def valid_received_dates(frame: pd.DataFrame) -> pd.Series:
