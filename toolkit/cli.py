@@ -20,6 +20,7 @@ from toolkit.errors import ToolkitError
 
 DEFAULT_REGISTER = Path("register") / "registre_reclamations.xlsx"
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+STATUS_SKIPPED_SHOWN = 20  # rows `status` names when it leaves some out
 
 _ARGPARSE_FR = (
     (r"unrecognized arguments: (.*)", r"option ou argument inconnu : \1"),
@@ -151,19 +152,45 @@ def _delay_text(days: int | None) -> str:
     return "aujourd'hui" if days == 0 else f"reste {days} j"
 
 
+def _left_out_text(result) -> str:
+    """What `status` could not follow, and where to look (empty when nothing)."""
+    from toolkit.display import plural
+
+    lines = []
+    if result.missing_columns:
+        lines.append("Colonnes obligatoires absentes de l'en-tête : "
+                     + ", ".join(f"« {header} »" for header in result.missing_columns) + ".")
+    if result.skipped_reasons:
+        shown = [f"ligne {line} ({reason})" for line, reason in
+                 list(result.skipped_reasons.items())[:STATUS_SKIPPED_SHOWN]]
+        more = len(result.skipped_reasons) - len(shown)
+        lines.append(f"{plural(len(result.skipped_reasons), 'ligne laissée', 'lignes laissées')}"
+                     f" de côté, sans délais calculés : {', '.join(shown)}"
+                     + (f" et {more} autre{'s' if more > 1 else ''}" if more else "") + ".")
+    if lines:
+        lines.append("Voir « toolkit check » pour les corriger.")
+    return "\n".join(lines)
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from toolkit.api import register_status
-    from toolkit.display import date_fr, format_table
+    from toolkit.display import date_fr, format_table, plural
     from toolkit.register.status import STATUS_LABELS
 
     result = register_status(args.register, today_of(args))
     statuses = [s for s in result.statuses if not (args.ouvertes and s.cloturee)]
+    exit_code = EXIT_OK if result.complete else EXIT_PROBLEMS
+    left_out = _left_out_text(result)
     if args.json:
         print_json([status.to_json() for status in statuses])
-        return EXIT_OK
+        if left_out:
+            print(left_out, file=sys.stderr)
+        return exit_code
     late = sum(1 for s in result.statuses if s.en_retard and not s.cloturee)
     open_count = sum(1 for s in result.statuses if not s.cloturee)
-    print(f"{len(result.statuses)} réclamations au {date_fr(today_of(args))} : "
+    rows_read = len(result.statuses) + len(result.skipped_rows)
+    print(f"{plural(len(result.statuses), 'réclamation suivie', 'réclamations suivies')} "
+          f"sur {plural(rows_read, 'ligne')} au {date_fr(today_of(args))} : "
           f"{open_count} en cours dont {late} en retard.\n")
     rows = [(s.numero, date_fr(s.date_reclamation), date_fr(s.echeance_accuse),
              STATUS_LABELS[s.statut_accuse], date_fr(s.echeance_reponse),
@@ -171,10 +198,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
              s.prochaine_action) for s in statuses]
     print(format_table(("Numéro", "Reçue le", "Accusé avant", "Accusé", "Réponse avant",
                         "Réponse", "Délai", "Prochaine action"), rows))
-    if result.skipped_rows:
-        print(f"\nLignes sans date de réclamation valide, non suivies : "
-              f"{', '.join(map(str, result.skipped_rows[:20]))} (voir « toolkit check »).")
-    return EXIT_OK
+    if left_out:
+        print(f"\n{left_out}")
+    return exit_code
 
 
 def _progress_bar(total: int):

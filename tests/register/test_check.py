@@ -20,7 +20,7 @@ from helpers.register_files import (
 )
 from openpyxl import load_workbook
 
-from toolkit.api import check_register
+from toolkit.api import check_register, register_status
 from toolkit.cli import main
 from toolkit.register.columns import DATE_KEYS, INPUT_COLUMNS, PARAMETERS, header_of
 from toolkit.register.reading import read_register
@@ -432,11 +432,10 @@ STATUS_ROWS = [
 ]
 
 
-def _status_json(capsys, path, *options):
-    code = main(["status", "--json", "--register", str(path), "--today", TODAY.isoformat(),
-                 *options])
+def _status_json(capsys, path, *options, code: int = 0):
+    assert main(["status", "--json", "--register", str(path), "--today", TODAY.isoformat(),
+                 *options]) == code
     out, _ = capsys.readouterr()
-    assert code == 0
     return json.loads(out)
 
 
@@ -481,15 +480,49 @@ def test_status_table_names_numbers_not_clients(capsys, registers):
                  TODAY.isoformat()])
     out, _ = capsys.readouterr()
     assert code == 0
-    assert "4 réclamations au 20/11/2026 : 3 en cours dont 2 en retard." in out
+    assert "4 réclamations suivies sur 4 lignes au 20/11/2026 : 3 en cours dont 2 en retard." \
+        in out
     assert out.index("2026-004") < out.index("2026-003") < out.index("2026-002")
     assert "Léa Moreau" not in out  # personal data stays in the register
 
 
 def test_status_skips_rows_without_a_reception_date(capsys, registers):
     rows = [complaint("2026-001"), complaint("2026-002", date_reclamation="hier")]
-    data = _status_json(capsys, registers(rows))
+    data = _status_json(capsys, registers(rows), code=1)
     assert [item["numero"] for item in data] == ["2026-001"]
+
+
+def test_status_says_which_rows_it_left_out_and_why(capsys, registers):
+    rows = [complaint("2026-001"), complaint("2026-002", date_reclamation="hier"),
+            complaint("2026-003", date_reclamation=None),
+            complaint("2026-004", date_reclamation=date(9999, 12, 31))]
+    path = registers(rows)
+    result = register_status(path, TODAY)
+    assert result.skipped_reasons == {
+        3: "date de réclamation illisible « hier »",
+        4: "date de réclamation vide",
+        5: "date de réclamation hors du calendrier (31/12/9999)"}
+    code = main(["status", "--register", str(path), "--today", TODAY.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "1 réclamation suivie sur 4 lignes" in out
+    assert ("3 lignes laissées de côté, sans délais calculés : ligne 3 (date de réclamation "
+            "illisible « hier »), ligne 4 (date de réclamation vide), ligne 5") in out
+    assert "toolkit check" in out
+
+
+def test_status_fails_without_the_required_columns(capsys, tmp_path):
+    path = write_grid(tmp_path / "r.xlsx", [["Remarques", "Suivi"], ["a", "b"]])
+    code = main(["status", "--register", str(path), "--today", TODAY.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "Colonnes obligatoires absentes de l'en-tête : « Numéro », « Date de réclamation »" \
+        in out and "toolkit check" in out
+
+
+def test_status_of_a_complete_register_exits_0(capsys, registers):
+    assert register_status(registers(STATUS_ROWS), TODAY).complete
+    _status_json(capsys, registers(STATUS_ROWS), code=0)
 
 
 # --- errors and warnings ---------------------------------------------------------------------
