@@ -263,7 +263,9 @@ def apply_owned_features(ws: Worksheet, column_index: Mapping[str, int], data_la
     for allowed in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows",
                     "sort", "autoFilter", "insertHyperlinks"):
         setattr(ws.protection, allowed, False)
-    ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{last_row}"
+    # An Excel table brings its own filter; a sheet filter over it makes Excel repair the file.
+    ws.auto_filter.ref = None if ws.tables else \
+        f"A1:{get_column_letter(ws.max_column)}{last_row}"
 
 
 def _write_header(ws: Worksheet) -> dict[str, int]:

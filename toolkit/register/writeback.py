@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from toolkit.errors import RegisterFileError, RegisterLockedError
 from toolkit.register.columns import BY_KEY, DATE, DATE_KEYS, FORMULA
 from toolkit.register.write_checks import (
@@ -137,16 +139,57 @@ class WriteTarget:
 
     def last_data_row(self) -> int:
         """Last row holding a typed value. The toolkit's formula columns, and formulas
-        staff filled down, reach far below the last complaint: they do not count."""
+        staff filled down, reach far below the last complaint: they do not count; nor
+        does the totals row of an Excel table."""
         formula_columns = {index for key, index in self.column_index.items()
                            if BY_KEY[key].kind == FORMULA}
+        table = register_table(self.sheet, self.header_row)
+        totals = _table_bounds(table)[3] if table is not None and table.totalsRowCount \
+            else None
         last = self.header_row
         # _cells holds only existing cells; sheet.cell() would create every one it visits.
         for (row, column), cell in self.sheet._cells.items():
-            if row > last and column not in formula_columns and cell.data_type != "f" \
-                    and cell.value not in (None, ""):
+            if row > last and row != totals and column not in formula_columns \
+                    and cell.data_type != "f" and cell.value not in (None, ""):
                 last = row
         return last
+
+    def make_room(self, first: int, count: int) -> None:
+        """New rows ``first``… go inside the register's Excel table, if it has one: its
+        range grows, and its totals row moves down below them."""
+        table = register_table(self.sheet, self.header_row)
+        if table is None:
+            return
+        min_col, min_row, max_col, max_row = _table_bounds(table)
+        totals = table.totalsRowCount or 0
+        data_end = max_row - totals
+        if first > data_end + 1:  # something else stands between the table and the rows
+            return
+        new_data_end = max(data_end, first + count - 1)
+        shift = new_data_end - data_end
+        if totals and shift:
+            self.sheet.move_range(f"{get_column_letter(min_col)}{data_end + 1}:"
+                                  f"{get_column_letter(max_col)}{max_row}",
+                                  rows=shift, translate=True)
+        span = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}"
+        table.ref = f"{span}{new_data_end + totals}"
+        if table.autoFilter is not None:
+            table.autoFilter.ref = f"{span}{new_data_end}"
+
+
+def register_table(sheet, header_row: int):
+    """The Excel table (Insert › Table) whose header is the register's header, if any."""
+    for table in sheet.tables.values():
+        _, min_row, _, _ = _table_bounds(table)
+        if min_row == header_row and (table.headerRowCount is None or table.headerRowCount):
+            return table
+    return None
+
+
+def _table_bounds(table) -> tuple[int, int, int, int]:
+    from openpyxl.utils.cell import range_boundaries
+
+    return range_boundaries(table.ref)
 
 
 def _locate_columns(sheet) -> tuple[int, dict[str, int]]:
@@ -448,6 +491,7 @@ def append_complaints(register_path: Path | str, rows: Sequence[Mapping[str, obj
         return []
     with write_session(register_path, expected_mtime_ns) as target:
         first = target.last_data_row() + 1
+        target.make_room(first, len(rows))
         target.format_from_row = first
         for line, values in enumerate(rows, start=first):
             for key, value in values.items():
