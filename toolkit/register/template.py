@@ -8,6 +8,7 @@ openpyxl drops the data-validation *extensions* of a workbook saved by Excel.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -17,10 +18,13 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit.errors import RegisterFileError
 from toolkit.register.columns import (
+    BY_KEY,
     CANAUX,
     CATEGORIES,
     CHOICE,
@@ -47,6 +51,13 @@ HOLIDAY_LAST_ROW = 1500  # 1,306 Alsace-Moselle holidays in 2000-2100, room to s
 HOLIDAY_TABLE = f"'{SHEET_HOLIDAYS}'!$A$2:$B${HOLIDAY_LAST_ROW}"
 HOLIDAY_RANGE = f"'{SHEET_HOLIDAYS}'!$A$2:$A${HOLIDAY_LAST_ROW}"  # Métropole alone
 PREPARED_ROWS = 1000
+DATE_COLUMN_WIDTH = 12
+HEADER_HEIGHT = 75  # five lines of a wrapped header in a narrow date column
+PRINT_PAGES_WIDE = 2
+LINE_HEIGHT = 15  # points, one line of 11-point text
+MAX_ROW_HEIGHT = 409  # Excel's limit
+WRAP_CHARS_PER_WIDTH = 1.0
+DEADLINE_KEYS = ("echeance_accuse", "echeance_reponse")
 MIN_SPARE_ROWS = 500
 # Excel serials of 01/01/2000 and 31/12/2099: a date typed outside is surely a typo.
 DATE_SERIAL_MIN, DATE_SERIAL_MAX = 36526, 73050
@@ -57,6 +68,7 @@ FORMULA_FILL = PatternFill("solid", start_color="EDEDED")
 RED_FILL = PatternFill("solid", start_color="F8CBAD", end_color="F8CBAD")
 ORANGE_FILL = PatternFill("solid", start_color="FFE699", end_color="FFE699")
 THIN = Side(style="thin", color="A6A6A6")
+TOP = Alignment(vertical="top")  # a complaint's cells line up with its first text line
 
 LIST_SOURCES: dict[str, tuple[str, ...]] = {
     "Canal": CANAUX,
@@ -71,7 +83,7 @@ _LIST_COLUMN_OF_KEY = {"canal": "Canal", "civilite": "Civilité", "categorie": "
 # Anything staff put on other columns (a list of names on "Responsable", a colour rule on
 # "Nom") is theirs: it must survive a write.
 VALIDATED_KEYS = (*_LIST_COLUMN_OF_KEY, *(c.key for c in COLUMNS if c.kind == DATE))
-HIGHLIGHTED_KEYS = ("echeance_accuse", "echeance_reponse")
+HIGHLIGHTED_KEYS = DEADLINE_KEYS
 
 
 def list_range(list_name: str) -> str:
@@ -217,6 +229,7 @@ def _write_formulas(ws: Worksheet, letters: dict[str, str], first_row: int,
                 cell.value = formula
                 cell.protection = Protection(locked=True)
                 cell.fill = FORMULA_FILL
+                cell.alignment = TOP
                 if key != "statut":
                     cell.number_format = DATE_FORMAT
 
@@ -231,7 +244,10 @@ def _format_input_cells(ws: Worksheet, letters: dict[str, str], first_row: int,
             cell.protection = Protection(locked=False)
             if column.kind == DATE:
                 cell.number_format = DATE_FORMAT
-            elif column.kind != CHOICE:
+                cell.alignment = TOP
+            elif column.kind == CHOICE:
+                cell.alignment = TOP
+            else:
                 cell.number_format = "@"
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -258,6 +274,7 @@ def apply_owned_features(ws: Worksheet, column_index: Mapping[str, int], data_la
     if format_from_row is not None:
         _format_input_cells(ws, letters, format_from_row, last_row)
     _add_deadline_highlights(ws, letters, last_row)
+    set_print_area(ws, data_last_row)
     # Protection makes the formula columns really locked; no password, staff may lift it.
     ws.protection.sheet = True
     for allowed in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows",
@@ -268,6 +285,12 @@ def apply_owned_features(ws: Worksheet, column_index: Mapping[str, int], data_la
         f"A1:{get_column_letter(ws.max_column)}{last_row}"
 
 
+def _width(column) -> float:
+    # A date needs 10 characters: wider date columns only spread the printout over more pages.
+    return DATE_COLUMN_WIDTH if column.kind == DATE or column.key in DEADLINE_KEYS \
+        else column.width
+
+
 def _write_header(ws: Worksheet) -> dict[str, int]:
     column_index = {}
     for index, column in enumerate(COLUMNS, start=1):
@@ -275,11 +298,38 @@ def _write_header(ws: Worksheet) -> dict[str, int]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = Border(bottom=THIN, right=THIN)
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+        ws.column_dimensions[get_column_letter(index)].width = _width(column)
         column_index[column.key] = index
-    ws.row_dimensions[1].height = 45
+    ws.row_dimensions[1].height = HEADER_HEIGHT
     ws.freeze_panes = "C2"
+    _set_page_setup(ws)
     return column_index
+
+
+def _set_page_setup(ws: Worksheet) -> None:
+    """Print like a register: landscape A4, the header row and the Numéro column on every
+    page, the columns fitted to PRINT_PAGES_WIDE pages (as many pages tall as needed)."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = PRINT_PAGES_WIDE
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:A"
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3,
+                                  footer=0.3)
+    ws.oddHeader.center.text = "Registre des réclamations clients"
+    ws.oddFooter.center.text = "Page &P / &N"
+    ws.print_options.gridLines = True
+
+
+def set_print_area(ws: Worksheet, data_last_row: int) -> None:
+    """Print the complaints only: the prepared rows below hold formulas showing nothing.
+    A print area staff chose themselves (not from A1 over whole rows) is theirs."""
+    current = ws.print_area
+    if current and not re.search(r"!\$A\$1:\$[A-Z]+\$\d+$", str(current)):
+        return
+    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{max(data_last_row, 2)}"
 
 
 def _write_parameters(ws: Worksheet, values: Mapping[str, str]) -> None:
@@ -301,6 +351,7 @@ def _write_parameters(ws: Worksheet, values: Mapping[str, str]) -> None:
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 45
     ws.column_dimensions["C"].width = 70
+    _print_one_page_wide(ws)
     zone_row = 2 + [p.key for p in PARAMETERS].index("zone")
     dv = DataValidation(type="list", formula1=f"={list_range('Zone des jours fériés')}",
                         showErrorMessage=True, error="Métropole ou Alsace-Moselle.")
@@ -332,6 +383,9 @@ def _write_holidays(ws: Worksheet) -> None:
     for letter, width in zip("ABCD", (14, 14, 28, 28), strict=True):
         ws.column_dimensions[letter].width = width
     ws.protection.sheet = True
+    # 1,300 lines nobody types in: hidden, so that printing the workbook prints the register
+    # (Format › Feuille › Afficher shows it again).
+    ws.sheet_state = "hidden"
 
 
 def _holidays_current(ws: Worksheet) -> bool:
@@ -362,6 +416,15 @@ def _write_lists(ws: Worksheet) -> None:
         for offset, value in enumerate(values, start=2):
             ws.cell(row=offset, column=index, value=value)
         ws.column_dimensions[get_column_letter(index)].width = 26
+    _print_one_page_wide(ws)
+
+
+def _print_one_page_wide(ws: Worksheet) -> None:
+    """A small sheet prints on one landscape page, not cut into narrow strips."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def build_register_workbook(parameters: Mapping[str, str] | None = None) -> Workbook:
@@ -388,7 +451,28 @@ def fill_rows(ws: Worksheet, rows: Iterable[Mapping[str, object]], first_row: in
             cell = ws.cell(row=row_number, column=column_index[key], value=value)
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
+        fit_row_height(ws, row_number, column_index)
     return row_number
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (an estimate:
+    proportional fonts fit a few more characters than the width says)."""
+    per_line = max(1, int(width * WRAP_CHARS_PER_WIDTH))
+    return sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.split("\n"))
+
+
+def fit_row_height(ws: Worksheet, row: int, column_index: Mapping[str, int]) -> None:
+    """Make a complaint's row tall enough for its wrapped texts. Neither Excel nor
+    LibreOffice resizes rows on opening a file: without this the printout overlaps."""
+    lines = 1
+    for key, index in column_index.items():
+        value = ws.cell(row=row, column=index).value
+        if isinstance(value, str) and key in BY_KEY and BY_KEY[key].kind != FORMULA:
+            width = ws.column_dimensions[get_column_letter(index)].width or BY_KEY[key].width
+            lines = max(lines, text_lines(value, width))
+    ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines) \
+        if lines > 1 else None
 
 
 def create_register(path: Path, rows: Iterable[Mapping[str, object]] = (),

@@ -487,6 +487,8 @@ def append_complaints(register_path: Path | str, rows: Sequence[Mapping[str, obj
                       expected_mtime_ns: int | None = None) -> list[int]:
     """Append complaints (values by column key) after the last used row; return their
     Excel rows. Empty values are left blank."""
+    from toolkit.register.template import fit_row_height
+
     if not rows:
         return []
     with write_session(register_path, expected_mtime_ns) as target:
@@ -497,4 +499,5 @@ def append_complaints(register_path: Path | str, rows: Sequence[Mapping[str, obj
             for key, value in values.items():
                 if value is not None and value != "":
                     target.set_value(line, key, value)
+            fit_row_height(target.sheet, line, target.column_index)
     return list(range(first, first + len(rows)))
