@@ -53,7 +53,7 @@ __all__ = ["BACKUPS_KEPT", "BACKUP_DIRNAME", "append_complaints", "backup", "mar
 
 BACKUP_DIRNAME = "sauvegardes"
 BACKUPS_KEPT = 20
-LOCK_TIMEOUT_S = 120  # how long a writer waits for another one before giving up
+LOCK_TIMEOUT_S = 300  # how long a writer waits for the others (eight writes take about a minute)
 # A value starting with one of these would be a formula (or a DDE payload) if typed in Excel.
 TEXT_LEADERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 EXCEL_CELL_MAX_CHARS = 32_767  # Excel reports a damaged file beyond this
