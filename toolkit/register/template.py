@@ -397,8 +397,9 @@ def _write_holidays(ws: Worksheet) -> None:
         ws.column_dimensions[letter].width = width
     ws.protection.sheet = True
     # 1,300 lines nobody types in: hidden, so that printing the workbook prints the register
-    # (Format › Feuille › Afficher shows it again).
-    ws.sheet_state = "hidden"
+    # (Format › Feuille › Afficher shows it again). Never the sheet Excel opens on.
+    if ws.parent.active is not ws:
+        ws.sheet_state = "hidden"
 
 
 def _holidays_current(ws: Worksheet) -> bool:

@@ -1,8 +1,10 @@
 """Validation of the register: a pandera model for each cell, then SPEC's coherence rules.
 
 The result is a :class:`ValidationReport` of :class:`Problem` items — Excel row, column
-header, stable code, French message — sorted and de-duplicated. ``toolkit check --json``
-prints exactly ``report.to_json_list()``.
+header, stable code, French message, level — sorted and de-duplicated. ``toolkit check
+--json`` prints exactly ``report.to_json_list()``. A level is ``erreur`` (the register is
+wrong: ``check`` fails) or ``avertissement`` (``WARNING_CODES``: something will bite later —
+a date typed as text, a parameter letters need — reported, exit code unchanged).
 
 Dates were parsed by the reader (an unparseable one is still its text), so a failed date
 never hides a column's other checks.
