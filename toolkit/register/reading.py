@@ -260,6 +260,37 @@ def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
     return None
 
 
+def table_totals_rows(path: Path, sheet_name: str) -> set[int]:
+    """Excel rows that are the totals row of an Excel table on the sheet: they hold
+    "Total" and subtotals, never a complaint."""
+    import posixpath
+
+    from defusedxml import ElementTree
+
+    found: set[int] = set()
+    with zipfile.ZipFile(path) as archive:
+        part = sheet_part(archive, sheet_name)
+        if part is None:
+            return found
+        folder, name = posixpath.split(part)
+        rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
+        if rels_name not in archive.namelist():
+            return found
+        for rel in ElementTree.fromstring(archive.read(rels_name)):
+            if not rel.get("Type", "").endswith("/table"):
+                continue
+            given = rel.get("Target", "")  # "/xl/tables/table1.xml" or "../tables/table1.xml"
+            target = given.lstrip("/") if given.startswith("/") else \
+                posixpath.normpath(posixpath.join(folder, given))
+            if target not in archive.namelist():
+                continue
+            table = ElementTree.fromstring(archive.read(target))
+            count = int(table.get("totalsRowCount") or 0)
+            last = _cell_position(table.get("ref", "A1").split(":")[-1])[0]
+            found.update(range(last - count + 1, last + 1))
+    return found
+
+
 def _scanned_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
     """Last row and column from the cell references (only for sheets without <dimension>).
 
@@ -527,6 +558,9 @@ def _read_register(path: Path) -> Register:
         raise RegisterFileError(f"{path} : le classeur ne contient aucune feuille.")
     sheet_name = register_sheet_name(sheet_names)
     rows = _sheet_rows(workbook, sheet_name, path)
+    for line in table_totals_rows(path, sheet_name):
+        if 1 < line <= len(rows):
+            rows[line - 1] = []  # read as blank: not a complaint
     header_index = find_header_row(rows)
     positions, typed, duplicates = map_headers(rows[header_index] if rows else [])
     frame = rows_to_frame(rows, header_index, positions)
