@@ -6,7 +6,7 @@ The CLI calls exactly one of these per command and prints what comes back.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,17 @@ class StatusResult:
     register: Register
     statuses: list[ComplaintStatus]
     skipped_rows: list[int]  # rows without a usable reception date
+    skipped_reasons: dict[int, str] = field(default_factory=dict)  # Excel row → why
+
+    @property
+    def missing_columns(self) -> list[str]:
+        """Required headers the register lacks."""
+        return self.register.missing_required
+
+    @property
+    def complete(self) -> bool:
+        """Every row followed and every required column there: else `status` fails."""
+        return not self.skipped_rows and not self.missing_columns
 
     def to_json_list(self) -> list[dict[str, object]]:
         return [status.to_json() for status in self.statuses]
@@ -74,11 +85,15 @@ def month_statistics(paths: Path | Sequence[Path], year: int, month: int,
 
 def register_status(path: Path, today: date) -> StatusResult:
     """Deadlines and statuses of every complaint, overdue first."""
+    from toolkit.register.status import left_out_reason
+
     register = read_register(path)
     statuses = complaint_statuses(register.frame, register.params, today)
     counted = {status.ligne for status in statuses}
-    skipped = [int(line) for line in register.frame["ligne"] if int(line) not in counted]
-    return StatusResult(register, statuses, skipped)
+    reasons = {int(line): left_out_reason(received) for line, received in
+               zip(register.frame["ligne"], register.frame["date_reclamation"], strict=True)
+               if int(line) not in counted}
+    return StatusResult(register, statuses, list(reasons), reasons)
 
 
 def init_default_register(path: Path, zone: str = "Métropole") -> tuple[Path, Path]:

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import sys
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +34,7 @@ CONSOLE_ERRORS = "toolkit-console"
 _CONSOLE_FALLBACKS = {"—": "-", "–": "-", "…": "...", "’": "'", "‘": "'", "“": '"',
                       "”": '"', "«": '"', "»": '"', "\u202f": " ", "\xa0": " ", "œ": "oe",
                       "Œ": "OE"}
+STATUS_SKIPPED_SHOWN = 20  # rows `status` names when it leaves some out
 
 _ARGPARSE_FR = (
     (r"unrecognized arguments: (.*)", r"option ou argument inconnu : \1"),
@@ -151,6 +153,11 @@ def _silence_closed_stdout() -> None:
         pass
 
 
+def say_waiting(message: str) -> None:
+    """Another toolkit run is writing the register: say why we pause (on stderr)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 # --- commands -------------------------------------------------------------------------
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -169,19 +176,24 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from toolkit.display import plural
 
     report = check_register(args.register, today_of(args))
+    status = EXIT_OK if report.ok else EXIT_PROBLEMS  # warnings alone: still 0
     if args.json:
         print_json(report.to_json_list())
-        return EXIT_OK if report.ok else EXIT_PROBLEMS
-    if report.ok:
+        return status
+    if not report.problems:
         print(f"Aucun problème dans {args.register}.")
         return EXIT_OK
     for problem in report.problems:
-        print(f"ligne {problem.ligne}, colonne « {problem.colonne} » : {problem.message} "
-              f"[{problem.code}]")
-    count, lines = len(report.problems), len(report.rows_with_problems)
-    print(f"\n{plural(count, 'problème', 'problèmes')} sur {plural(lines, 'ligne', 'lignes')} "
-          f"de {args.register}.")
-    return EXIT_PROBLEMS
+        level = " (avertissement)" if problem in report.warnings else ""
+        print(f"ligne {problem.ligne}, colonne « {problem.colonne} »{level} : "
+              f"{problem.message} [{problem.code}]")
+    errors, warnings = len(report.errors), len(report.warnings)
+    lines = len({p.ligne for p in report.errors})
+    headline = (f"{plural(errors, 'erreur', 'erreurs')} sur {plural(lines, 'ligne', 'lignes')}"
+                if errors else "Aucune erreur")
+    noted = plural(warnings, "avertissement", "avertissements")
+    print(f"\n{headline}, {noted} dans {args.register}.")
+    return status
 
 
 def _delay_text(days: int | None) -> str:
@@ -192,6 +204,26 @@ def _delay_text(days: int | None) -> str:
     return "aujourd'hui" if days == 0 else f"reste {days} j"
 
 
+def _left_out_text(result) -> str:
+    """What `status` could not follow, and where to look (empty when nothing)."""
+    from toolkit.display import plural
+
+    lines = []
+    if result.missing_columns:
+        lines.append("Colonnes obligatoires absentes de l'en-tête : "
+                     + ", ".join(f"« {header} »" for header in result.missing_columns) + ".")
+    if result.skipped_reasons:
+        shown = [f"ligne {line} ({reason})" for line, reason in
+                 list(result.skipped_reasons.items())[:STATUS_SKIPPED_SHOWN]]
+        more = len(result.skipped_reasons) - len(shown)
+        lines.append(f"{plural(len(result.skipped_reasons), 'ligne laissée', 'lignes laissées')}"
+                     f" de côté, sans délais calculés : {', '.join(shown)}"
+                     + (f" et {more} autre{'s' if more > 1 else ''}" if more else "") + ".")
+    if lines:
+        lines.append("Voir « toolkit check » pour les corriger.")
+    return "\n".join(lines)
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from toolkit.api import register_status
     from toolkit.dates import date_fr
@@ -200,13 +232,18 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
     result = register_status(args.register, today_of(args))
     statuses = [s for s in result.statuses if not (args.ouvertes and s.cloturee)]
+    exit_code = EXIT_OK if result.complete else EXIT_PROBLEMS
+    left_out = _left_out_text(result)
     if args.json:
         print_json([status.to_json() for status in statuses])
-        return EXIT_OK
+        if left_out:
+            print(left_out, file=sys.stderr)
+        return exit_code
     late = sum(1 for s in result.statuses if s.en_retard and not s.cloturee)
     open_count = sum(1 for s in result.statuses if not s.cloturee)
-    print(f"{plural(len(result.statuses), 'réclamation', 'réclamations')} au "
-          f"{date_fr(today_of(args))} : "
+    rows_read = len(result.statuses) + len(result.skipped_rows)
+    print(f"{plural(len(result.statuses), 'réclamation suivie', 'réclamations suivies')} "
+          f"sur {plural(rows_read, 'ligne', 'lignes')} au {date_fr(today_of(args))} : "
           f"{open_count} en cours dont {late} en retard.\n")
     rows = [(s.numero, date_fr(s.date_reclamation), date_fr(s.echeance_accuse),
              STATUS_LABELS[s.statut_accuse], date_fr(s.echeance_reponse),
@@ -214,10 +251,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
              s.prochaine_action) for s in statuses]
     print(format_table(("Numéro", "Reçue le", "Accusé avant", "Accusé", "Réponse avant",
                         "Réponse", "Délai", "Prochaine action"), rows))
-    if result.skipped_rows:
-        print(f"\nLignes sans date de réclamation valide, non suivies : "
-              f"{', '.join(map(str, result.skipped_rows[:20]))} (voir « toolkit check »).")
-    return EXIT_OK
+    if left_out:
+        print(f"\n{left_out}")
+    return exit_code
 
 
 def _progress_bar(total: int):
@@ -233,16 +269,21 @@ def _progress_bar(total: int):
 
 
 def _cmd_letters(args: argparse.Namespace) -> int:
+    from toolkit.register.writeback import register_lock
+
+    # --mark-sent writes: hold the register's lock from reading to writing (waiting for
+    # another writer), and refuse at once when Excel has it open, before any letter is made.
+    with register_lock(args.register, say_waiting) if args.mark_sent else nullcontext():
+        return _letters_run(args)
+
+
+def _letters_run(args: argparse.Namespace) -> int:
     from toolkit.letters.batch import LETTER_TYPES, LetterOptions, make_letters, plan_letters
     from toolkit.letters.display import letters_summary, needs_attention, sent_dates_summary
     from toolkit.register.reading import read_register
+    from toolkit.register.writeback import mark_dates
 
     register = read_register(args.register)
-    if args.mark_sent:
-        from toolkit.register.writeback import mark_dates, refuse_if_open
-
-        # Dates can only be recorded if the workbook is free: check before any letter is made.
-        refuse_if_open(register.path)
     options = LetterOptions(types=tuple(args.type or LETTER_TYPES), numero=args.numero,
                             dossiers=args.dossiers, templates=args.templates,
                             force=args.force, pdf=args.pdf)
@@ -383,7 +424,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
         row = ask_complaint(today_of(args))
     else:
         row = complaint_row(given, today_of(args))
-    filed = record_complaint(args.register, row, args.dossiers, args.fichier)
+    filed = record_complaint(args.register, row, args.dossiers, args.fichier,
+                             on_wait=say_waiting)
     print(new_summary(filed))
     for note in advice(row):
         print(note)
@@ -397,7 +439,7 @@ def _cmd_intake(args: argparse.Namespace) -> int:
     from toolkit.intake.recording import intake_mails
 
     result = intake_mails(args.register, args.chemins, today_of(args), args.dossiers,
-                          dry_run=args.dry_run)
+                          dry_run=args.dry_run, on_wait=say_waiting)
     print(intake_summary(result))
     return EXIT_USAGE if result.failures else EXIT_OK
 

@@ -249,3 +249,18 @@ def test_surname_first_sender(register, tmp_path):
     assert "Nom affiché par la messagerie : « Dupont, Jean »" in frame.at[
         "2026-005", "observations"]
     assert (register.parent / "dossiers" / "2026-005_Jean Dupont").is_dir()
+
+
+def test_a_long_e_mail_is_kept_whole_in_the_dossier(register, tmp_path, capsys):
+    body = "Bonjour,\n" + "Mon moniteur ne vient pas. " * 2000  # 54,000 characters
+    source = mh.write(tmp_path / "courriels", "long.eml",
+                      mh.simple("Réclamation", "<long@exemple.fr>", body=body))
+    assert _intake(register, [source]) == 0
+    out = capsys.readouterr().out
+    (copy,) = (register.parent / "dossiers").glob("2026-005_*/2026-005_description.txt")
+    text = copy.read_text(encoding="utf-8")
+    assert text.startswith("Objet : Réclamation") and body.strip() in text
+    assert "texte complet dans" in out and "2026-005_description.txt" in out
+    frame = read_register(register).frame
+    cell = frame[frame["numero"] == "2026-005"].iloc[0]["description"]
+    assert len(cell) == 32_767 and cell.endswith("2026-005_description.txt)")

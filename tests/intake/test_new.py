@@ -124,3 +124,21 @@ def test_prompts_abandoned_write_nothing(register):
     assert result.returncode == 2
     assert "Saisie interrompue" in result.stderr
     assert register.read_bytes() == before
+
+
+def test_a_description_too_long_for_a_cell_is_kept_whole_in_the_dossier(register, capsys):
+    text = "".join(f"Ligne {n} : la leçon du {n % 28 + 1}/11 a été annulée.\n"
+                   for n in range(1, 1001))
+    text += "x" * 1000  # 45,000-odd characters: well beyond Excel's 32,767
+    assert len(text) > 40_000
+    code = main(["new", "--register", str(register), "--today", "2027-01-05", "--canal",
+                 "Courrier", "--date", "04/01/2027", "--nom", "Léa Moreau",
+                 "--description", text])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    copy = register.parent / "dossiers" / "2027-001_Léa Moreau" / "2027-001_description.txt"
+    assert copy.read_text(encoding="utf-8") == text
+    assert "texte complet dans" in out and "2027-001_description.txt" in out
+    cell = _row(register, "2027-001")["description"]
+    assert len(cell) == 32_767  # Excel's limit, counted by hand from its documentation
+    assert cell.startswith("Ligne 1 :") and cell.endswith("fichier 2027-001_description.txt)")

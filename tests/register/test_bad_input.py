@@ -42,14 +42,18 @@ from toolkit.cli import main
 from toolkit.errors import RegisterFileError
 from toolkit.register.columns import COLUMNS, PARAMETERS
 from toolkit.register.reading import read_register, sheet_extent
+from toolkit.register.sample import SAMPLE_PARAMETERS
 
 TODAY = date(2026, 11, 20)
 FUZZ_EXAMPLES = int(os.environ.get("TOOLKIT_FUZZ_EXAMPLES", "25"))
 CODES = {"colonne_manquante", "colonne_en_double", "parametre_invalide", "obligatoire",
          "date_invalide", "valeur_hors_liste", "courriel_invalide", "numero_en_double",
          "date_future", "date_avant_reclamation", "complements_avant_demande",
-         "reponse_sans_resolution", "reponse_sans_decision", "decision_sans_resolution"}
-ROW_CODES = CODES - {"colonne_manquante", "colonne_en_double", "parametre_invalide"}
+         "reponse_sans_resolution", "reponse_sans_decision", "decision_sans_resolution",
+         "numero_mal_forme", "complements_sans_demande", "date_en_texte",
+         "parametre_manquant", "site_mediateur_invalide"}
+PARAMETER_CODES = {"parametre_invalide", "parametre_manquant", "site_mediateur_invalide"}
+ROW_CODES = CODES - {"colonne_manquante", "colonne_en_double"} - PARAMETER_CODES
 KNOWN_COLUMNS = {c.header for c in COLUMNS} | {p.label for p in PARAMETERS}
 MB = 1_000_000
 
@@ -171,7 +175,7 @@ def assert_explained(path: Path) -> None:
         if problem.code in ROW_CODES:
             assert problem.ligne in lines and problem.colonne in KNOWN_COLUMNS, problem
     code, out, err = _cli_check(path)
-    assert code == (1 if report.problems else 0), (code, err)
+    assert code == (1 if report.errors else 0), (code, err)
     assert json.loads(out) == report.to_json_list()
     statuses = register_status(path, TODAY)  # status must never crash either
     assert {s.ligne for s in statuses.statuses} <= lines
@@ -203,7 +207,7 @@ def test_reception_date_at_the_end_of_the_calendar(tmp_path):
     result = register_status(path, TODAY)
     assert [s.numero for s in result.statuses] == ["2026-001"]
     assert result.skipped_rows == [3]
-    assert [(p.ligne, p.code) for p in check_register(path, TODAY).problems] == \
+    assert [(p.ligne, p.code) for p in check_register(path, TODAY).errors] == \
         [(3, "date_future")]
 
 
@@ -293,7 +297,8 @@ def test_broken_file_real_command_has_no_traceback(tmp_path, command):
 
 
 def test_workbook_without_a_registre_sheet_uses_the_first(tmp_path, capsys):
-    path = write_grid(tmp_path / "r.xlsx", [ALL_HEADERS, row_of(complaint())], sheet="Feuil1")
+    path = write_grid(tmp_path / "r.xlsx", [ALL_HEADERS, row_of(complaint())], sheet="Feuil1",
+                      parameters=SAMPLE_PARAMETERS)
     assert main(["check", "--register", str(path), "--today", TODAY.isoformat()]) == 0
     assert "Aucun problème" in capsys.readouterr().out
 
@@ -301,7 +306,7 @@ def test_workbook_without_a_registre_sheet_uses_the_first(tmp_path, capsys):
 def test_workbook_with_an_empty_first_sheet_says_what_is_missing(tmp_path, capsys):
     path = write_grid(tmp_path / "r.xlsx", [], sheet="Feuil1")
     assert main(["check", "--json", "--register", str(path)]) == 1
-    problems = json.loads(capsys.readouterr().out)
+    problems = [p for p in json.loads(capsys.readouterr().out) if p["niveau"] == "erreur"]
     assert {(p["ligne"], p["code"]) for p in problems} == {(1, "colonne_manquante")}
     assert len(problems) == 5
 

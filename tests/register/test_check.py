@@ -20,10 +20,11 @@ from helpers.register_files import (
 )
 from openpyxl import load_workbook
 
-from toolkit.api import check_register
+from toolkit.api import check_register, register_status
 from toolkit.cli import main
 from toolkit.register.columns import DATE_KEYS, INPUT_COLUMNS, PARAMETERS, header_of
 from toolkit.register.reading import read_register
+from toolkit.register.sample import SAMPLE_PARAMETERS
 
 TODAY = date(2026, 11, 20)
 RECEIVED = date(2026, 11, 2)
@@ -31,15 +32,21 @@ REPLIED = {"actions": "Leçons reprogrammées.", "resolution": "Deux leçons off
            "decision": "Favorable"}
 
 
+# Most registers here have no Paramètres sheet: what letters miss there is tested apart.
+PARAMETER_CODES = ("parametre_manquant", "site_mediateur_invalide")
+
+
 def found(path) -> list[tuple[int, str, str]]:
-    return [(p.ligne, p.colonne, p.code) for p in check_register(path, TODAY).problems]
+    return [(p.ligne, p.colonne, p.code) for p in check_register(path, TODAY).problems
+            if p.code not in PARAMETER_CODES]
 
 
 @pytest.fixture
 def registers(tmp_path):
     """Write rows (column keys) under the official header: a fast real register file."""
     count = iter(range(1000))
-    return lambda rows: write_register(tmp_path / f"registre{next(count)}.xlsx", rows)
+    return lambda rows: write_register(tmp_path / f"registre{next(count)}.xlsx", rows,
+                                       parameters=SAMPLE_PARAMETERS)
 
 
 def broken(registers, **values):
@@ -55,6 +62,17 @@ REQUIRED = [c.key for c in INPUT_COLUMNS if c.required]
 LISTS = {"canal": "Fax", "civilite": "Mademoiselle", "categorie": "Tarifs",
          "decision": "Refusé", "satisfaction": "Content"}
 LATER_DATES = [key for key in DATE_KEYS if key != "date_reclamation"]
+
+
+def dated(key: str, day: date) -> dict[str, object]:
+    """``key`` set to ``day``, with what that date needs to be coherent: a reply needs its
+    resolution and decision, compléments received need their request (the same day)."""
+    values: dict[str, object] = {key: day}
+    if key == "date_reponse":
+        values.update(REPLIED)
+    if key == "date_reception_complements":
+        values["date_demande_complements"] = day
+    return values
 
 
 def test_the_valid_base_register_has_no_problem(registers):
@@ -110,10 +128,9 @@ def test_missing_numero(registers):
 
 @pytest.mark.parametrize("key", DATE_KEYS)
 def test_date_in_the_future(registers, key):
-    values = {key: TODAY + timedelta(days=1)}
-    if key == "date_reponse":
-        values.update(REPLIED)
-    assert found(broken(registers, **values)) == [(3, header_of(key), "date_future")]
+    values = dated(key, TODAY + timedelta(days=1))
+    assert found(broken(registers, **values)) == [(3, header_of(k), "date_future")
+                                                  for k in DATE_KEYS if k in values]
 
 
 def test_today_is_not_the_future(registers):
@@ -122,17 +139,14 @@ def test_today_is_not_the_future(registers):
 
 @pytest.mark.parametrize("key", LATER_DATES)
 def test_date_before_reception(registers, key):
-    values = {key: RECEIVED - timedelta(days=1)}
-    if key == "date_reponse":
-        values.update(REPLIED)
+    values = dated(key, RECEIVED - timedelta(days=1))
     assert found(broken(registers, **values)) == [
-        (3, header_of(key), "date_avant_reclamation")]
+        (3, header_of(k), "date_avant_reclamation") for k in DATE_KEYS if k in values]
 
 
 @pytest.mark.parametrize("key", LATER_DATES)
 def test_date_on_reception_day_is_fine(registers, key):
-    values = {key: RECEIVED, **(REPLIED if key == "date_reponse" else {})}
-    assert found(broken(registers, **values)) == []
+    assert found(broken(registers, **dated(key, RECEIVED))) == []
 
 
 def test_complements_received_before_asked(registers):
@@ -287,7 +301,11 @@ def test_blank_rows_are_skipped_and_rows_keep_their_excel_number(tmp_path):
 def test_date_forms(tmp_path, cell, expected):
     path = _grid_register(tmp_path, HEADERS, complaint(date_reclamation=cell))
     assert read_register(path).frame.loc[0, "date_reclamation"] == expected
-    assert found(path) == []
+    # Read all the same; a date typed as text is a warning (the sheet's formulas may not
+    # read it), never an error.
+    as_text = [(2, "Date de réclamation", "date_en_texte")] if isinstance(cell, str) else []
+    assert found(path) == as_text
+    assert check_register(path, TODAY).ok
 
 
 def test_day_comes_first_always(tmp_path):
@@ -295,7 +313,9 @@ def test_day_comes_first_always(tmp_path):
                                                        date_accuse="11/03/2026"))
     frame = read_register(path).frame
     assert frame.loc[0, "date_reclamation"] == date(2026, 11, 3)
-    assert found(path) == [(2, "Date d'accusé de réception", "date_avant_reclamation")]
+    assert found(path) == [(2, "Date de réclamation", "date_en_texte"),
+                           (2, "Date d'accusé de réception", "date_avant_reclamation"),
+                           (2, "Date d'accusé de réception", "date_en_texte")]
 
 
 @pytest.mark.parametrize(("cell", "expected"), [
@@ -359,7 +379,7 @@ def _check(capsys, path, *options):
 
 
 def test_cli_check_clean_register(capsys, make_register):
-    code, out, err = _check(capsys, make_register([complaint()]))
+    code, out, err = _check(capsys, make_register([complaint()], params=SAMPLE_PARAMETERS))
     assert (code, err) == (0, "")
     assert "Aucun problème" in out
 
@@ -369,7 +389,7 @@ def test_cli_check_lists_problems_with_row_and_column(capsys, registers):
     assert code == 1
     assert "ligne 3, colonne « Canal » : « Fax » n'est pas une valeur de la liste" in out
     assert "ligne 3, colonne « Courriel »" in out
-    assert "2 problèmes sur 1 ligne" in out
+    assert "2 erreurs sur 1 ligne, 0 avertissement" in out
 
 
 def test_cli_check_json_is_the_library_report(capsys, registers):
@@ -377,7 +397,8 @@ def test_cli_check_json_is_the_library_report(capsys, registers):
     code, out, _ = _check(capsys, path, "--json")
     assert code == 1
     assert json.loads(out) == check_register(path, TODAY).to_json_list()
-    assert [set(p) for p in json.loads(out)] == [{"ligne", "colonne", "code", "message"}] * 3
+    assert [set(p) for p in json.loads(out)] == [
+        {"ligne", "colonne", "code", "message", "niveau"}] * 3
 
 
 def test_cli_check_json_clean_is_an_empty_array(capsys, registers):
@@ -431,11 +452,10 @@ STATUS_ROWS = [
 ]
 
 
-def _status_json(capsys, path, *options):
-    code = main(["status", "--json", "--register", str(path), "--today", TODAY.isoformat(),
-                 *options])
+def _status_json(capsys, path, *options, code: int = 0):
+    assert main(["status", "--json", "--register", str(path), "--today", TODAY.isoformat(),
+                 *options]) == code
     out, _ = capsys.readouterr()
-    assert code == 0
     return json.loads(out)
 
 
@@ -480,12 +500,115 @@ def test_status_table_names_numbers_not_clients(capsys, registers):
                  TODAY.isoformat()])
     out, _ = capsys.readouterr()
     assert code == 0
-    assert "4 réclamations au 20/11/2026 : 3 en cours dont 2 en retard." in out
+    assert "4 réclamations suivies sur 4 lignes au 20/11/2026 : 3 en cours dont 2 en retard." \
+        in out
     assert out.index("2026-004") < out.index("2026-003") < out.index("2026-002")
     assert "Léa Moreau" not in out  # personal data stays in the register
 
 
 def test_status_skips_rows_without_a_reception_date(capsys, registers):
     rows = [complaint("2026-001"), complaint("2026-002", date_reclamation="hier")]
-    data = _status_json(capsys, registers(rows))
+    data = _status_json(capsys, registers(rows), code=1)
     assert [item["numero"] for item in data] == ["2026-001"]
+
+
+def test_status_says_which_rows_it_left_out_and_why(capsys, registers):
+    rows = [complaint("2026-001"), complaint("2026-002", date_reclamation="hier"),
+            complaint("2026-003", date_reclamation=None),
+            complaint("2026-004", date_reclamation=date(9999, 12, 31))]
+    path = registers(rows)
+    result = register_status(path, TODAY)
+    assert result.skipped_reasons == {
+        3: "date de réclamation illisible « hier »",
+        4: "date de réclamation vide",
+        5: "date de réclamation hors du calendrier (31/12/9999)"}
+    code = main(["status", "--register", str(path), "--today", TODAY.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "1 réclamation suivie sur 4 lignes" in out
+    assert ("3 lignes laissées de côté, sans délais calculés : ligne 3 (date de réclamation "
+            "illisible « hier »), ligne 4 (date de réclamation vide), ligne 5") in out
+    assert "toolkit check" in out
+
+
+def test_status_fails_without_the_required_columns(capsys, tmp_path):
+    path = write_grid(tmp_path / "r.xlsx", [["Remarques", "Suivi"], ["a", "b"]])
+    code = main(["status", "--register", str(path), "--today", TODAY.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "Colonnes obligatoires absentes de l'en-tête : « Numéro », « Date de réclamation »" \
+        in out and "toolkit check" in out
+
+
+def test_status_of_a_complete_register_exits_0(capsys, registers):
+    assert register_status(registers(STATUS_ROWS), TODAY).complete
+    _status_json(capsys, registers(STATUS_ROWS), code=0)
+
+
+# --- errors and warnings ---------------------------------------------------------------------
+
+def levels(path) -> list[tuple[int, str, str, str]]:
+    return [(p.ligne, p.colonne, p.code, p.niveau) for p in check_register(path, TODAY).problems]
+
+
+@pytest.mark.parametrize("numero", ["2026-19", "26-001", "2026/001", "R2026-001", "2026-0a1"])
+def test_numero_not_in_aaaa_nnn_form_is_an_error(registers, numero):
+    assert levels(broken(registers, numero=numero)) == [
+        (3, "Numéro", "numero_mal_forme", "erreur")]
+
+
+def test_longer_sequences_are_well_formed(registers):
+    assert found(broken(registers, numero="2026-1000")) == []
+
+
+def test_complements_received_without_a_request_is_an_error(registers):
+    path = broken(registers, date_reception_complements=date(2026, 11, 6))
+    assert levels(path) == [(3, "Date de réception des compléments",
+                             "complements_sans_demande", "erreur")]
+
+
+def test_a_date_typed_as_text_is_a_warning_with_advice(capsys, registers):
+    path = broken(registers, date_accuse="16/11/2026")
+    assert levels(path) == [(3, "Date d'accusé de réception", "date_en_texte", "avertissement")]
+    code, out, _ = _check(capsys, path)
+    assert code == 0  # warnings alone do not fail the check
+    assert "(avertissement)" in out and "Ctrl+;" in out and "« 16/11/2026 »" in out
+    assert "Aucune erreur, 1 avertissement" in out
+
+
+# Rows of SAMPLE_PARAMETERS as write_grid lays them out (title on row 1), counted by hand.
+PARAMETER_ROW = {"adresse": 3, "signataire": 6, "mediateur": 7, "site_mediateur": 8}
+
+
+@pytest.mark.parametrize(("key", "value", "code"), [
+    ("adresse", "", "parametre_manquant"),
+    ("signataire", "  ", "parametre_manquant"),
+    ("mediateur", "", "parametre_manquant"),
+    ("site_mediateur", "https://www.economie.gouv.fr/mediation-conso", "site_mediateur_invalide"),
+    ("site_mediateur", "economie.gouv.fr/mediation-conso/", "site_mediateur_invalide"),
+    ("site_mediateur", "www.cm2c.net", "site_mediateur_invalide"),
+    ("site_mediateur", "CM2C", "site_mediateur_invalide"),
+])
+def test_parameters_letters_need_are_warnings(capsys, tmp_path, key, value, code):
+    label = {p.key: p.label for p in PARAMETERS}[key]
+    path = write_register(tmp_path / "r.xlsx", [complaint()],
+                          parameters={**SAMPLE_PARAMETERS, key: value})
+    assert levels(path) == [(PARAMETER_ROW[key], label, code, "avertissement")]
+    message = check_register(path, TODAY).problems[0].message
+    assert message.startswith("feuille « Paramètres » :")
+    if value.strip() and key == "site_mediateur":
+        assert f"« {value} »" in message and "liste des médiateurs" in message
+    assert _check(capsys, path)[0] == 0
+
+
+def test_a_mediators_own_site_is_accepted(registers):
+    assert levels(registers([complaint()])) == []
+
+
+def test_every_code_has_a_french_message_and_a_level():
+    from toolkit.register.validation import MESSAGES, WARNING_CODES
+
+    assert set(MESSAGES) >= WARNING_CODES
+    for code in ("numero_mal_forme", "complements_sans_demande", "date_en_texte",
+                 "parametre_manquant", "site_mediateur_invalide"):
+        assert MESSAGES[code].strip()

@@ -6,6 +6,7 @@ The headers and list values are spelled out here from SPEC, not imported from
 
 from __future__ import annotations
 
+import json
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -107,9 +108,11 @@ def test_no_validation_on_free_text(register):
 
 def test_formulas_in_the_three_computed_columns(register):
     ack, reply, status = (register[f"{LETTER[h]}2"].value for h in FORMULA_HEADERS)
-    assert ack == ('=IF(B2="","",WORKDAY.INTL(B2,10,"0000001",'
-                   "'Jours fériés'!$A$2:$A$400))")
-    assert reply == '=IF(B2="","",EDATE(B2,1))'
+    # The holiday list is picked by the zone typed in Paramètres (B9), a date-time by its day.
+    assert ack == ('=IF(B2="","",WORKDAY.INTL(INT(B2),10,"0000001",'
+                   "INDEX('Jours fériés'!$A$2:$B$1500,0,"
+                   "IF(TRIM('Paramètres'!$B$9)=\"Alsace-Moselle\",2,1))))")
+    assert reply == '=IF(B2="","",EDATE(INT(B2),1))'
     assert status.startswith('=IF(B2="",""') and "TODAY()" in status
     last = register.max_row
     assert last >= 500
@@ -135,18 +138,19 @@ def test_formula_cells_are_locked_and_input_cells_are_not(register):
 
 def test_holiday_range_covers_the_holiday_sheet(workbook):
     holidays_sheet = workbook["Jours fériés"]
-    assert holidays_sheet.max_row <= 400
-    days = {c.value.date() for (c,) in holidays_sheet.iter_rows(min_row=2, max_col=1)}
-    assert days == set(public_holidays(2020, 2040))
-    assert date(2026, 11, 11) in days
+    assert holidays_sheet.max_row <= 1500
+    for column, zone in ((1, "Métropole"), (2, "Alsace-Moselle")):
+        days = {c.value.date() for (c,) in holidays_sheet.iter_rows(
+            min_row=2, min_col=column, max_col=column) if c.value is not None}
+        assert days == set(public_holidays(2000, 2100, zone))
+        assert date(2026, 11, 11) in days
+        assert ({date(2026, 4, 3), date(2026, 12, 26)} <= days) is (zone == "Alsace-Moselle")
 
 
-def test_alsace_moselle_holidays(tmp_path):
+def test_alsace_moselle_zone(tmp_path):
     path = tmp_path / "alsace.xlsx"
     assert main(["init", "--register", str(path), "--zone", "Alsace-Moselle"]) == 0
     wb = load_workbook(path, read_only=True)
-    days = {row[0].date() for row in wb["Jours fériés"].iter_rows(min_row=2, values_only=True)}
-    assert {date(2026, 4, 3), date(2026, 12, 26)} <= days
     params = dict(wb["Paramètres"].iter_rows(min_row=2, max_col=2, values_only=True))
     assert params["Zone des jours fériés"] == "Alsace-Moselle"
 
@@ -181,9 +185,14 @@ def test_lists_sheet(workbook):
     assert found == {**SPEC_LISTS, "Zone des jours fériés": ["Métropole", "Alsace-Moselle"]}
 
 
-def test_init_register_checks_clean(capsys, init_path):
-    assert main(["check", "--register", str(init_path)]) == 0
-    assert "Aucun problème" in capsys.readouterr().out
+def test_init_register_checks_clean_but_asks_for_what_letters_need(capsys, init_path):
+    assert main(["check", "--json", "--register", str(init_path)]) == 0
+    problems = json.loads(capsys.readouterr().out)
+    assert {(p["colonne"], p["niveau"]) for p in problems} == {
+        (label, "avertissement") for label in ("Adresse", "Signataire", "Médiateur",
+                                               "Site du médiateur")}
+    # The site is empty, or the government's list of mediators: either way, not accepted.
+    assert {p["code"] for p in problems} <= {"parametre_manquant", "site_mediateur_invalide"}
 
 
 def test_init_never_overwrites(capsys, init_path):

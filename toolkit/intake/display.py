@@ -115,6 +115,7 @@ def intake_summary(result: IntakeResult) -> str:
     if result.skipped:
         parts.append(f"{plural(len(result.skipped), 'fichier laissé', 'fichiers laissés')} de "
                      f"côté :\n{_skipped_table(result.skipped)}")
+    parts += [full_text_line(path) for path in result.full_texts]
     parts.append(_tally(result))
     parts += [f"Erreur : {failure}" for failure in result.failures]
     if result.dry_run:
@@ -128,4 +129,10 @@ def new_summary(filed: Filed) -> str:
              f"reçue le {date_fr(filed.row['date_reclamation'])}.",
              f"Dossier : {shown_path(filed.dossier)}"]
     lines += [f"Réclamation écrite copiée : {path.name}" for path in filed.files]
+    lines += [full_text_line(path) for path in filed.full_texts]
     return "\n".join(lines)
+
+
+def full_text_line(path) -> str:
+    return (f"Texte trop long pour une cellule Excel : tronqué dans le registre, texte "
+            f"complet dans {shown_path(path)}")

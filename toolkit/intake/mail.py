@@ -37,10 +37,6 @@ from toolkit.errors import ToolkitError
 from toolkit.intake.sources import NOT_MAIL, LeftAside, RawMail, Skipped, read_sources
 from toolkit.register.columns import Canal
 
-# Excel keeps at most 32,767 characters in a cell; the full text stays in the .eml.
-MAX_DESCRIPTION_CHARS = 32_000
-TRUNCATION_NOTE = "\n[…] (texte complet dans le courriel d'origine, au dossier)"
-
 COMPLAINT, NOT_QUALIFIED, ALREADY, FOLLOW_UP, UNUSABLE, TO_CHECK = (
     "reclamation", "non_qualifie", "deja_enregistre", "suite", "inutilisable", "a_verifier")
 NO_DATE = "pas de date d'envoi"
@@ -441,10 +437,9 @@ def description_of(mail: IncomingMail) -> str:
              mail.body or "(courriel sans texte)"]
     if mail.attachments:
         parts.append("Pièces jointes : " + ", ".join(a.filename for a in mail.attachments))
-    text = "\n\n".join(parts)
-    if len(text) > MAX_DESCRIPTION_CHARS:
-        text = text[:MAX_DESCRIPTION_CHARS - len(TRUNCATION_NOTE)] + TRUNCATION_NOTE
-    return text
+    # Never cut here: a text too long for a cell is cut when filed, and kept whole in the
+    # dossier (toolkit.intake.recording).
+    return "\n\n".join(parts)
 
 
 def complaint_values(mail: IncomingMail, valid_address) -> dict[str, object]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,7 @@ from toolkit.intake.mail import (
 from toolkit.intake.sources import MSG_SUFFIX, LeftAside, Skipped
 from toolkit.letters.dossiers import dossier_dir, dossiers_root, safe_name
 from toolkit.register.reading import Register, read_register
+from toolkit.register.writeback import register_lock
 
 ORIGIN_EMAIL = "reclamation-courriel"
 FOLLOW_UP_EMAIL = "courriel-suite"
@@ -51,6 +53,7 @@ class Filed:
     dossier: Path
     row: dict
     files: tuple[Path, ...] = ()  # what was put into the dossier
+    full_texts: tuple[Path, ...] = ()  # texts too long for a cell, kept whole in the dossier
 
 
 def numbers_for(existing: Iterable[object], days: Sequence[date]) -> list[str]:
@@ -66,19 +69,52 @@ def numbers_for(existing: Iterable[object], days: Sequence[date]) -> list[str]:
     return numbers
 
 
+def full_text_name(numero: str, key: str) -> str:
+    """``<Numéro>_description.txt``: where a text too long for its cell is kept whole."""
+    return f"{safe_name(numero)}_{key}.txt"
+
+
+def _overlong(row: dict) -> dict[str, str]:
+    from toolkit.register.writeback import EXCEL_CELL_MAX_CHARS
+
+    return {key: value for key, value in row.items()
+            if isinstance(value, str) and len(value) > EXCEL_CELL_MAX_CHARS}
+
+
+def _cut_for_cell(row: dict) -> dict:
+    """The row as the register gets it: each overlong text cut, saying which file of the
+    dossier holds it whole."""
+    from toolkit.register.writeback import EXCEL_CELL_MAX_CHARS
+
+    cut = dict(row)
+    for key, text in _overlong(row).items():
+        note = (f"\n[…] (texte tronqué : texte complet au dossier, fichier "
+                f"{full_text_name(row['numero'], key)})")
+        cut[key] = text[:EXCEL_CELL_MAX_CHARS - len(note)] + note
+    return cut
+
+
+def _save_full_texts(filed: Filed) -> Filed:
+    saved = tuple(store(filed.dossier, full_text_name(filed.numero, key), text.encode("utf-8"))
+                  for key, text in _overlong(filed.row).items())
+    return replace(filed, full_texts=saved) if saved else filed
+
+
 def file_complaints(register: Register, rows: Sequence[dict], root: Path,
                     dry_run: bool = False) -> list[Filed]:
-    """Number ``rows`` and append them to the register (unless ``dry_run``)."""
+    """Number ``rows`` and append them to the register (unless ``dry_run``); a text too
+    long for its cell is cut in the register and saved whole into the dossier."""
     from toolkit.register.writeback import append_complaints
 
     numbers = numbers_for(register.frame["numero"], [row["date_reclamation"] for row in rows])
     numbered = [{**row, "numero": numero} for row, numero in zip(rows, numbers, strict=True)]
     lines: list[int | None] = [None] * len(rows)
     if numbered and not dry_run:
-        lines = list(append_complaints(register.path, numbered,
+        lines = list(append_complaints(register.path, [_cut_for_cell(r) for r in numbered],
                                        expected_mtime_ns=register.mtime_ns))
-    return [Filed(row["numero"], line, dossier_dir(root, row["numero"], row.get("nom")), row)
-            for row, line in zip(numbered, lines, strict=True)]
+    filed = [Filed(row["numero"], line, dossier_dir(root, row["numero"], row.get("nom")), row)
+             for row, line in zip(numbered, lines, strict=True)]
+    return filed if dry_run else [_save_full_texts(one) for one in filed]
 
 
 # --- files in a dossier -------------------------------------------------------------------
@@ -165,6 +201,7 @@ class IntakeResult:
     skipped: list[Skipped] = field(default_factory=list)  # files not read, with the reason
     saved: dict[str, list[Path]] = field(default_factory=dict)  # Numéro → files saved
     failures: list[str] = field(default_factory=list)
+    full_texts: list[Path] = field(default_factory=list)  # texts too long for a cell
 
     def of_kind(self, kind: str) -> list[Decision]:
         return [d for d in self.decisions if d.kind == kind]
@@ -194,7 +231,7 @@ def _client_senders(register: Register, in_dossiers: DossierMails) -> dict[str, 
 
 
 def _numbered(decisions: list[Decision], register: Register, root: Path,
-              dry_run: bool) -> list[Decision]:
+              dry_run: bool) -> tuple[list[Decision], list[Filed]]:
     """Decisions with the new numbers, the complaints filed in reception order."""
     complaints = sorted((d for d in decisions if d.kind == COMPLAINT),
                         key=lambda d: d.mail.received)
@@ -202,7 +239,7 @@ def _numbered(decisions: list[Decision], register: Register, root: Path,
     filed = file_complaints(register, rows, root, dry_run)
     numero_of = {id(d): f.numero for d, f in zip(complaints, filed, strict=True)}
     return [replace(d, numero=numero_of[id(d)]) if id(d) in numero_of else d
-            for d in decisions]
+            for d in decisions], filed
 
 
 def _to_save(decision: Decision, in_dossiers: dict[str, str]) -> str | None:
@@ -235,34 +272,48 @@ def _save_all(result: IntakeResult, register: Register, root: Path,
 
 
 def intake_mails(register_path: Path, paths: Sequence[Path], today: date,
-                 dossiers: Path | None = None, dry_run: bool = False) -> IntakeResult:
-    """Register the complaints among the e-mails at ``paths`` and file their originals."""
+                 dossiers: Path | None = None, dry_run: bool = False,
+                 on_wait: Callable[[str], None] | None = None) -> IntakeResult:
+    """Register the complaints among the e-mails at ``paths`` and file their originals.
+
+    A real run holds the register's lock from reading to writing (waiting for another
+    writer, telling ``on_wait``), so that its numbers are still free when it writes."""
     if not paths:
         raise UsageError("Indiquez au moins un fichier .eml ou .msg, un dossier, un Maildir ou un "
                          "mbox.")
-    register = read_register(register_path)
-    root = dossiers_root(register.path, dossiers)
-    in_dossiers = mails_in_dossiers(root)
-    known = {**in_dossiers.keys, **_register_keys(register)}
     mails, skipped = read_mails(paths)
-    senders = _client_senders(register, in_dossiers)
-    decisions = _numbered(qualify(mails, known, senders, today), register, root, dry_run)
-    result = IntakeResult(decisions, dry_run, skipped)
-    if not dry_run:
-        _save_all(result, register, root, in_dossiers.keys)
+    with nullcontext() if dry_run else register_lock(register_path, on_wait):
+        register = read_register(register_path)
+        root = dossiers_root(register.path, dossiers)
+        in_dossiers = mails_in_dossiers(root)
+        known = {**in_dossiers.keys, **_register_keys(register)}
+        senders = _client_senders(register, in_dossiers)
+        decisions, filed = _numbered(qualify(mails, known, senders, today), register, root,
+                                     dry_run)
+        result = IntakeResult(decisions, dry_run, skipped)
+        for one in filed:
+            result.full_texts.extend(one.full_texts)
+            result.saved.setdefault(one.numero, []).extend(one.full_texts)
+        if not dry_run:
+            _save_all(result, register, root, in_dossiers.keys)
     return result
 
 
 # --- toolkit new ------------------------------------------------------------------------------
 
 def record_complaint(register_path: Path, row: dict, dossiers: Path | None = None,
-                     fichier: Path | None = None) -> Filed:
+                     fichier: Path | None = None,
+                     on_wait: Callable[[str], None] | None = None) -> Filed:
     """Add one complaint (values already checked by :mod:`toolkit.intake.fields`),
-    create its dossier and copy the written complaint ``fichier`` into it."""
+    create its dossier and copy the written complaint ``fichier`` into it.
+
+    The register's lock is held from reading to writing: another writer is waited for
+    (``on_wait`` hears it once), and the number given is still free when written."""
     if fichier is not None and not Path(fichier).is_file():
         raise UsageError(f"Fichier introuvable : {fichier} (rien n'a été enregistré).")
-    register = read_register(register_path)
-    (filed,) = file_complaints(register, [row], dossiers_root(register.path, dossiers))
+    with register_lock(register_path, on_wait):
+        register = read_register(register_path)
+        (filed,) = file_complaints(register, [row], dossiers_root(register.path, dossiers))
     filed.dossier.mkdir(parents=True, exist_ok=True)
     if fichier is None:
         return filed

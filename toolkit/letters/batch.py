@@ -97,7 +97,7 @@ class LetterRun:
 def _row_blocks(register: Register, report: ValidationReport) -> dict[int, str]:
     """Excel row → why no letter can be made from it (the register must be fixed first)."""
     blocks: dict[int, str] = {}
-    for problem in report.problems:
+    for problem in report.errors:  # a warning (a date typed as text) blocks nothing
         if problem.code not in STRUCTURAL_CODES:
             blocks.setdefault(problem.ligne, f"ligne à corriger, « {problem.colonne} » : "
                                              f"{problem.message} (voir « toolkit check »)")

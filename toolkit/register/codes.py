@@ -25,6 +25,11 @@ class Code(StrEnum):
     COLONNE_MANQUANTE = "colonne_manquante"
     COLONNE_EN_DOUBLE = "colonne_en_double"
     PARAMETRE_INVALIDE = "parametre_invalide"
+    NUMERO_MAL_FORME = "numero_mal_forme"
+    COMPLEMENTS_SANS_DEMANDE = "complements_sans_demande"
+    DATE_EN_TEXTE = "date_en_texte"
+    PARAMETRE_MANQUANT = "parametre_manquant"
+    SITE_MEDIATEUR_INVALIDE = "site_mediateur_invalide"
 
 
 # One French sentence per code; ``{…}`` fields are filled by :func:`describe`.
@@ -49,11 +54,26 @@ MESSAGES: dict[Code, str] = {
                             "est lue.",
     Code.PARAMETRE_INVALIDE: "feuille « {feuille} » : « {valeur} » refusé, {raison} ; la "
                              "valeur par défaut s'applique.",
+    Code.NUMERO_MAL_FORME: "« {valeur} » n'a pas la forme AAAA-NNN (année de réception, tiret, "
+                           "numéro d'au moins trois chiffres, par exemple 2026-019).",
+    Code.COMPLEMENTS_SANS_DEMANDE: "des compléments sont reçus mais la date de demande de "
+                                   "compléments est vide.",
+    Code.DATE_EN_TEXTE: "« {valeur} » est saisi comme du texte, pas comme une date : les "
+                        "formules du classeur peuvent afficher #VALEUR! (Excel dans une autre "
+                        "langue). Ressaisissez une vraie date (Ctrl+; inscrit la date du jour).",
+    Code.PARAMETRE_MANQUANT: "feuille « Paramètres » : « {valeur} » est vide ; {liste}.",
+    Code.SITE_MEDIATEUR_INVALIDE: "feuille « Paramètres » : « {valeur} » n'est pas le site du "
+                                  "médiateur ; {liste}.",
 }
 
 # Problems of the workbook's layout rather than of one complaint: they block no row.
 STRUCTURAL_CODES = frozenset({Code.COLONNE_MANQUANTE, Code.COLONNE_EN_DOUBLE,
                               Code.PARAMETRE_INVALIDE})
+
+# Levels: an "erreur" makes `check` fail; an "avertissement" is reported, exit code unchanged.
+ERREUR, AVERTISSEMENT = "erreur", "avertissement"
+WARNING_CODES = frozenset({Code.DATE_EN_TEXTE, Code.PARAMETRE_MANQUANT,
+                           Code.SITE_MEDIATEUR_INVALIDE})
 
 
 def describe(code: Code, **values: object) -> str:

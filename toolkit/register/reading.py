@@ -92,6 +92,10 @@ class Register:
     duplicate_headers: list[tuple[int, str]] = field(default_factory=list)
     parameter_issues: list[ParameterIssue] = field(default_factory=list)
     mtime_ns: int = 0
+    # (Excel row, column key, text) of each date typed as text: read, but the workbook's
+    # own formulas may not read it (#VALUE! under a non-French locale).
+    text_dates: list[tuple[int, str, str]] = field(default_factory=list)
+    parameter_rows: dict[str, int] = field(default_factory=dict)  # key → row in Paramètres
 
     @property
     def missing_required(self) -> list[str]:
@@ -241,6 +245,37 @@ def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
             target = targets.get(sheet.get(f"{_REL_NS}id"), "")
             return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return None
+
+
+def table_totals_rows(path: Path, sheet_name: str) -> set[int]:
+    """Excel rows that are the totals row of an Excel table on the sheet: they hold
+    "Total" and subtotals, never a complaint."""
+    import posixpath
+
+    from defusedxml import ElementTree
+
+    found: set[int] = set()
+    with zipfile.ZipFile(path) as archive:
+        part = sheet_part(archive, sheet_name)
+        if part is None:
+            return found
+        folder, name = posixpath.split(part)
+        rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
+        if rels_name not in archive.namelist():
+            return found
+        for rel in ElementTree.fromstring(archive.read(rels_name)):
+            if not rel.get("Type", "").endswith("/table"):
+                continue
+            given = rel.get("Target", "")  # "/xl/tables/table1.xml" or "../tables/table1.xml"
+            target = given.lstrip("/") if given.startswith("/") else \
+                posixpath.normpath(posixpath.join(folder, given))
+            if target not in archive.namelist():
+                continue
+            table = ElementTree.fromstring(archive.read(target))
+            count = int(table.get("totalsRowCount") or 0)
+            last = _cell_position(table.get("ref", "A1").split(":")[-1])[0]
+            found.update(range(last - count + 1, last + 1))
+    return found
 
 
 def _scanned_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
@@ -410,6 +445,19 @@ def rows_to_frame(rows: list[list[object]], header_index: int, positions: dict[s
     return pd.DataFrame(data)
 
 
+def text_dates(rows: list[list[object]], header_index: int,
+               positions: dict[str, int]) -> list[tuple[int, str, str]]:
+    """(Excel row, key, text) of every date cell holding text that reads as a date."""
+    keys = [key for key in positions if key in DATE_KEYS]
+    lines, picked = kept_rows(rows, header_index, [positions[key] for key in keys])
+    found = []
+    for line, cells in zip(lines, picked, strict=True):
+        for key, value in zip(keys, cells, strict=True):
+            if type(value) is str and isinstance(parse_date_text(value), date):
+                found.append((line, key, value.strip()))
+    return found
+
+
 def frame_records(frame, columns: list[str]) -> Iterator[dict[str, object]]:
     """Rows as dicts, like ``to_dict("records")`` for object columns but several times
     faster: pandas boxes every value, and on 100k rows that dominated ``status``."""
@@ -417,6 +465,17 @@ def frame_records(frame, columns: list[str]) -> Iterator[dict[str, object]]:
     # Same lengths by construction: strict checks would cost a third of the loop.
     for row in zip(*values, strict=False):
         yield dict(zip(columns, row, strict=False))
+
+
+def parameter_rows(rows: list[list[object]]) -> dict[str, int]:
+    """Parameter key → the ``Paramètres`` row where its label is (the last one wins, as
+    :func:`read_parameters` reads it)."""
+    found = {}
+    for index, row in enumerate(rows, start=1):
+        parameter = PARAMETER_BY_NORMALIZED_LABEL.get(normalize_header(row[0])) if row else None
+        if parameter is not None:
+            found[parameter.key] = index
+    return found
 
 
 def read_parameters(rows: list[list[object]]) -> tuple[Parameters, list[ParameterIssue]]:
@@ -486,13 +545,16 @@ def _read_register(path: Path) -> Register:
         raise RegisterFileError(f"{path} : le classeur ne contient aucune feuille.")
     sheet_name = register_sheet_name(sheet_names)
     rows = _sheet_rows(workbook, sheet_name, path)
+    for line in table_totals_rows(path, sheet_name):
+        if 1 < line <= len(rows):
+            rows[line - 1] = []  # read as blank: not a complaint
     header_index = find_header_row(rows)
     positions, typed, duplicates = map_headers(rows[header_index] if rows else [])
     frame = rows_to_frame(rows, header_index, positions)
     params_sheet = next((n for n in sheet_names
                          if normalize_header(n) == normalize_header(SHEET_PARAMETERS)), None)
-    params, issues = (read_parameters(_sheet_rows(workbook, params_sheet, path))
-                      if params_sheet else (Parameters(), []))
+    params_rows = _sheet_rows(workbook, params_sheet, path) if params_sheet else []
+    params, issues = read_parameters(params_rows)
     workbook.close()
     return Register(
         path=path,
@@ -505,6 +567,8 @@ def _read_register(path: Path) -> Register:
         duplicate_headers=[(header_index + 1, name) for _, name in duplicates],
         parameter_issues=issues,
         mtime_ns=mtime_ns,
+        text_dates=text_dates(rows, header_index, positions),
+        parameter_rows=parameter_rows(params_rows),
     )
 
 

@@ -116,6 +116,15 @@ def complaint_status(row: dict[str, object], zone: str, today: date,
     )
 
 
+def left_out_reason(received: object) -> str:
+    """Why a row has no deadlines, in French (its ``Date de réclamation`` as read)."""
+    if received is None:
+        return "date de réclamation vide"
+    if isinstance(received, date):
+        return f"date de réclamation hors du calendrier ({received:%d/%m/%Y})"
+    return f"date de réclamation illisible « {received} »"
+
+
 def urgency_key(status: ComplaintStatus) -> tuple:
     """Overdue first (most late first), then open by days left, then closed by date."""
     if status.en_retard:

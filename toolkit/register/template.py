@@ -8,7 +8,9 @@ openpyxl drops the data-validation *extensions* of a workbook saved by Excel.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from copy import copy
 from datetime import date
 from pathlib import Path
 
@@ -17,10 +19,13 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit.errors import RegisterFileError
 from toolkit.register.columns import (
+    BY_KEY,
     CANAUX,
     CATEGORIES,
     CHOICE,
@@ -29,7 +34,6 @@ from toolkit.register.columns import (
     DATE,
     DECISIONS,
     FORMULA,
-    PARAMETER_DEFAULTS,
     PARAMETERS,
     SATISFACTIONS,
     SHEET_HOLIDAYS,
@@ -41,9 +45,21 @@ from toolkit.register.columns import (
 from toolkit.register.deadlines import public_holidays
 
 DATE_FORMAT = "dd/mm/yyyy"
-HOLIDAY_YEARS = (2020, 2040)
-HOLIDAY_RANGE = f"'{SHEET_HOLIDAYS}'!$A$2:$A$400"
+# The "Jours fériés" sheet: both zones' holidays, one column each, so that the formulas
+# follow the zone typed in "Paramètres" without the toolkit rewriting anything.
+HOLIDAY_YEARS = (2000, 2100)
+HOLIDAY_ZONES = ZONES  # column A: Métropole, column B: Alsace-Moselle
+HOLIDAY_LAST_ROW = 1500  # 1,306 Alsace-Moselle holidays in 2000-2100, room to spare
+HOLIDAY_TABLE = f"'{SHEET_HOLIDAYS}'!$A$2:$B${HOLIDAY_LAST_ROW}"
+HOLIDAY_RANGE = f"'{SHEET_HOLIDAYS}'!$A$2:$A${HOLIDAY_LAST_ROW}"  # Métropole alone
 PREPARED_ROWS = 1000
+DATE_COLUMN_WIDTH = 12
+HEADER_HEIGHT = 75  # five lines of a wrapped header in a narrow date column
+PRINT_PAGES_WIDE = 2
+LINE_HEIGHT = 15  # points, one line of 11-point text
+MAX_ROW_HEIGHT = 409  # Excel's limit
+WRAP_CHARS_PER_WIDTH = 1.0
+DEADLINE_KEYS = ("echeance_accuse", "echeance_reponse")
 MIN_SPARE_ROWS = 500
 # Excel serials of 01/01/2000 and 31/12/2099: a date typed outside is surely a typo.
 DATE_SERIAL_MIN, DATE_SERIAL_MAX = 36526, 73050
@@ -54,6 +70,7 @@ FORMULA_FILL = PatternFill("solid", start_color="EDEDED")
 RED_FILL = PatternFill("solid", start_color="F8CBAD", end_color="F8CBAD")
 ORANGE_FILL = PatternFill("solid", start_color="FFE699", end_color="FFE699")
 THIN = Side(style="thin", color="A6A6A6")
+TOP = Alignment(vertical="top")  # a complaint's cells line up with its first text line
 
 LIST_SOURCES: dict[str, tuple[str, ...]] = {
     "Canal": CANAUX,
@@ -70,7 +87,7 @@ _LIST_COLUMN_OF_KEY = {"canal": "Canal", "civilite": "Civilité", "categorie": "
 # Anything staff put on other columns (a list of names on "Responsable", a colour rule on
 # "Nom") is theirs: it must survive a write.
 VALIDATED_KEYS = (*_LIST_COLUMN_OF_KEY, *(c.key for c in COLUMNS if c.kind == DATE))
-HIGHLIGHTED_KEYS = ("echeance_accuse", "echeance_reponse")
+HIGHLIGHTED_KEYS = DEADLINE_KEYS
 
 
 def list_range(list_name: str) -> str:
@@ -80,14 +97,28 @@ def list_range(list_name: str) -> str:
     return f"{SHEET_LISTS}!${column}$2:${column}${last}"
 
 
-def ack_formula(received: str) -> str:
-    # No "_xlfn." prefix: with it LibreOffice answers #NAME? (the recalculation test checks
-    # the bare name). Desktop Excel could not be tried here.
-    return f'=IF({received}="","",WORKDAY.INTL({received},10,"0000001",{HOLIDAY_RANGE}))'
+def holidays_of_zone(zone_cell: str | None) -> str:
+    """The holiday list of the zone typed in ``zone_cell`` (Métropole when it is not
+    "Alsace-Moselle", as the toolkit reads it). INDEX(table;0;n) is a reference to one
+    column, which every spreadsheet accepts as WORKDAY.INTL's holidays."""
+    if zone_cell is None:
+        return HOLIDAY_RANGE
+    alsace = HOLIDAY_ZONES.index("Alsace-Moselle") + 1
+    return f'INDEX({HOLIDAY_TABLE},0,IF(TRIM({zone_cell})="Alsace-Moselle",{alsace},1))'
+
+
+def ack_formula(received: str, zone_cell: str | None = None) -> str:
+    """10 jours ouvrables after the reception day (INT: a date-time counts by its day).
+
+    No "_xlfn." prefix: with it LibreOffice answers #NAME? (the recalculation test checks
+    the bare name); Excel itself stores WORKDAY.INTL and EDATE bare.
+    """
+    return (f'=IF({received}="","",WORKDAY.INTL(INT({received}),10,"0000001",'
+            f'{holidays_of_zone(zone_cell)}))')
 
 
 def reply_formula(received: str) -> str:
-    return f'=IF({received}="","",EDATE({received},1))'
+    return f'=IF({received}="","",EDATE(INT({received}),1))'
 
 
 def status_formula(received: str, ack_sent: str, ack_due: str, reply_sent: str,
@@ -95,7 +126,8 @@ def status_formula(received: str, ack_sent: str, ack_due: str, reply_sent: str,
     """A French one-phrase status, the same reading as ``toolkit status``."""
     return (
         f'=IF({received}="","",'
-        f'IF({reply_sent}<>"",IF({reply_sent}>{reply_due},"Répondu en retard","Répondu"),'
+        f'IF({reply_sent}<>"",IF(INT({reply_sent})>{reply_due},"Répondu en retard",'
+        f'"Répondu"),'
         f'IF(TODAY()>{reply_due},"Réponse en retard",'
         f'IF({ack_sent}="",IF(TODAY()>{ack_due},"Accusé en retard","Accusé à envoyer"),'
         f'"En cours"))))'
@@ -175,15 +207,33 @@ def _add_deadline_highlights(ws: Worksheet, letters: dict[str, str], last_row: i
             formula=[f"AND({open_deadline},{due}-TODAY()<=3)"], fill=ORANGE_FILL))
 
 
+def zone_cell(workbook) -> str | None:
+    """Absolute reference of the ``Zone des jours fériés`` value in ``Paramètres``
+    (``None`` when the workbook has no such line: the formulas then use Métropole)."""
+    from toolkit.register.columns import PARAMETER_BY_NORMALIZED_LABEL, normalize_header
+
+    for sheet in workbook.worksheets:
+        if normalize_header(sheet.title) != normalize_header(SHEET_PARAMETERS):
+            continue
+        for (label,) in sheet.iter_rows(min_row=1, max_row=100, max_col=1):
+            parameter = PARAMETER_BY_NORMALIZED_LABEL.get(normalize_header(label.value))
+            if parameter is not None and parameter.key == "zone":
+                title = sheet.title.replace("'", "''")
+                return f"'{title}'!$B${label.row}"
+    return None
+
+
 def _write_formulas(ws: Worksheet, letters: dict[str, str], first_row: int,
                     last_row: int) -> None:
     needed = ("date_reclamation", "date_accuse", "date_reponse")
     if not all(key in letters for key in needed):
         return
+    zone = zone_cell(ws.parent)
+    styles: dict[str, object] = {}  # the formula style of each column, made once
     for row in range(first_row, last_row + 1):
         refs = {key: f"{letter}{row}" for key, letter in letters.items()}
         formulas = {
-            "echeance_accuse": ack_formula(refs["date_reclamation"]),
+            "echeance_accuse": ack_formula(refs["date_reclamation"], zone),
             "echeance_reponse": reply_formula(refs["date_reclamation"]),
         }
         if "echeance_accuse" in refs and "echeance_reponse" in refs:
@@ -194,10 +244,22 @@ def _write_formulas(ws: Worksheet, letters: dict[str, str], first_row: int,
             if key in refs:
                 cell = ws[refs[key]]
                 cell.value = formula
-                cell.protection = Protection(locked=True)
-                cell.fill = FORMULA_FILL
-                if key != "statut":
-                    cell.number_format = DATE_FORMAT
+                _style_formula_cell(cell, key, styles)
+
+
+def _style_formula_cell(cell, key: str, styles: dict[str, object]) -> None:
+    """Locked, grey, dates as dates. The style is built on the column's first cell and
+    copied to the others: setting each attribute on thousands of cells made every write
+    of the register seconds slower."""
+    if key in styles:
+        cell._style = copy(styles[key])
+        return
+    cell.protection = Protection(locked=True)
+    cell.fill = FORMULA_FILL
+    cell.alignment = TOP
+    if key != "statut":
+        cell.number_format = DATE_FORMAT
+    styles[key] = copy(cell._style)
 
 
 def _format_input_cells(ws: Worksheet, letters: dict[str, str], first_row: int,
@@ -210,7 +272,10 @@ def _format_input_cells(ws: Worksheet, letters: dict[str, str], first_row: int,
             cell.protection = Protection(locked=False)
             if column.kind == DATE:
                 cell.number_format = DATE_FORMAT
-            elif column.kind != CHOICE:
+                cell.alignment = TOP
+            elif column.kind == CHOICE:
+                cell.alignment = TOP
+            else:
                 cell.number_format = "@"
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -230,18 +295,28 @@ def apply_owned_features(ws: Worksheet, column_index: Mapping[str, int], data_la
     """
     letters = _letters(column_index)
     last_row = prepared_last_row(data_last_row)
+    ensure_holidays_sheet(ws.parent)
     _reset_owned(ws, letters)
     _add_validations(ws, letters, last_row)
     _write_formulas(ws, letters, 2, last_row)
     if format_from_row is not None:
         _format_input_cells(ws, letters, format_from_row, last_row)
     _add_deadline_highlights(ws, letters, last_row)
+    set_print_area(ws, data_last_row)
     # Protection makes the formula columns really locked; no password, staff may lift it.
     ws.protection.sheet = True
     for allowed in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows",
                     "sort", "autoFilter", "insertHyperlinks"):
         setattr(ws.protection, allowed, False)
-    ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{last_row}"
+    # An Excel table brings its own filter; a sheet filter over it makes Excel repair the file.
+    ws.auto_filter.ref = None if ws.tables else \
+        f"A1:{get_column_letter(ws.max_column)}{last_row}"
+
+
+def _width(column) -> float:
+    # A date needs 10 characters: wider date columns only spread the printout over more pages.
+    return DATE_COLUMN_WIDTH if column.kind == DATE or column.key in DEADLINE_KEYS \
+        else column.width
 
 
 def _write_header(ws: Worksheet) -> dict[str, int]:
@@ -251,11 +326,38 @@ def _write_header(ws: Worksheet) -> dict[str, int]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = Border(bottom=THIN, right=THIN)
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+        ws.column_dimensions[get_column_letter(index)].width = _width(column)
         column_index[column.key] = index
-    ws.row_dimensions[1].height = 45
+    ws.row_dimensions[1].height = HEADER_HEIGHT
     ws.freeze_panes = "C2"
+    _set_page_setup(ws)
     return column_index
+
+
+def _set_page_setup(ws: Worksheet) -> None:
+    """Print like a register: landscape A4, the header row and the Numéro column on every
+    page, the columns fitted to PRINT_PAGES_WIDE pages (as many pages tall as needed)."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = PRINT_PAGES_WIDE
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:A"
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3,
+                                  footer=0.3)
+    ws.oddHeader.center.text = "Registre des réclamations clients"
+    ws.oddFooter.center.text = "Page &P / &N"
+    ws.print_options.gridLines = True
+
+
+def set_print_area(ws: Worksheet, data_last_row: int) -> None:
+    """Print the complaints only: the prepared rows below hold formulas showing nothing.
+    A print area staff chose themselves (not from A1 over whole rows) is theirs."""
+    current = ws.print_area
+    if current and not re.search(r"!\$A\$1:\$[A-Z]+\$\d+$", str(current)):
+        return
+    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{max(data_last_row, 2)}"
 
 
 def _write_parameters(ws: Worksheet, values: Mapping[str, str]) -> None:
@@ -277,6 +379,7 @@ def _write_parameters(ws: Worksheet, values: Mapping[str, str]) -> None:
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 45
     ws.column_dimensions["C"].width = 70
+    _print_one_page_wide(ws)
     zone_row = 2 + [p.key for p in PARAMETERS].index("zone")
     dv = DataValidation(type="list", formula1=f"={list_range('Zone des jours fériés')}",
                         showErrorMessage=True, error="Métropole ou Alsace-Moselle.")
@@ -284,21 +387,56 @@ def _write_parameters(ws: Worksheet, values: Mapping[str, str]) -> None:
     ws.add_data_validation(dv)
 
 
-def _write_holidays(ws: Worksheet, zone: str) -> None:
-    ws.append(["Date", "Jour férié"])
-    for day, name in public_holidays(*HOLIDAY_YEARS, zone=zone).items():
-        ws.append([day, name])
-        ws.cell(row=ws.max_row, column=1).number_format = DATE_FORMAT
+def _holiday_header() -> list[str]:
+    return [*HOLIDAY_ZONES, *(f"Jour férié ({zone})" for zone in HOLIDAY_ZONES)]
+
+
+def _holiday_columns() -> list[list[tuple[date, str]]]:
+    return [list(public_holidays(*HOLIDAY_YEARS, zone=zone).items()) for zone in HOLIDAY_ZONES]
+
+
+def _write_holidays(ws: Worksheet) -> None:
+    """Both zones' holidays: dates in A (Métropole) and B (Alsace-Moselle), names in C, D."""
+    ws.append(_holiday_header())
+    columns = _holiday_columns()
+    for offset in range(max(len(days) for days in columns)):
+        for index, days in enumerate(columns):
+            if offset < len(days):
+                day, name = days[offset]
+                cell = ws.cell(row=offset + 2, column=index + 1, value=day)
+                cell.number_format = DATE_FORMAT
+                ws.cell(row=offset + 2, column=len(columns) + index + 1, value=name)
     for cell in ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 14, 28
+    for letter, width in zip("ABCD", (14, 14, 28, 28), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.protection.sheet = True
+    # 1,300 lines nobody types in: hidden, so that printing the workbook prints the register
+    # (Format › Feuille › Afficher shows it again). Never the sheet Excel opens on.
+    if ws.parent.active is not ws:
+        ws.sheet_state = "hidden"
 
 
-def write_holidays_sheet(ws: Worksheet, zone: str) -> None:
-    """Replace the holiday list (e.g. after the zone was changed in Paramètres)."""
-    ws.delete_rows(1, ws.max_row)
-    _write_holidays(ws, zone)
+def _holidays_current(ws: Worksheet) -> bool:
+    header = [cell.value for cell in ws[1][:4]] if ws.max_row else []
+    first = min(days[0][0] for days in _holiday_columns())
+    a2 = ws.cell(row=2, column=1).value
+    return header == _holiday_header() and a2 is not None and \
+        (a2.date() if hasattr(a2, "date") else a2) == first and \
+        ws.max_row == 1 + max(len(days) for days in _holiday_columns())
+
+
+def ensure_holidays_sheet(workbook) -> None:
+    """The ``Jours fériés`` sheet as the formulas expect it: created when absent, rewritten
+    when it is an older layout (one zone, fewer years). It belongs to the toolkit."""
+    if SHEET_HOLIDAYS not in workbook.sheetnames:
+        _write_holidays(workbook.create_sheet(SHEET_HOLIDAYS))
+        return
+    ws = workbook[SHEET_HOLIDAYS]
+    if not _holidays_current(ws):
+        ws.delete_rows(1, ws.max_row)
+        ws.delete_cols(1, ws.max_column)
+        _write_holidays(ws)
 
 
 def _write_list(ws: Worksheet, column: int, name: str) -> None:
@@ -311,18 +449,26 @@ def _write_list(ws: Worksheet, column: int, name: str) -> None:
 def _write_lists(ws: Worksheet) -> None:
     for index, name in enumerate(LIST_SOURCES, start=1):
         _write_list(ws, index, name)
+    _print_one_page_wide(ws)
+
+
+def _print_one_page_wide(ws: Worksheet) -> None:
+    """A small sheet prints on one landscape page, not cut into narrow strips."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def build_register_workbook(parameters: Mapping[str, str] | None = None) -> Workbook:
     """The empty official register, in memory."""
     values = dict(parameters or {})
-    zone = values.get("zone", PARAMETER_DEFAULTS["zone"])
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_REGISTER
     column_index = _write_header(ws)
     _write_parameters(wb.create_sheet(SHEET_PARAMETERS), values)
-    _write_holidays(wb.create_sheet(SHEET_HOLIDAYS), zone)
+    _write_holidays(wb.create_sheet(SHEET_HOLIDAYS))
     _write_lists(wb.create_sheet(SHEET_LISTS))
     apply_owned_features(ws, column_index, data_last_row=1, format_from_row=2)
     wb.calculation.fullCalcOnLoad = True
@@ -338,7 +484,28 @@ def fill_rows(ws: Worksheet, rows: Iterable[Mapping[str, object]], first_row: in
             cell = ws.cell(row=row_number, column=column_index[key], value=value)
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
+        fit_row_height(ws, row_number, column_index)
     return row_number
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (an estimate:
+    proportional fonts fit a few more characters than the width says)."""
+    per_line = max(1, int(width * WRAP_CHARS_PER_WIDTH))
+    return sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.split("\n"))
+
+
+def fit_row_height(ws: Worksheet, row: int, column_index: Mapping[str, int]) -> None:
+    """Make a complaint's row tall enough for its wrapped texts. Neither Excel nor
+    LibreOffice resizes rows on opening a file: without this the printout overlaps."""
+    lines = 1
+    for key, index in column_index.items():
+        value = ws.cell(row=row, column=index).value
+        if isinstance(value, str) and key in BY_KEY and BY_KEY[key].kind != FORMULA:
+            width = ws.column_dimensions[get_column_letter(index)].width or BY_KEY[key].width
+            lines = max(lines, text_lines(value, width))
+    ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines) \
+        if lines > 1 else None
 
 
 def create_register(path: Path, rows: Iterable[Mapping[str, object]] = (),

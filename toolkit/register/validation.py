@@ -1,8 +1,10 @@
 """Validation of the register: a pandera model for each cell, then SPEC's coherence rules.
 
 The result is a :class:`ValidationReport` of :class:`Problem` items — Excel row, column
-header, stable code, French message — sorted and de-duplicated. ``toolkit check --json``
-prints exactly ``report.to_json_list()``.
+header, stable code, French message, level — sorted and de-duplicated. ``toolkit check
+--json`` prints exactly ``report.to_json_list()``. A level is ``erreur`` (the register is
+wrong: ``check`` fails) or ``avertissement`` (``WARNING_CODES``: something will bite later —
+a date typed as text, a parameter letters need — reported, exit code unchanged).
 
 Dates were parsed by the reader (an unparseable one is still its text), so a failed date
 never hides a column's other checks.
@@ -11,7 +13,7 @@ never hides a column's other checks.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Optional
 
@@ -20,7 +22,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from toolkit.dates import date_fr
-from toolkit.register.codes import MESSAGES, Code, describe
+from toolkit.register.codes import AVERTISSEMENT, ERREUR, MESSAGES, WARNING_CODES, Code, describe
 from toolkit.register.columns import (
     BY_KEY,
     CANAUX,
@@ -30,6 +32,7 @@ from toolkit.register.columns import (
     DATE_KEYS,
     DECISIONS,
     INPUT_COLUMNS,
+    PARAMETERS,
     SATISFACTIONS,
     SHEET_PARAMETERS,
     header_of,
@@ -39,6 +42,18 @@ from toolkit.register.reading import Register, frame_records
 EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z]{2,}$")
 _COLUMN_ORDER = {column.key: i for i, column in enumerate(COLUMNS)}
 
+NUMERO_FORM = re.compile(r"^\d{4}-\d{3,}$")
+MEDIATOR_LIST_PAGE = "https://www.economie.gouv.fr/mediation-conso"
+# What letters need from Paramètres, and why (said when it is empty).
+NEEDED_PARAMETERS = {
+    "adresse": "l'en-tête des courriers postaux en a besoin",
+    "signataire": "les courriers sont signés de ce nom",
+    "mediateur": "les réponses défavorables ou partiellement favorables et les courriers de "
+                 "suivi en retard doivent nommer le médiateur de la consommation",
+    "site_mediateur": "ces mêmes courriers doivent donner le site du médiateur",
+}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem of the register, located as Excel shows it."""
@@ -47,6 +62,7 @@ class Problem:
     colonne: str
     code: str
     message: str
+    niveau: str = ERREUR
 
 
 @dataclass
@@ -55,7 +71,16 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No error (warnings alone leave the register usable)."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.niveau == ERREUR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.niveau == AVERTISSEMENT]
 
     @property
     def rows_with_problems(self) -> set[int]:
@@ -197,6 +222,13 @@ def _row_coherence(row: dict[str, object], today: date) -> list[tuple[str, str, 
                 Code.DATE_AVANT_RECLAMATION, date=date_fr(value), reclamation=date_fr(received))))
     asked, received_more = row.get("date_demande_complements"), \
         row.get("date_reception_complements")
+    if asked is None and received_more is not None:
+        found.append(("date_reception_complements", Code.COMPLEMENTS_SANS_DEMANDE,
+                      MESSAGES[Code.COMPLEMENTS_SANS_DEMANDE]))
+    numero = row.get("numero")
+    if numero is not None and not NUMERO_FORM.match(str(numero)):
+        found.append(("numero", Code.NUMERO_MAL_FORME, _message(Code.NUMERO_MAL_FORME, "numero",
+                                                             numero)))
     if isinstance(asked, date) and isinstance(received_more, date) and received_more < asked:
         found.append(("date_reception_complements", Code.COMPLEMENTS_AVANT_DEMANDE,
                       describe(Code.COMPLEMENTS_AVANT_DEMANDE, demande=date_fr(asked))))
@@ -237,18 +269,64 @@ def _structure_problems(register: Register) -> list[Problem]:
     return problems
 
 
+def _text_date_problems(register: Register) -> list[Problem]:
+    return [Problem(row, header_of(key), Code.DATE_EN_TEXTE,
+                    _message(Code.DATE_EN_TEXTE, key, text))
+            for row, key, text in register.text_dates]
+
+
+def is_mediator_list_page(url: str) -> bool:
+    """The government's list of approved mediators, however it is typed: never a
+    mediator's own site (SPEC)."""
+    folded = re.sub(r"^\w+://", "", url.strip().casefold()).removeprefix("www.")
+    listed = re.sub(r"^\w+://", "", MEDIATOR_LIST_PAGE).removeprefix("www.")
+    return folded.rstrip("/").startswith(listed)
+
+
+def _parameter_problem(register: Register, key: str, code: str, value: str) -> Problem:
+    label = next(p.label for p in PARAMETERS if p.key == key)
+    reason = NEEDED_PARAMETERS[key]
+    if code == Code.SITE_MEDIATEUR_INVALIDE:
+        reason = (f"la page {MEDIATOR_LIST_PAGE} est la liste des médiateurs agréés ; "
+                  "inscrivez l'adresse du site de votre médiateur (https://…)")
+    shown = label if code == Code.PARAMETRE_MANQUANT else value
+    return Problem(register.parameter_rows.get(key, 1), label, code,
+                   MESSAGES[code].format(valeur=shown, liste=reason))
+
+
+def _parameter_problems(register: Register) -> list[Problem]:
+    """What letters need from ``Paramètres`` and do not find there."""
+    params = register.params
+    problems = [_parameter_problem(register, key, Code.PARAMETRE_MANQUANT, "")
+                for key in NEEDED_PARAMETERS if not str(getattr(params, key) or "").strip()]
+    site = (params.site_mediateur or "").strip()
+    if site and (is_mediator_list_page(site) or not re.match(r"^https?://[^\s/]+\.[^\s]+$",
+                                                              site, re.IGNORECASE)):
+        problems.append(_parameter_problem(register, "site_mediateur",
+                                           Code.SITE_MEDIATEUR_INVALIDE, site))
+    return problems
+
+
+def _leveled(problem: Problem) -> Problem:
+    return replace(problem, niveau=AVERTISSEMENT if problem.code in WARNING_CODES else ERREUR)
+
+
 def validate(register: Register, today: date) -> ValidationReport:
-    """Every problem of the register on ``today``, sorted by row then column order."""
+    """Every problem of the register on ``today``, sorted by row then column order, each
+    with its level (``WARNING_CODES`` are warnings)."""
     frame = register.frame
     absent = [c.key for c in INPUT_COLUMNS if c.key not in register.column_index]
     checked = frame.drop(columns=absent)
     problems = set(_structure_problems(register))
+    problems.update(_parameter_problems(register))
+    problems.update(_text_date_problems(register))
     if len(checked):
         problems.update(_cell_problems(checked))
         problems.update(_coherence_problems(checked, today))
     order = {column.header: i for i, column in enumerate(COLUMNS)}
-    return ValidationReport(sorted(problems, key=lambda p: (p.ligne, order.get(p.colonne, 99),
-                                                            p.code, p.message)))
+    return ValidationReport(sorted(map(_leveled, problems),
+                                   key=lambda p: (p.ligne, order.get(p.colonne, 99),
+                                                  p.code, p.message)))
 
 
 def valid_received_dates(frame: pd.DataFrame) -> pd.Series:

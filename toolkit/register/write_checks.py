@@ -164,8 +164,14 @@ def refuse_if_changed(path: Path, expected_mtime_ns: int | None) -> None:
 _IMAGES = "des images"
 _CONTROLS = "des objets incorporés ou des contrôles de formulaire (boutons, cases à cocher)"
 _PROTECTED_RANGES = "des plages modifiables d'une feuille protégée"
+_DRAWING_PART = re.compile(r"xl/drawings/[^/]+\.xml$")
+# What a drawing anchor holds (DrawingML element), as staff would call it.
+_DRAWN_THINGS = {"pic": _IMAGES, "sp": "des formes ou zones de texte",
+                 "cxnSp": "des traits ou flèches", "grpSp": "des groupes de formes",
+                 "graphicFrame": "des graphiques ou objets SmartArt",
+                 "contentPart": "des dessins à main levée"}
+_ANCHORS = ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor")
 _UNSAFE_PARTS = (
-    (re.compile(r"xl/drawings/drawing\d*\.xml$"), "des images, formes ou zones de texte"),
     (re.compile(r"xl/(charts|chartsheets)/"), "des graphiques"),
     (re.compile(r"xl/(media|richData)/"), _IMAGES),
     (re.compile(r"xl/(pivotTables|pivotCache)/"), "des tableaux croisés dynamiques"),
@@ -266,6 +272,23 @@ def _scan_sheet(scan: WorkbookScan, part: str, document: bytes) -> None:
                             for ref in extension.iter() if _local(ref.tag) == "sqref"]
 
 
+def drawn_things(document: bytes) -> list[str]:
+    """What a drawing part shows, in French. LibreOffice writes an empty drawing part
+    (``<xdr:wsDr/>``) into every sheet it saves: nothing there, nothing to refuse."""
+    from defusedxml import ElementTree
+
+    found: list[str] = []
+    for anchor in ElementTree.fromstring(document):
+        if _local(anchor.tag) not in _ANCHORS:
+            continue
+        kinds = [_local(child.tag) for child in anchor]
+        what = next((_DRAWN_THINGS[k] for k in kinds if k in _DRAWN_THINGS),
+                    "des objets dessinés")
+        if what not in found:
+            found.append(what)
+    return found
+
+
 def scan_workbook(path: Path) -> WorkbookScan:
     """Find, without loading the workbook, what openpyxl would drop (module doc)."""
     from defusedxml import DefusedXmlException
@@ -280,6 +303,9 @@ def scan_workbook(path: Path) -> WorkbookScan:
                 if re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
                     with archive.open(name) as handle:
                         _scan_sheet(scan, name, _sheet_tail(handle))
+                elif _DRAWING_PART.fullmatch(name):
+                    for what in drawn_things(archive.read(name)):
+                        scan.note(what)
                 elif re.fullmatch(r"xl/drawings/[^/]+\.vml", name):
                     kinds = set(_VML_OBJECT.findall(archive.read(name))) - {b"Note"}
                     scan.note(_CONTROLS if kinds else None)
@@ -294,8 +320,8 @@ def refuse_unsafe(path: Path, scan: WorkbookScan) -> None:
     if scan.blocking:
         raise UnsafeWriteError(
             f"{path.name} contient {', '.join(scan.blocking)}, que l'outil ne sait pas "
-            "conserver en écrivant. Rien n'a été écrit : déplacez-les dans un autre classeur, "
-            "ou saisissez les dates à la main.")
+            "conserver en écrivant. Rien n'a été écrit : déplacez-les dans un autre classeur "
+            "puis relancez la commande, ou faites cette saisie à la main dans le registre.")
 
 
 def _columns_of(sqref: str) -> set[int]:
@@ -329,5 +355,5 @@ def refuse_foreign_extensions(path: Path, scan: WorkbookScan, register_part: str
         raise UnsafeWriteError(
             f"{path.name} contient {', '.join(foreign)} que l'outil ne sait pas conserver "
             "(hors des colonnes qu'il gère lui-même). Rien n'a été écrit : recréez-les "
-            "sans les options propres aux versions récentes d'Excel, ou saisissez les "
-            "dates à la main.")
+            "sans les options propres aux versions récentes d'Excel, ou faites cette saisie "
+            "à la main dans le registre.")

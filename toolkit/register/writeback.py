@@ -4,7 +4,8 @@ The register is a legal record, so a write (:func:`write_session`):
 
 1. refuses while Excel (``~$name.xlsx``) or LibreOffice (``.~lock.name.xlsx#``) holds it,
    and takes an inter-process lock (``.name.xlsx.toolkit.lock`` beside it) so that two
-   runs never write at once;
+   runs never write at once; commands take it (:func:`register_lock`) before they read
+   the register, and a second run waits for the first instead of being refused;
 2. refuses when the file changed on disk since the command read it (``expected_mtime_ns``);
 3. refuses, before touching anything, a workbook holding what openpyxl would silently drop
    (images, charts, pivot tables...: see :mod:`toolkit.register.write_checks`);
@@ -25,11 +26,13 @@ import re
 import shutil
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+from openpyxl.utils import get_column_letter
 
 from toolkit.atomic import atomic_replace
 from toolkit.errors import RegisterFileError, RegisterLockedError
@@ -47,11 +50,11 @@ from toolkit.register.write_checks import (
 
 __all__ = ["BACKUPS_KEPT", "BACKUP_DIRNAME", "append_complaints", "backup", "mark_dates",
            "next_numero", "office_locks", "refuse_if_changed", "refuse_if_open",
-           "write_session"]
+           "register_lock", "write_session"]
 
 BACKUP_DIRNAME = "sauvegardes"
 BACKUPS_KEPT = 20
-LOCK_TIMEOUT_S = 15
+LOCK_TIMEOUT_S = 300  # how long a writer waits for the others (eight writes take about a minute)
 # A value starting with one of these would be a formula (or a DDE payload) if typed in Excel.
 TEXT_LEADERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 EXCEL_CELL_MAX_CHARS = 32_767  # Excel reports a damaged file beyond this
@@ -137,16 +140,57 @@ class WriteTarget:
 
     def last_data_row(self) -> int:
         """Last row holding a typed value. The toolkit's formula columns, and formulas
-        staff filled down, reach far below the last complaint: they do not count."""
+        staff filled down, reach far below the last complaint: they do not count; nor
+        does the totals row of an Excel table."""
         formula_columns = {index for key, index in self.column_index.items()
                            if BY_KEY[key].kind == FORMULA}
+        table = register_table(self.sheet, self.header_row)
+        totals = _table_bounds(table)[3] if table is not None and table.totalsRowCount \
+            else None
         last = self.header_row
         # _cells holds only existing cells; sheet.cell() would create every one it visits.
         for (row, column), cell in self.sheet._cells.items():
-            if row > last and column not in formula_columns and cell.data_type != "f" \
-                    and cell.value not in (None, ""):
+            if row > last and row != totals and column not in formula_columns \
+                    and cell.data_type != "f" and cell.value not in (None, ""):
                 last = row
         return last
+
+    def make_room(self, first: int, count: int) -> None:
+        """New rows ``first``… go inside the register's Excel table, if it has one: its
+        range grows, and its totals row moves down below them."""
+        table = register_table(self.sheet, self.header_row)
+        if table is None:
+            return
+        min_col, min_row, max_col, max_row = _table_bounds(table)
+        totals = table.totalsRowCount or 0
+        data_end = max_row - totals
+        if first > data_end + 1:  # something else stands between the table and the rows
+            return
+        new_data_end = max(data_end, first + count - 1)
+        shift = new_data_end - data_end
+        if totals and shift:
+            self.sheet.move_range(f"{get_column_letter(min_col)}{data_end + 1}:"
+                                  f"{get_column_letter(max_col)}{max_row}",
+                                  rows=shift, translate=True)
+        span = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}"
+        table.ref = f"{span}{new_data_end + totals}"
+        if table.autoFilter is not None:
+            table.autoFilter.ref = f"{span}{new_data_end}"
+
+
+def register_table(sheet, header_row: int):
+    """The Excel table (Insert › Table) whose header is the register's header, if any."""
+    for table in sheet.tables.values():
+        _, min_row, _, _ = _table_bounds(table)
+        if min_row == header_row and (table.headerRowCount is None or table.headerRowCount):
+            return table
+    return None
+
+
+def _table_bounds(table) -> tuple[int, int, int, int]:
+    from openpyxl.utils.cell import range_boundaries
+
+    return range_boundaries(table.ref)
 
 
 def _locate_columns(sheet) -> tuple[int, dict[str, int]]:
@@ -324,20 +368,67 @@ def _finish(target: WriteTarget) -> None:
     _save_atomically(target)
 
 
+# Locks this process holds, by register: a command holding the lock while it reads the
+# register must not wait for itself when write_session takes it again.
+_HELD: dict[str, int] = {}
+
+
+def _lock_key(path: Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _real_path(given: Path) -> Path:
+    # Through a link, write where the register lives: os.replace would put a plain file
+    # in place of the link. Excel's lock file may be beside either name.
+    return given.resolve() if given.is_symlink() else given
+
+
 @contextmanager
-def _toolkit_lock(path: Path) -> Iterator[None]:
+def register_lock(path: Path | str,
+                  on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the register's inter-process lock: one toolkit writer at a time.
+
+    A command that writes takes it *before* reading the register, so that what it read
+    is still the register when it writes. When another run holds it, wait (at most
+    ``LOCK_TIMEOUT_S``), telling ``on_wait`` once, in French, that we are waiting.
+    Re-entrant within the process.
+    """
     from filelock import FileLock, Timeout
 
-    lock = FileLock(toolkit_lock_path(path), timeout=LOCK_TIMEOUT_S)
+    from toolkit.register.reading import check_container
+
+    given = Path(path)
+    path = _real_path(given)
+    key = _lock_key(path)
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
+    check_container(path)  # a missing file, not a workbook, or a zip bomb: say so
+    for name in {given, path}:
+        refuse_if_open(name)  # before waiting for our own lock: that wait would be vain
+    lock = FileLock(toolkit_lock_path(path))
     try:
-        lock.acquire()
-    except Timeout as error:
-        raise RegisterLockedError(
-            f"Une autre commande toolkit écrit déjà dans {path.name}. Réessayez dans un "
-            "instant : rien n'a été écrit.") from error
+        lock.acquire(timeout=0)
+    except Timeout:
+        if on_wait is not None:
+            on_wait(f"Une autre commande toolkit écrit dans {path.name} : en attente… "
+                    f"(au plus {LOCK_TIMEOUT_S} s)")
+        try:
+            lock.acquire(timeout=LOCK_TIMEOUT_S)
+        except Timeout as error:
+            raise RegisterLockedError(
+                f"Une autre commande toolkit écrit dans {path.name} depuis plus de "
+                f"{LOCK_TIMEOUT_S} s. Réessayez dans un instant : rien n'a été écrit."
+            ) from error
+    _HELD[key] = 1
     try:
         yield
     finally:
+        del _HELD[key]
         lock.release()
 
 
@@ -348,17 +439,9 @@ def write_session(path: Path | str,
 
     Leaving the block with an exception writes nothing.
     """
-    from toolkit.register.reading import check_container
-
-    given = Path(path)
-    # Through a link, write where the register lives: os.replace would put a plain file
-    # in place of the link. Excel's lock file may be beside either name.
-    path = given.resolve() if given.is_symlink() else given
-    check_container(path)  # a missing file, not a workbook, or a zip bomb: say so
-    for name in {given, path}:
-        refuse_if_open(name)  # before waiting for our own lock: that wait would be vain
+    path = _real_path(Path(path))
     try:
-        with _toolkit_lock(path):
+        with register_lock(path):
             refuse_if_open(path)
             refuse_if_changed(path, expected_mtime_ns)
             scan = scan_workbook(path)
@@ -396,13 +479,17 @@ def append_complaints(register_path: Path | str, rows: Sequence[Mapping[str, obj
                       expected_mtime_ns: int | None = None) -> list[int]:
     """Append complaints (values by column key) after the last used row; return their
     Excel rows. Empty values are left blank."""
+    from toolkit.register.template import fit_row_height
+
     if not rows:
         return []
     with write_session(register_path, expected_mtime_ns) as target:
         first = target.last_data_row() + 1
+        target.make_room(first, len(rows))
         target.format_from_row = first
         for line, values in enumerate(rows, start=first):
             for key, value in values.items():
                 if value is not None and value != "":
                     target.set_value(line, key, value)
+            fit_row_height(target.sheet, line, target.column_index)
     return list(range(first, first + len(rows)))
