@@ -68,7 +68,7 @@ def test_init_records_the_register_and_config_shows_it_from_anywhere(tmp_path):
     assert f"Dossiers des réclamations : {office / 'dossiers'}" in shown.stdout
     status = run_in(elsewhere, "status", "--today", "2026-11-20")
     assert status.returncode == 0, status.stderr
-    assert "0 réclamation au 20/11/2026" in status.stdout
+    assert "0 réclamation suivie sur 0 ligne au 20/11/2026" in status.stdout
     assert not (elsewhere / "register").exists()
 
 

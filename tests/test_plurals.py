@@ -161,9 +161,10 @@ def test_every_command_agrees_with_its_counts(count, make_register, tmp_path, ca
     assert codes.pop("check-problems") == 1
     assert set(codes.values()) == {0}, codes
     texts = dict((name, text) for name, _, text in outputs)
-    assert f"{plural(count, 'problème', 'problèmes')} sur " \
-           f"{plural(count, 'ligne', 'lignes')}" in texts["check-problems"]
-    assert f"{plural(count, 'réclamation', 'réclamations')} au 20/11/2026" in texts["status"]
+    assert {1: "1 erreur sur 1 ligne", 2: "2 erreurs sur 2 lignes"}[count] in \
+        texts["check-problems"]
+    assert {1: "1 réclamation suivie sur 1 ligne au 20/11/2026",
+            2: "2 réclamations suivies sur 2 lignes au 20/11/2026"}[count] in texts["status"]
     # The complaint and its follow-up of the first run: both known now.
     assert f"{plural(2 * count, 'déjà enregistré', 'déjà enregistrés')} — " in texts["intake-again"]
     assert f"{plural(count, 'dossier', 'dossiers')} des réclamations" in texts["audit-html"]

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from helpers.register_files import SAMPLE_REGISTER, complaint
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from toolkit.libreoffice import convert
+from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.writeback import append_complaints
 
@@ -22,6 +24,8 @@ A4_LANDSCAPE = (841.9, 595.3)  # points
 # Paramètres and Listes. A little room for fonts that differ between machines.
 MAX_PAGES = 8
 MAX_REGISTER_PAGES = 6
+
+LAST = get_column_letter(len(COLUMNS))  # the print area covers every column
 
 
 def test_page_setup_of_the_register_sheet():
@@ -32,7 +36,7 @@ def test_page_setup_of_the_register_sheet():
     assert (setup.fitToWidth, setup.fitToHeight) == (2, 0)
     assert (sheet.print_title_rows, sheet.print_title_cols) == ("$1:$1", "$A:$A")
     complaints = len(read_register(SAMPLE_REGISTER).frame)
-    assert sheet.print_area == f"'Registre'!$A$1:$Z${complaints + 1}"
+    assert sheet.print_area == f"'Registre'!$A$1:${LAST}${complaints + 1}"
 
 
 def test_a_write_keeps_the_page_setup_and_prints_the_new_row(tmp_path):
@@ -41,7 +45,7 @@ def test_a_write_keeps_the_page_setup_and_prints_the_new_row(tmp_path):
     sheet = load_workbook(path)["Registre"]
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.print_title_cols == "$A:$A"
-    assert sheet.print_area == f"'Registre'!$A$1:$Z${line}"
+    assert sheet.print_area == f"'Registre'!$A$1:${LAST}${line}"
     # 300 characters in the 45-wide Description: 7 lines of 15 points, worked out by hand.
     assert sheet.row_dimensions[line].height == 105
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from helpers.register_files import complaint
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -24,21 +25,22 @@ from toolkit.register.template import create_register
 from toolkit.register.writeback import append_complaints
 
 HEADERS = [column.header for column in COLUMNS]
+LAST = get_column_letter(len(HEADERS))  # the table spans every column of the register
 STYLE = "TableStyleMedium9"
 NEW = [complaint("2026-003", date(2026, 11, 12), nom="Hugo Petit"),
        complaint("2026-004", date(2026, 11, 13), nom="Inès Roux")]
 
 
 def _tabled(path: Path, totals: bool = False) -> Path:
-    """Two complaints (rows 2-3) in a table A1:Z3, plus a totals row 4 when asked."""
+    """Two complaints (rows 2-3) in a table over every column, plus a totals row 4 when asked."""
     create_register(path, [complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
     workbook = load_workbook(path)
     sheet = workbook["Registre"]
     last = 4 if totals else 3
     columns = [TableColumn(id=index, name=header) for index, header in
                enumerate(HEADERS, start=1)]
-    table = Table(displayName="Reclamations", ref=f"A1:Z{last}", tableColumns=columns,
-                  totalsRowCount=1 if totals else None, autoFilter=AutoFilter(ref="A1:Z3"))
+    table = Table(displayName="Reclamations", ref=f"A1:{LAST}{last}", tableColumns=columns,
+                  totalsRowCount=1 if totals else None, autoFilter=AutoFilter(ref=f"A1:{LAST}3"))
     table.tableStyleInfo = TableStyleInfo(name=STYLE, showRowStripes=True)
     if totals:
         columns[0].totalsRowLabel = "Total"
@@ -61,8 +63,8 @@ def test_new_rows_go_inside_the_table_and_it_grows(tmp_path):
     path = _tabled(tmp_path / "registre.xlsx")
     assert append_complaints(path, NEW) == [4, 5]
     sheet, table = _table(path)
-    assert table.ref == "A1:Z5"
-    assert table.autoFilter.ref == "A1:Z5"
+    assert table.ref == f"A1:{LAST}5"
+    assert table.autoFilter.ref == f"A1:{LAST}5"
     assert table.tableStyleInfo.name == STYLE
     assert [column.name for column in table.tableColumns] == HEADERS
     assert [cell.value for cell in sheet[1]] == HEADERS
@@ -76,8 +78,8 @@ def test_the_totals_row_moves_below_the_new_rows(tmp_path):
     path = _tabled(tmp_path / "registre.xlsx", totals=True)
     assert append_complaints(path, NEW) == [4, 5]
     sheet, table = _table(path)
-    assert table.ref == "A1:Z6"
-    assert table.autoFilter.ref == "A1:Z5"  # the filter covers the data, not the totals
+    assert table.ref == f"A1:{LAST}6"
+    assert table.autoFilter.ref == f"A1:{LAST}5"  # the filter covers the data, not the totals
     assert table.totalsRowCount == 1
     assert (sheet["A6"].value, sheet["E6"].value) == (
         "Total", "=SUBTOTAL(103,Reclamations[Nom du client])")
@@ -94,10 +96,10 @@ def test_the_totals_row_moves_below_the_new_rows(tmp_path):
 def test_a_table_libreoffice_saved_grows_too(tmp_path):
     source = _tabled(tmp_path / "source.xlsx")
     path = convert(source, "xlsx", tmp_path / "libreoffice")
-    assert _table(path)[1].ref == "A1:Z3"
+    assert _table(path)[1].ref == f"A1:{LAST}3"
     copy = Path(shutil.copy(path, tmp_path / "registre.xlsx"))
     assert append_complaints(copy, NEW) == [4, 5]
     sheet, table = _table(copy)
-    assert table.ref == "A1:Z5"
+    assert table.ref == f"A1:{LAST}5"
     assert [column.name for column in table.tableColumns] == HEADERS
     assert sheet["A5"].value == "2026-004"
