@@ -59,7 +59,7 @@ def test_summary_sheet_is_refreshed_with_letters_and_documents(make_register, tm
     register = make_register([complaint(nom="Dupont & Fils <SARL>",
                                         date_accuse=date(2026, 11, 3))])
     run_letters(register, today="2026-11-28")
-    (dossier,) = (tmp_path / "dossiers").iterdir()
+    (dossier,) = [path for path in (tmp_path / "dossiers").iterdir() if path.is_dir()]
     fiche = dossier / "2026-001_fiche-synthese.docx"
     text = docx_text(fiche)
     assert "Fiche de synthèse — réclamation n° 2026-001" in text
@@ -78,5 +78,5 @@ def test_every_complaint_gets_a_dossier(make_register, tmp_path):
             complaint("2026-002", nom="Paul Roy", date_accuse=date(2026, 11, 3))]
     register = make_register(rows)
     assert run_letters(register, today="2026-11-10") == 0
-    names = sorted(p.name for p in (tmp_path / "dossiers").iterdir())
+    names = sorted(p.name for p in (tmp_path / "dossiers").iterdir() if p.is_dir())
     assert names == ["2026-001_Léa Moreau", "2026-002_Paul Roy"]

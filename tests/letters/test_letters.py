@@ -27,6 +27,7 @@ RECEIVED = date(2026, 11, 2)  # ack deadline Sat 14 Nov 2026; reply deadline 2 D
 MEDIATOR = {"mediateur": "CM2C — Centre de la médiation", "site_mediateur": "https://www.cm2c.net",
             "adresse": "12 rue des Lilas\n75011 PARIS", "signataire": "Claire Martin"}
 NAME = "Dupont & Fils <SARL>"
+LETTERHEAD = Parameters(adresse="12 rue des Lilas\n75011 PARIS", signataire="Claire Martin")
 
 
 # --- pure rules ------------------------------------------------------------------------
@@ -126,11 +127,11 @@ def test_place_and_date():
 def test_reply_refused_without_mediator(decision):
     row = _row(resolution="Non", decision=decision)
     with pytest.raises(LetterRefused, match="médiateur"):
-        build_context("reponse", row, Parameters(mediateur=""), TODAY)
+        build_context("reponse", row, LETTERHEAD, TODAY)
 
 
 def test_context_has_every_declared_field():
-    context = build_context("accuse", _row(), Parameters(), TODAY)
+    context = build_context("accuse", _row(), LETTERHEAD, TODAY)
     assert set(context) == set(CONTEXT_FIELDS)
     assert context["salutation"] == "Madame"
     assert context["echeance_reponse"] == "2 décembre 2026"
@@ -193,13 +194,14 @@ def test_mediator_named_exactly_when_required(make_register, tmp_path, decision,
 def test_reply_without_mediator_is_refused(make_register, tmp_path, capsys):
     register = _full_register(make_register, params={"mediateur": ""})
     assert run_letters(register, "--type", "reponse") == 1
-    assert "médiateur non renseigné" in capsys.readouterr().out
+    assert "médiateur de la consommation à indiquer" in capsys.readouterr().out
     assert "reponse" not in letters_in(tmp_path / "dossiers")
 
 
 @pytest.mark.parametrize(("today", "promised", "late"), [
     ("2026-11-28", "2 décembre 2026", False),  # the reply deadline itself
-    ("2026-12-10", "25 décembre 2026", True),  # deadline passed: 15 more days, apologies
+    # deadline passed: 15 days later is Fri 25 Dec (Noël), moved to Sat 26 Dec, apologies
+    ("2026-12-10", "26 décembre 2026", True),
 ])
 def test_suivi_letter_promises_a_date(make_register, tmp_path, today, promised, late):
     register = _full_register(make_register, resolution=None, decision=None,

@@ -168,7 +168,9 @@ def test_parameter_defaults(workbook):
     assert params["Téléphone"] == "09.87.77.84.79"
     assert params["Zone des jours fériés"] == "Métropole"
     assert str(params["Jours de préavis de suivi"]) == "5"
-    assert params["Site du médiateur"] == "https://www.economie.gouv.fr/mediation-conso"
+    assert params["Site du médiateur"] is None  # no default: the company's own mediator
+    assert params["Médiateur"] is None
+    assert str(params["Délai annoncé dans le courrier de suivi"]) == "15"
 
 
 def test_lists_sheet(workbook):

@@ -56,6 +56,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("date_demande_complements", "Date de demande de compléments", DATE, width=14),
     Column("date_reception_complements", "Date de réception des compléments", DATE, width=14),
     Column("date_information", "Date d'information du client", DATE, width=14),
+    Column("date_reponse_annoncee", "Date de réponse annoncée", DATE, width=14),
     Column("actions", "Actions", TEXT, width=40),
     Column("resolution", "Résolution", TEXT, width=40),
     Column("decision", "Décision", CHOICE, choices=DECISIONS, width=22),
@@ -104,10 +105,13 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("telephone", "Téléphone", "09.87.77.84.79"),
     Parameter("signataire", "Signataire", ""),
     Parameter("mediateur", "Médiateur", ""),
-    Parameter("site_mediateur", "Site du médiateur", "https://www.economie.gouv.fr/mediation-conso"),
+    Parameter("site_mediateur", "Site du médiateur", ""),
     Parameter("zone", "Zone des jours fériés", "Métropole"),
     Parameter("preavis_suivi", "Jours de préavis de suivi", "5"),
+    Parameter("delai_suivi", "Délai annoncé dans le courrier de suivi", "15"),
 )
+# The government's list of approved mediators: where to find one, never a mediator's site.
+MEDIATOR_LIST_PAGE = "https://www.economie.gouv.fr/mediation-conso"
 PARAMETER_BY_NORMALIZED_LABEL = {normalize_header(p.label): p for p in PARAMETERS}
 
 SHEET_REGISTER = "Registre"

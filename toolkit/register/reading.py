@@ -62,9 +62,10 @@ class Parameters:
     telephone: str = "09.87.77.84.79"
     signataire: str = ""
     mediateur: str = ""
-    site_mediateur: str = "https://www.economie.gouv.fr/mediation-conso"
+    site_mediateur: str = ""
     zone: str = "Métropole"
     preavis_suivi: int = 5
+    delai_suivi: int = 15
 
 
 @dataclass(frozen=True)
@@ -442,7 +443,7 @@ def read_parameters(rows: list[list[object]]) -> tuple[Parameters, list[Paramete
         text = cell_to_text(row[1])
         if parameter is None or text is None:
             continue
-        if parameter.key == "preavis_suivi":
+        if parameter.key in ("preavis_suivi", "delai_suivi"):
             if not re.fullmatch(r"\d{1,2}", text):
                 issues.append(ParameterIssue(index, parameter.label, text,
                                              "un nombre entier de jours est attendu"))

@@ -111,6 +111,7 @@ class RegisterModel(pa.DataFrameModel):
     date_demande_complements: Text = pa.Field(nullable=True)
     date_reception_complements: Text = pa.Field(nullable=True)
     date_information: Text = pa.Field(nullable=True)
+    date_reponse_annoncee: Text = pa.Field(nullable=True)
     date_reponse: Text = pa.Field(nullable=True)
 
     class Config:
