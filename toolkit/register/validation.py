@@ -87,6 +87,8 @@ def _is_email_or_empty(series: pd.Series) -> pd.Series:
 
 Text = Optional[Series[object]]  # noqa: UP045 - pandera reads Optional[...] as "may be absent"
 _DATE_FIELDS = [key for key in DATE_KEYS if key != "date_reclamation"]
+# A date announced to the client lies ahead by nature.
+FUTURE_DATE_KEYS = ("date_reponse_annoncee",)
 
 
 class RegisterModel(pa.DataFrameModel):
@@ -192,7 +194,7 @@ def _row_coherence(row: dict[str, object], today: date) -> list[tuple[str, str, 
         value = row.get(key)
         if not isinstance(value, date):
             continue
-        if value > today:
+        if value > today and key not in FUTURE_DATE_KEYS:
             found.append((key, "date_future",
                           f"le {value:%d/%m/%Y} est postérieur à aujourd'hui "
                           f"({today:%d/%m/%Y})."))
