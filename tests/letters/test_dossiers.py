@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from helpers.letter_files import docx_text, run_letters
@@ -80,3 +81,42 @@ def test_every_complaint_gets_a_dossier(make_register, tmp_path):
     assert run_letters(register, today="2026-11-10") == 0
     names = sorted(p.name for p in (tmp_path / "dossiers").iterdir() if p.is_dir())
     assert names == ["2026-001_Léa Moreau", "2026-002_Paul Roy"]
+
+
+def _fiche(tmp_path) -> Path:
+    (fiche,) = (tmp_path / "dossiers").rglob("*_fiche-synthese.docx")
+    return fiche
+
+
+def test_summary_sheet_shows_the_run_after_mark_sent(make_register, tmp_path):
+    register = make_register([complaint()])
+    run_letters(register, "--type", "accuse", "--mark-sent", today="2026-11-05")
+    text = docx_text(_fiche(tmp_path))
+    assert "Date d'accusé de réception\n05/11/2026" in text
+    assert "14/11/2026\nenvoyé à temps" in text  # not "à faire": written after the register
+    # the date the letter carries, not the day the file was written
+    assert "accusé de réception\n05/11/2026\n2026-001_accuse.docx" in text
+
+
+def test_summary_sheet_lists_the_draft_beside_its_letter(make_register, tmp_path):
+    register = make_register([complaint()])
+    run_letters(register, "--type", "accuse", "--eml", today="2026-11-05")
+    assert "2026-001_accuse.docx, 2026-001_accuse.eml" in docx_text(_fiche(tmp_path))
+
+
+def test_summary_sheet_rewritten_only_when_it_changes(make_register, tmp_path, capsys):
+    register = make_register([complaint(date_accuse=date(2026, 11, 3))])
+    run_letters(register, today="2026-11-10")
+    fiche = _fiche(tmp_path)
+    written = fiche.stat().st_mtime_ns
+    capsys.readouterr()
+    run_letters(register, today="2026-11-11")  # nothing it shows has changed
+    assert "0 fiche de synthèse mise à jour" in capsys.readouterr().out
+    assert fiche.stat().st_mtime_ns == written
+    (fiche.parent / "contrat.pdf").write_bytes(b"%PDF-1.4")
+    run_letters(register, today="2026-11-11")
+    assert "1 fiche de synthèse mise à jour" in capsys.readouterr().out
+    assert "contrat.pdf" in docx_text(fiche)
+    fiche.unlink()  # deleted by hand: made again even though the digest is known
+    run_letters(register, today="2026-11-11")
+    assert fiche.exists()

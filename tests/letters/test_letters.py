@@ -313,3 +313,67 @@ def test_type_option_repeats(make_register, tmp_path):
     register = make_register([complaint(canal="Téléphone", infos_manquantes="RIB")], MEDIATOR)
     assert run_letters(register, "--type", "confirmation", "--type", "complements") == 0
     assert set(letters_in(tmp_path / "dossiers")) == {"confirmation", "complements"}
+
+
+# --- mediator and letterhead (Code de la consommation L612-1, L616-1) -------------------
+
+@pytest.mark.parametrize("site", [
+    "https://www.economie.gouv.fr/mediation-conso",
+    "http://economie.gouv.fr/mediation-conso/",
+    "www.economie.gouv.fr/mediation-conso/liste-des-mediateurs",
+    "  HTTPS://WWW.ECONOMIE.GOUV.FR/MEDIATION-CONSO  ",
+])
+def test_the_list_of_mediators_is_not_a_mediator_site(site):
+    params = Parameters(adresse="1 rue A\n75001 Paris", signataire="C. Martin",
+                        mediateur="CM2C", site_mediateur=site)
+    with pytest.raises(LetterRefused, match="liste officielle des médiateurs"):
+        build_context("reponse", _row(resolution="Non", decision="Défavorable"), params, TODAY)
+
+
+def test_no_default_mediator():
+    assert Parameters().mediateur == "" and Parameters().site_mediateur == ""
+
+
+@pytest.mark.parametrize(("today", "refused"), [
+    (date(2026, 12, 2), False),  # the reply deadline itself: not late
+    (date(2026, 12, 3), True),
+])
+def test_late_suivi_needs_the_mediator(today, refused):
+    row = _row(date_accuse=date(2026, 11, 3))
+    if refused:
+        with pytest.raises(LetterRefused, match="Médiateur"):
+            build_context("suivi", row, LETTERHEAD, today)
+    else:
+        assert build_context("suivi", row, LETTERHEAD, today)["mediation"] is False
+
+
+def test_late_suivi_names_the_mediator(make_register, tmp_path):
+    register = _full_register(make_register, resolution=None, decision=None,
+                              date_accuse=date(2026, 11, 3))
+    run_letters(register, "--type", "suivi", today="2026-12-10")
+    text = docx_text(letters_in(tmp_path / "dossiers")["suivi"])
+    assert ("vous pouvez, si vous le souhaitez, recourir gratuitement au médiateur de la "
+            f"consommation dont nous relevons, en vue de la résolution amiable du litige : "
+            f"{MEDIATOR['mediateur']}, {MEDIATOR['site_mediateur']}.") in text
+
+
+def test_list_page_refused_in_the_not_made_table(make_register, tmp_path, capsys):
+    register = _full_register(make_register, params={
+        **MEDIATOR, "site_mediateur": "https://www.economie.gouv.fr/mediation-conso"})
+    assert run_letters(register, "--type", "reponse") == 1
+    out = capsys.readouterr().out
+    assert "courrier dû non produit" in out and "liste officielle des médiateurs" in out
+    assert "reponse" not in letters_in(tmp_path / "dossiers")
+
+
+@pytest.mark.parametrize(("empty", "named"), [
+    ({"adresse": ""}, "« Adresse »"),
+    ({"signataire": ""}, "« Signataire »"),
+    ({"adresse": "", "signataire": ""}, "« Adresse » et « Signataire »"),
+])
+def test_no_letter_with_an_empty_letterhead(make_register, tmp_path, capsys, empty, named):
+    register = _full_register(make_register, params={**MEDIATOR, **empty})
+    assert run_letters(register) == 1
+    out = capsys.readouterr().out
+    assert f"en-tête ou signature vide : renseignez {named}" in out
+    assert letters_in(tmp_path / "dossiers") == {}
