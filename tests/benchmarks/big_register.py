@@ -16,6 +16,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from toolkit.register.columns import (
     COLUMNS,
@@ -27,10 +28,10 @@ from toolkit.register.columns import (
 from toolkit.register.sample import REFERENCE_DAY, SAMPLE_PARAMETERS, sample_rows
 from toolkit.register.template import ack_formula, reply_formula
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 CACHE_DIR = Path(tempfile.gettempdir()) / "toolkit-bench"
 MISTAKE_EVERY = 997  # about 0.1 % of rows carry a problem for `check` to report
-_LETTER = {column.key: chr(ord("A") + i) for i, column in enumerate(COLUMNS)}
+_LETTER = {column.key: get_column_letter(i) for i, column in enumerate(COLUMNS, start=1)}
 
 
 def _shifted(row: dict, days: int) -> dict:

@@ -22,7 +22,7 @@ from toolkit.letters.dossiers import (
     dossiers_root,
     fiche_path,
     letter_path,
-    register_fields,
+    register_values,
     write_fiche,
 )
 from toolkit.letters.manifest import Manifest
@@ -39,7 +39,7 @@ from toolkit.letters.rules import (
     refusal,
     superseded,
 )
-from toolkit.register.reading import Register
+from toolkit.register.reading import Register, frame_records
 from toolkit.register.status import STATUS_LABELS, complaint_status
 from toolkit.register.validation import ValidationReport, validate
 
@@ -132,7 +132,7 @@ def _row_blocks(register: Register, report: ValidationReport) -> dict[int, str]:
 
 
 def _selected_rows(register: Register, numero: str | None) -> list[dict]:
-    rows = register.frame.to_dict("records")
+    rows = list(frame_records(register.frame, list(register.frame.columns)))
     if numero is None:
         return rows
     chosen = [row for row in rows if str(row.get("numero") or "").strip() == numero.strip()]
@@ -239,8 +239,9 @@ def make_letters(plan: LetterPlan, manifest: Manifest | None = None,
 
 # --- summary sheets -----------------------------------------------------------------------
 
-def fiche_job(row: dict, params, today: date, dossier: Path, manifest: Manifest) -> FicheJob:
-    """What the summary sheet of ``row`` shows on ``today``."""
+def fiche_job(row: dict, params, today: date, dossier: Path,
+              manifest: Manifest) -> tuple[FicheJob, bool]:
+    """What the summary sheet of ``row`` shows on ``today``, and whether the sheet exists."""
     status = complaint_status(row, params.zone, today, params.preavis_suivi)
     deadlines = (
         ("Accusé de réception", f"{status.echeance_accuse:%d/%m/%Y}",
@@ -249,9 +250,11 @@ def fiche_job(row: dict, params, today: date, dossier: Path, manifest: Manifest)
          STATUS_LABELS[status.statut_reponse]),
         ("Prochaine action", "", status.prochaine_action),
     )
-    letters, others = dossier_documents(dossier, row["numero"], manifest.letter_dates(dossier))
-    return FicheJob(fiche_path(dossier, row["numero"]), str(row["numero"]),
-                    register_fields(row), deadlines, letters, others, today)
+    contents = dossier_documents(dossier, row["numero"], manifest.letter_dates(dossier))
+    target = fiche_path(dossier, row["numero"])
+    job = FicheJob(target, str(row["numero"]), register_values(row), deadlines,
+                   contents.letters, contents.others, today)
+    return job, target.name in contents.names
 
 
 def with_updates(rows: dict[int, dict], updates: list[tuple[int, str, date]]
@@ -273,11 +276,12 @@ def _write_fiche_reporting(job: FicheJob) -> str:
     return ""
 
 
-def write_fiches(jobs: list[FicheJob], manifest: Manifest, progress=None) -> FicheRun:
-    """Write the sheets whose content differs from the one on disk (by digest)."""
-    changed = [(job, job.digest()) for job in jobs]
-    changed = [(job, digest) for job, digest in changed
-               if not manifest.fiche_is_current(job.target, digest)]
+def write_fiches(jobs: list[tuple[FicheJob, bool]], manifest: Manifest,
+                 progress=None) -> FicheRun:
+    """Write the sheets that are missing or whose content changed (by digest)."""
+    changed = [(job, job.digest()) for job, _ in jobs]
+    changed = [(job, digest) for (job, exists), (_, digest) in zip(jobs, changed, strict=True)
+               if not (exists and manifest.fiches.get(manifest.key(job.target)) == digest)]
     result = FicheRun(unchanged=len(jobs) - len(changed))
     messages = parallel_map(_write_fiche_reporting, [job for job, _ in changed],
                             progress=progress)

@@ -48,7 +48,10 @@ def dossiers_root(register_path: Path, dossiers: Path | None = None) -> Path:
 
 
 def _inside(root: Path, path: Path) -> Path:
-    if not path.resolve().is_relative_to(root.resolve()):
+    """``path`` when it is a folder directly under ``root`` (checked on the names: no
+    file-system call, a batch looks up thousands of dossiers)."""
+    if path.parent != root or path.name in ("", ".", "..") or "/" in path.name \
+            or "\\" in path.name:
         raise UsageError(f"Chemin de dossier refusé (hors de {root}) : {path}")
     return path
 
@@ -100,15 +103,22 @@ class FicheJob:
 
     target: Path
     numero: str
-    fields: tuple[tuple[str, str], ...]  # (header, value as shown)
+    values: tuple[object, ...]  # the register row, in the order of INPUT_COLUMNS
     deadlines: tuple[tuple[str, str, str], ...]  # (label, date, status)
     letters: tuple[tuple[str, str, str], ...]  # (letter, date it carries, files)
     others: tuple[str, ...]  # other documents of the dossier
     today: date
 
+    @property
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """(header, value as shown) of the register row."""
+        return tuple((column.header, shown(value))
+                     for column, value in zip(INPUT_COLUMNS, self.values, strict=True))
+
     def digest(self) -> str:
-        """What the sheet shows, apart from the day it was written."""
-        shown_content = (self.numero, self.fields, self.deadlines, self.letters, self.others)
+        """What the sheet shows, apart from the day it was written (the raw values: what is
+        shown follows from them, and they are cheaper to hash than to format)."""
+        shown_content = (self.numero, self.values, self.deadlines, self.letters, self.others)
         return hashlib.sha256(repr(shown_content).encode("utf-8")).hexdigest()
 
 
@@ -120,8 +130,8 @@ def shown(value: object) -> str:
     return clean_text(value)
 
 
-def register_fields(row: dict) -> tuple[tuple[str, str], ...]:
-    return tuple((column.header, shown(row.get(column.key))) for column in INPUT_COLUMNS)
+def register_values(row: dict) -> tuple[object, ...]:
+    return tuple(row.get(column.key) for column in INPUT_COLUMNS)
 
 
 def letter_type_of(name: str, numero: object) -> str | None:
@@ -133,9 +143,16 @@ def letter_type_of(name: str, numero: object) -> str | None:
     return type_id if type_id in LETTER_TYPES else None
 
 
-def dossier_documents(dossier: Path, numero: object, letter_dates: dict[str, str]
-                      ) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
-    """(letters as (label, date the letter carries, its files), other documents).
+@dataclass(frozen=True)
+class DossierContents:
+    letters: tuple[tuple[str, str, str], ...]  # (label, date the letter carries, its files)
+    others: tuple[str, ...]  # other documents
+    names: frozenset[str]  # every file name in the dossier
+
+
+def dossier_documents(dossier: Path, numero: object,
+                      letter_dates: dict[str, str]) -> DossierContents:
+    """The letters of the dossier (with their PDF and e-mail draft) and the other documents.
 
     A letter's date comes from ``letter_dates`` (file name → JJ/MM/AAAA, recorded when it
     was made); a letter made before that record existed shows its file's date.
@@ -143,7 +160,7 @@ def dossier_documents(dossier: Path, numero: object, letter_dates: dict[str, str
     try:
         entries = sorted((entry.name, entry) for entry in os.scandir(dossier) if entry.is_file())
     except OSError:
-        return (), ()
+        return DossierContents((), (), frozenset())
     files_of: dict[str, list[str]] = {}
     others = []
     for name, _ in entries:
@@ -164,7 +181,7 @@ def dossier_documents(dossier: Path, numero: object, letter_dates: dict[str, str
         day = letter_dates.get(word) or \
             datetime.fromtimestamp(by_name[word].stat().st_mtime).strftime("%d/%m/%Y")
         letters.append((LABELS[letter_type_of(word, numero)], day, ", ".join(sorted(files))))
-    return tuple(letters), tuple(sorted(others))
+    return DossierContents(tuple(letters), tuple(sorted(others)), frozenset(by_name))
 
 
 def _table(doc, rows, widths_cm) -> None:

@@ -34,6 +34,7 @@ class Manifest:
     letters: dict[str, LetterRecord] = field(default_factory=dict)  # "dossier/file.docx"
     fiches: dict[str, str] = field(default_factory=dict)  # "dossier/fiche.docx" → digest
     changed: bool = False
+    _by_dossier: dict[str, dict[str, str]] | None = field(default=None, repr=False)
 
     @staticmethod
     def key(path: Path) -> str:
@@ -41,6 +42,7 @@ class Manifest:
 
     def record_letter(self, path: Path, day: date, promised: date | None) -> None:
         self.letters[self.key(path)] = LetterRecord(day, promised)
+        self._by_dossier = None
         self.changed = True
 
     def letter(self, path: Path) -> LetterRecord | None:
@@ -48,12 +50,12 @@ class Manifest:
 
     def letter_dates(self, dossier: Path) -> dict[str, str]:
         """File name → date shown (JJ/MM/AAAA) of the letters recorded for ``dossier``."""
-        prefix = f"{dossier.name}/"
-        return {key.removeprefix(prefix): f"{record.day:%d/%m/%Y}"
-                for key, record in self.letters.items() if key.startswith(prefix)}
-
-    def fiche_is_current(self, path: Path, digest: str) -> bool:
-        return self.fiches.get(self.key(path)) == digest and path.is_file()
+        if self._by_dossier is None:  # indexed once: a batch asks for every dossier
+            self._by_dossier = {}
+            for key, record in self.letters.items():
+                folder, _, name = key.partition("/")
+                self._by_dossier.setdefault(folder, {})[name] = f"{record.day:%d/%m/%Y}"
+        return self._by_dossier.get(dossier.name, {})
 
     def record_fiche(self, path: Path, digest: str) -> None:
         self.fiches[self.key(path)] = digest
