@@ -84,9 +84,16 @@ def templates_summary(reports: Sequence[TemplateReport]) -> str:
     return "\n".join(lines)
 
 
+_PROMISES_LISTED = 10
+
+
 def _promises(updates) -> list[str]:
+    promises = [(ligne, day) for ligne, key, day in updates if key == PROMISED_COLUMN]
+    if len(promises) > _PROMISES_LISTED:
+        return [f"{len(promises)} dates de réponse annoncées inscrites (colonne « Date de "
+                "réponse annoncée »)."]
     return [f"Date de réponse annoncée au client (ligne {ligne}) : {day:%d/%m/%Y}."
-            for ligne, key, day in updates if key == PROMISED_COLUMN]
+            for ligne, day in promises]
 
 
 def _saved(backup: Path | None) -> str:
