@@ -114,7 +114,7 @@ def run(count: int) -> tuple[float, float, float]:
     print(f"  toolkit (render_all)                : {batch:6.2f} s ({count / batch:5.0f}/s)")
     print(f"  rapport : {ratio:.2f}x (objectif >= {GOAL}x)")
     print(f"  commande complète (lecture, validation, {count} courriers + {count} fiches) : "
-          f"{command:.2f} s")
+          f"{command:.2f} s", flush=True)
     return ratio, bare, batch
 
 
@@ -169,11 +169,12 @@ def main_bench(argv: list[str] | None = None) -> int:
             noops[rows] = noop_against_status(rows, Path(tmp))
             r = noops[rows]
             print(f"{rows} lignes : 1re exécution {r['first']:.1f} s ; sans rien à faire "
-                  f"{r['letters']:.2f} s ; status {r['status']:.2f} s ; {r['ratio']:.2f}x")
+                  f"{r['letters']:.2f} s ; status {r['status']:.2f} s ; {r['ratio']:.2f}x",
+                  flush=True)
+            if args.write_readme:  # after each size: the large one takes long
+                replace_section(ROOT / "README.md", "bench-letters",
+                                readme_text(args.count, ratio, bare, batch, noops))
     noop_ok = all(r["ratio"] <= NOOP_GOAL for rows, r in noops.items() if rows <= NOOP_GOAL_ROWS)
-    if args.write_readme:
-        replace_section(ROOT / "README.md", "bench-letters",
-                        readme_text(args.count, ratio, bare, batch, noops))
     return 0 if ratio >= GOAL and noop_ok else 1
 
 

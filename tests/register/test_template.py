@@ -24,7 +24,8 @@ SPEC_HEADERS = [
     "Courriel", "Téléphone", "Catégorie", "Description", "Informations manquantes",
     "Date de demande de confirmation écrite", "Date de confirmation écrite",
     "Date d'accusé de réception", "Date de demande de compléments",
-    "Date de réception des compléments", "Date d'information du client", "Actions",
+    "Date de réception des compléments", "Date d'information du client",
+    "Date de réponse annoncée", "Actions",
     "Résolution", "Décision", "Date de réponse au client", "Responsable", "Observations",
     "Échéance accusé de réception", "Échéance réponse", "Statut",
 ]

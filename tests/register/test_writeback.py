@@ -21,6 +21,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -31,6 +32,7 @@ from toolkit.errors import (
     RegisterLockedError,
     UnsafeWriteError,
 )
+from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
 from toolkit.register.write_checks import excel_owner, libreoffice_owner
@@ -46,6 +48,9 @@ from toolkit.register.writeback import (
 )
 
 DAY = date(2026, 11, 9)
+# Where columns are in the official layout: staff columns go after the toolkit's last one.
+COL = {column.key: get_column_letter(index) for index, column in enumerate(COLUMNS, start=1)}
+STAFF, STAFF_2 = get_column_letter(len(COLUMNS) + 1), get_column_letter(len(COLUMNS) + 2)
 
 
 # --- a register staff have lived in --------------------------------------------------------
@@ -79,21 +84,21 @@ def _add_staff_changes(path: Path) -> None:
     drop-down and a colour rule of their own on the toolkit's text columns."""
     wb = openpyxl.load_workbook(path, rich_text=True)
     ws = wb["Registre"]
-    ws["AA1"], ws["AA2"], ws["AB1"], ws["AB2"] = "Suivi interne", "rappeler jeudi", "Long", \
-        "=LEN(E2)"
+    ws[f"{STAFF}1"], ws[f"{STAFF}2"] = "Suivi interne", "rappeler jeudi"
+    ws[f"{STAFF_2}1"], ws[f"{STAFF_2}2"] = "Long", "=LEN(E2)"
     staff_list = DataValidation(type="list", formula1='"Claire,Paul"')
-    staff_list.add("V2:V1000")
-    staff_list.add("AA2:AA1000")
+    staff_list.add(f"{COL['responsable']}2:{COL['responsable']}1000")
+    staff_list.add(f"{STAFF}2:{STAFF}1000")
     ws.add_data_validation(staff_list)
     ws.conditional_formatting.add("E2:E1000", CellIsRule(
         operator="equal", formula=['"Dupont"'], fill=PatternFill("solid", start_color="FF0000")))
     ws["E2"].comment = Comment("Client fidèle", "Claire")
     ws["E3"].fill = PatternFill("solid", start_color="FFFF00")
     ws["E3"].font = Font(bold=True, color="C00000")
-    ws["R2"] = CellRichText("Appel du ", TextBlock(InlineFont(b=True), "moniteur"), " fait")
-    ws.column_dimensions["AA"].width = 33
+    ws[f"{COL['actions']}2"] = CellRichText("Appel du ", TextBlock(InlineFont(b=True), "moniteur"), " fait")
+    ws.column_dimensions[STAFF].width = 33
     ws.freeze_panes = "D2"
-    ws.auto_filter.ref = "A1:AB1000"
+    ws.auto_filter.ref = f"A1:{STAFF_2}1000"
     ws.auto_filter.add_filter_column(2, ["Courriel"])
     ws.row_dimensions[3].hidden = True
     notes = wb.create_sheet("Notes")
@@ -145,8 +150,9 @@ def test_mark_dates_changes_only_the_intended_cell(staff_register):
     before = _snapshot(path)
     backup = mark_dates(path, [(3, "date_accuse", DAY)])
     after = _snapshot(path)
-    assert _changed_cells(before, after) == {("Registre", "N3")}
-    value, number_format = after["cells"][("Registre", "N3")][:2]
+    cell = f"{COL['date_accuse']}3"
+    assert _changed_cells(before, after) == {("Registre", cell)}
+    value, number_format = after["cells"][("Registre", cell)][:2]
     assert value.date() == DAY and number_format == "dd/mm/yyyy"
     assert before["sheets"] == after["sheets"]
     assert before["names"] == after["names"]
@@ -178,12 +184,12 @@ def test_appends_after_staff_notes_but_not_after_filled_down_formulas(register):
     path = register
     wb = openpyxl.load_workbook(path)
     ws = wb["Registre"]
-    ws["AA1"], ws["AA3"] = "Suivi interne", "ligne réservée"
+    ws[f"{STAFF}1"], ws[f"{STAFF}3"] = "Suivi interne", "ligne réservée"
     for row in range(2, 1001):
-        ws.cell(row=row, column=28, value=f"=LEN(E{row})")
+        ws.cell(row=row, column=len(COLUMNS) + 2, value=f"=LEN(E{row})")
     wb.save(path)
     assert append_complaints(path, [complaint("2026-002")]) == [4]
-    assert openpyxl.load_workbook(path)["Registre"]["AA3"].value == "ligne réservée"
+    assert openpyxl.load_workbook(path)["Registre"][f"{STAFF}3"].value == "ligne réservée"
 
 
 def test_xlsm_keeps_its_macros(register, tmp_path):
@@ -300,15 +306,18 @@ def test_permission_denied_says_close_the_workbook(register, monkeypatch):
     assert not leftovers(path)
 
 
-def test_refuses_a_value_for_a_column_the_register_lacks(register):
+def test_adds_a_column_the_register_lacks_after_the_last_used_one(register):
     path = register
     wb = openpyxl.load_workbook(path)
-    wb["Registre"]["W1"] = "Remarques"  # staff renamed "Observations"
+    wb["Registre"][f"{COL['observations']}1"] = "Remarques"  # staff renamed "Observations"
+    wb["Registre"][f"{STAFF}1"] = "Suivi interne"
     wb.save(path)
-    original = path.read_bytes()
-    with pytest.raises(RegisterFileError, match="« Observations » est absente"):
-        append_complaints(path, [complaint("2026-002", observations="clé du courriel")])
-    assert path.read_bytes() == original
+    append_complaints(path, [complaint("2026-002", observations="clé du courriel")])
+    sheet = openpyxl.load_workbook(path)["Registre"]
+    assert sheet[f"{COL['observations']}1"].value == "Remarques"  # left as staff named it
+    assert sheet[f"{STAFF_2}1"].value == "Observations"
+    assert sheet[f"{STAFF_2}3"].value == "clé du courriel"
+    assert read_register(path).frame["observations"].tolist() == [None, "clé du courriel"]
 
 
 def _png() -> io.BytesIO:
@@ -389,7 +398,9 @@ def test_drops_excel_extensions_of_the_validations_it_owns(register):
 
 @pytest.mark.parametrize(("part", "extension", "what"), [
     ("xl/worksheets/sheet1.xml", X14_VALIDATION.format(source="Listes!$A$2:$A$3",
-                                                       cells="V2:V1000"), "listes déroulantes"),
+                                                       cells=f"{COL['responsable']}2:"
+                                                             f"{COL['responsable']}1000"),
+     "listes déroulantes"),
     ("xl/worksheets/sheet2.xml", X14_VALIDATION.format(source="Listes!$A$2:$A$3",
                                                        cells="B2"), "listes déroulantes"),
     ("xl/worksheets/sheet1.xml", SPARKLINES, "sparkline"),
