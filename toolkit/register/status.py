@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from toolkit.letters import rules
 from toolkit.register.deadlines import (
     A_FAIRE,
     EN_RETARD,
@@ -68,8 +69,6 @@ def _as_date(value: object) -> date | None:
 
 def _letter_action(type_id: str, row: dict[str, object], ack_due: date, reply_due: date,
                    today: date) -> str:
-    from toolkit.letters import rules
-
     if type_id == rules.CONFIRMATION:
         return "Demander la confirmation écrite"
     if type_id == rules.ACCUSE:
@@ -95,13 +94,11 @@ def next_action(row: dict[str, object], ack_due: date, reply_due: date, today: d
     """The one thing staff should do next for this complaint, in French: the first letter
     the letters' due rules find due (so that ``status`` and ``letters`` always agree), then
     a reply promised by a late progress letter, then the investigation itself."""
-    from toolkit.letters.rules import due_types, superseded
-
     if _as_date(row.get("date_reponse")):
         return "Clôturée"
-    due = due_types(row, today, notice_days)
+    due = rules.due_types(row, today, notice_days)
     for type_id in due:
-        if superseded(type_id, row, due) is None:
+        if rules.superseded(type_id, row, due) is None:
             return _letter_action(type_id, row, ack_due, reply_due, today)
     promised = _as_date(row.get("date_reponse_annoncee"))
     if promised is not None:
