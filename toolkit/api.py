@@ -136,7 +136,7 @@ def produce_letters(path: Path, today: date, options: LetterOptions, *,
 
 @contextmanager
 def _progress(progress_bar, total: int):
-    if progress_bar is None:
+    if progress_bar is None or total == 0:
         yield None
         return
     with progress_bar(total) as bar:
