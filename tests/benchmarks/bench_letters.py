@@ -139,6 +139,10 @@ def noop_against_status(rows: int, folder: Path) -> dict[str, float]:
     return {"first": first, **best, "ratio": best["letters"] / best["status"]}
 
 
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
 def readme_text(count: int, ratio: float, bare: float, batch: float,
                 noops: dict[int, dict[str, float]]) -> str:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -146,10 +150,10 @@ def readme_text(count: int, ratio: float, bare: float, batch: float,
              f"{batch:.2f} s, soit {ratio:.2f}× (objectif ≥ {GOAL}×).", "",
              "| Registre | 1re exécution `letters --mark-sent` (s) | `letters` sans rien à "
              "faire (s) | `status` (s) | ratio |", "|---|---|---|---|---|"]
-    lines += [f"| {rows:,} lignes | {r['first']:.1f} | {r['letters']:.2f} | {r['status']:.2f} "
-              f"| {r['ratio']:.2f}× |".replace(",", " ") for rows, r in noops.items()]
-    lines += ["", f"Objectif : ≤ {NOOP_GOAL}× `status` sur {NOOP_GOAL_ROWS:,} lignes "
-              "(commandes réelles, meilleur de 3, en alternance).".replace(",", " "),
+    lines += [f"| {_thousands(rows)} lignes | {r['first']:.1f} | {r['letters']:.2f} | "
+              f"{r['status']:.2f} | {r['ratio']:.2f}× |" for rows, r in noops.items()]
+    lines += ["", f"Objectif : ≤ {NOOP_GOAL}× `status` sur {_thousands(NOOP_GOAL_ROWS)} "
+              "lignes (commandes réelles, meilleur de 3, en alternance).",
               f"Machine : {cpus} cœurs, {platform.system()} {platform.release()}, "
               f"Python {platform.python_version()}."]
     return "\n".join(lines)
