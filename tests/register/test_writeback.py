@@ -95,7 +95,8 @@ def _add_staff_changes(path: Path) -> None:
     ws["E2"].comment = Comment("Client fidèle", "Claire")
     ws["E3"].fill = PatternFill("solid", start_color="FFFF00")
     ws["E3"].font = Font(bold=True, color="C00000")
-    ws[f"{COL['actions']}2"] = CellRichText("Appel du ", TextBlock(InlineFont(b=True), "moniteur"), " fait")
+    ws[f"{COL['actions']}2"] = CellRichText("Appel du ", TextBlock(InlineFont(b=True),
+                                                                  "moniteur"), " fait")
     ws.column_dimensions[STAFF].width = 33
     ws.freeze_panes = "D2"
     ws.auto_filter.ref = f"A1:{STAFF_2}1000"
