@@ -25,13 +25,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from toolkit.register import writeback
 from toolkit.errors import (
     RegisterChangedError,
     RegisterFileError,
     RegisterLockedError,
     UnsafeWriteError,
 )
+from toolkit.register import writeback
 from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
