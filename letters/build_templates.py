@@ -6,7 +6,7 @@
 The .docx files are the real artefacts: staff edit them in Word afterwards, so rerunning this
 script throws their edits away. Every Jinja tag sits alone in its own run, so that Word's
 spell-checker or a retyped word cannot split it. The fields are those of
-``toolkit.letters.CONTEXT_FIELDS``; ``toolkit templates`` lists what each template uses.
+``toolkit.letters.rules.CONTEXT_FIELDS``; ``toolkit templates`` lists what each template uses.
 """
 
 from __future__ import annotations
@@ -36,6 +36,12 @@ POLITESSE = [
     "Nous restons à votre disposition pour tout renseignement complémentaire et vous "
     "prions d'agréer, {{ salutation }}, l'expression de nos salutations distinguées.",
 ]
+MEDIATOR_CONDITIONS = (
+    "Le médiateur ne peut être saisi qu'après une tentative de résolution du litige "
+    "directement auprès de nos services par une réclamation écrite, et dans un délai "
+    "d'un an à compter de celle-ci (articles L612-1 et L612-2 du Code de la "
+    "consommation)."
+)
 REMINDER = (
     "Pour toute question, vous pouvez nous joindre au {{ societe_telephone }} ou à l'adresse "
     "{{ societe_courriel }}, en rappelant le numéro de votre réclamation."
@@ -115,6 +121,13 @@ LETTERS = {
             "{%p else %}",
             "Nous vous adresserons notre réponse au plus tard le {{ date_reponse_prevue }}.",
             "{%p endif %}",
+            "{%p if mediation %}",
+            "Notre réponse ne vous étant pas parvenue dans le délai auquel nous nous étions "
+            "engagés, vous pouvez, si vous le souhaitez, recourir gratuitement au médiateur "
+            "de la consommation dont nous relevons, en vue de la résolution amiable du "
+            "litige : {{ mediateur_nom }}, {{ mediateur_site }}.",
+            MEDIATOR_CONDITIONS,
+            "{%p endif %}",
             REMINDER,
         ),
     ),
@@ -135,10 +148,7 @@ LETTERS = {
             "Si cette réponse ne vous donne pas satisfaction, vous pouvez recourir "
             "gratuitement au médiateur de la consommation dont nous relevons, en vue de la "
             "résolution amiable du litige : {{ mediateur_nom }}, {{ mediateur_site }}.",
-            "Le médiateur ne peut être saisi qu'après une tentative de résolution du litige "
-            "directement auprès de nos services par une réclamation écrite, et dans un délai "
-            "d'un an à compter de celle-ci (articles L612-1 et L612-2 du Code de la "
-            "consommation).",
+            MEDIATOR_CONDITIONS,
             "{%p endif %}",
         ),
     ),

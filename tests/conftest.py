@@ -29,13 +29,18 @@ def private_settings(tmp_path_factory: pytest.TempPathFactory,
     return folder
 
 
+# A register set up as SPEC asks before any letter: letters refuse an empty letterhead.
+LETTERHEAD = {"adresse": "12 rue de la République\n75011 Paris", "signataire": "Claire Martin"}
+
+
 @pytest.fixture
 def make_register(tmp_path: Path) -> Callable[..., Path]:
-    """Write a real register .xlsx from rows keyed by column keys; return its path."""
+    """Write a real register .xlsx from rows keyed by column keys; return its path.
+    ``params`` complete :data:`LETTERHEAD` (give ``""`` to leave one empty)."""
 
     def _make(rows: Iterable[Mapping[str, object]] = (), params: Mapping[str, str] | None = None,
               name: str = "registre.xlsx") -> Path:
-        return create_register(tmp_path / name, list(rows), params)
+        return create_register(tmp_path / name, list(rows), {**LETTERHEAD, **(params or {})})
 
     return _make
 

@@ -19,12 +19,11 @@ import json
 import os
 import re
 import sys
-from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.dates import parse_day, parse_month
+from toolkit.dates import date_fr, parse_day, parse_month
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.places import FALLBACK_REGISTER, FROM_OPTION, REGISTER_VARIABLE, locate_register
 
@@ -226,7 +225,6 @@ def _left_out_text(result) -> str:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from toolkit.api import register_status
-    from toolkit.dates import date_fr
     from toolkit.display import format_table, plural
     from toolkit.register.status import STATUS_LABELS
 
@@ -269,33 +267,31 @@ def _progress_bar(total: int):
 
 
 def _cmd_letters(args: argparse.Namespace) -> int:
-    from toolkit.register.writeback import register_lock
-
-    # --mark-sent writes: hold the register's lock from reading to writing (waiting for
-    # another writer), and refuse at once when Excel has it open, before any letter is made.
-    with register_lock(args.register, say_waiting) if args.mark_sent else nullcontext():
-        return _letters_run(args)
-
-
-def _letters_run(args: argparse.Namespace) -> int:
-    from toolkit.letters.batch import LETTER_TYPES, LetterOptions, make_letters, plan_letters
+    from toolkit.api import produce_letters
+    from toolkit.letters.batch import LETTER_TYPES, LetterOptions
     from toolkit.letters.display import letters_summary, needs_attention, sent_dates_summary
-    from toolkit.register.reading import read_register
-    from toolkit.register.writeback import mark_dates
 
-    register = read_register(args.register)
     options = LetterOptions(types=tuple(args.type or LETTER_TYPES), numero=args.numero,
                             dossiers=args.dossiers, templates=args.templates,
-                            force=args.force, pdf=args.pdf)
-    plan = plan_letters(register, today_of(args), options)
-    with _progress_bar(plan.steps) as bar:
-        run = make_letters(plan, progress=bar.update)
-    print(letters_summary(run))
-    if args.mark_sent and run.made:
-        backup = mark_dates(register.path, run.sent_updates(),
-                            expected_mtime_ns=register.mtime_ns)
-        print(sent_dates_summary(run, backup))
-    return EXIT_PROBLEMS if needs_attention(run) else EXIT_OK
+                            force=args.force, pdf=args.pdf, eml=args.eml)
+    result = produce_letters(args.register, today_of(args), options,
+                             mark_sent=args.mark_sent, progress_bar=_progress_bar,
+                             on_wait=say_waiting)
+    print(letters_summary(result))
+    if result.updates:
+        print(sent_dates_summary(result))
+    return EXIT_PROBLEMS if needs_attention(result) else EXIT_OK
+
+
+def _cmd_sent(args: argparse.Namespace) -> int:
+    from toolkit.api import record_sent
+    from toolkit.letters.display import sent_summary
+
+    result = record_sent(args.register, args.numero, args.type, args.date or today_of(args),
+                         today_of(args), dossiers=args.dossiers, force=args.force,
+                         pdf=args.pdf, on_wait=say_waiting)
+    print(sent_summary(result))
+    return EXIT_OK
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
@@ -495,7 +491,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
              ("report", _cmd_report, {"month": (REFERENCE_DAY.year, REFERENCE_DAY.month),
                                       "out": None}))
     print(f"Démonstration avec une copie du registre d'exemple : {register} "
-          f"(date du jour simulée : {REFERENCE_DAY:%d/%m/%Y})")
+          f"(date du jour simulée : {date_fr(REFERENCE_DAY)})")
     codes = []
     for name, handler, options in steps:
         print(f"\n== toolkit {name}", flush=True)
@@ -544,6 +540,21 @@ def _add_letters_commands(subparsers) -> None:
                          help="refaire un courrier déjà produit (il est remplacé)")
     letters.add_argument("--pdf", action="store_true",
                          help="produire aussi une copie PDF (LibreOffice)")
+    letters.add_argument("--eml", action="store_true",
+                         help="écrire aussi un brouillon de courriel (.eml) prêt à envoyer, "
+                              "pour les réclamations qui ont un courriel")
+    sent = _add_command(subparsers, "sent", "inscrire au registre l'envoi d'un courrier "
+                        "produit plus tôt", _cmd_sent)
+    sent.add_argument("--numero", required=True, metavar="N", help="numéro de la réclamation")
+    sent.add_argument("--type", required=True, choices=LETTER_TYPES, metavar="TYPE",
+                      help=f"type du courrier envoyé ({', '.join(LETTER_TYPES)})")
+    sent.add_argument("--date", type=iso_date, default=None, metavar="AAAA-MM-JJ",
+                      help="date d'envoi (par défaut : --today)")
+    sent.add_argument("--force", action="store_true",
+                      help="remplacer une date d'envoi déjà inscrite")
+    sent.add_argument("--pdf", action="store_true",
+                      help="produire la copie PDF du courrier si elle manque (LibreOffice)")
+    _add_dossiers_option(sent)
     templates = subparsers.add_parser(
         "templates", help="lister les champs des modèles de courriers et les champs inconnus",
         description="Lister les champs des modèles de courriers et signaler les champs "

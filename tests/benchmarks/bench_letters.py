@@ -1,17 +1,32 @@
-"""Benchmark: 500 letters by the toolkit's batch renderer against a bare docxtpl loop.
+"""Benchmark of ``toolkit letters``: rendering speed, and a cost that follows the work.
 
-    .venv/bin/python tests/benchmarks/bench_letters.py [COUNT]
+    .venv/bin/python tests/benchmarks/bench_letters.py [--count 500] [--sizes 2000 10000]
+                                                       [--write-readme]
 
-The baseline is what one would write without the toolkit: for each letter, load the
-template, render it (autoescape on, as the toolkit does) and save, in one process. Both
-sides get the same template and the same 500 contexts. Goal (issue 3): at least 1.5 times
-faster on a 2-core machine. The whole ``toolkit letters`` command (register read,
-validation, 500 letters and 500 summary sheets) is timed too, for information.
+1. 500 letters by the toolkit's batch renderer against a bare docxtpl loop. The baseline is
+   what one would write without the toolkit: for each letter, load the template, render it
+   (autoescape on, as the toolkit does) and save, in one process. Both sides get the same
+   template and the same 500 contexts. Goal: at least 1.5 times faster on a 2-core machine.
+   The whole ``toolkit letters`` command (register read, validation, 500 letters and 500
+   summary sheets) is timed too, for information.
+2. On generated registers of 2,000 and 10,000 rows (``big_register.py``): a first
+   ``toolkit letters --mark-sent`` makes every due letter and every summary sheet (timed for
+   information); then a run with nothing due, against ``toolkit status`` on the same file,
+   both real commands in a new process, interleaved, best of 3. Goal: the run with nothing
+   due takes at most 2 times ``status`` on 2,000 rows.
+
+``--write-readme`` replaces the figures between ``<!-- bench-letters:start -->`` and
+``<!-- bench-letters:end -->`` in README.md; ``make bench`` asks for it
+(TOOLKIT_BENCH_README=1).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import platform
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,16 +35,28 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 
-from toolkit.cli import main
-from toolkit.letters.batch import TEMPLATES_DIR
-from toolkit.letters.rendering import RenderJob, render_all
-from toolkit.letters.rules import build_context
-from toolkit.register.reading import Parameters
-from toolkit.register.template import create_register
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from big_register import TODAY as BIG_TODAY  # noqa: E402
+from big_register import cached_big_register  # noqa: E402
+from helpers.register_files import ROOT, toolkit_script  # noqa: E402
+from readme_section import replace_section  # noqa: E402
+
+from toolkit.cli import main  # noqa: E402
+from toolkit.letters.batch import TEMPLATES_DIR  # noqa: E402
+from toolkit.letters.rendering import RenderJob, render_all  # noqa: E402
+from toolkit.letters.rules import build_context  # noqa: E402
+from toolkit.register.reading import Parameters  # noqa: E402
+from toolkit.register.template import create_register  # noqa: E402
 
 TODAY = date(2026, 11, 20)
 TEMPLATE = TEMPLATES_DIR / "accuse.docx"
 GOAL = 1.5
+NOOP_GOAL, NOOP_GOAL_ROWS = 2.0, 2_000
+SIZES = (2_000, 10_000)
+REPEATS = 3
+LETTERHEAD = {"adresse": "12 rue des Lilas\n75011 Paris", "signataire": "Claire Martin"}
 
 
 def rows(count: int) -> list[dict]:
@@ -57,15 +84,15 @@ def toolkit_batch(contexts: list[dict], out: Path) -> float:
 
 
 def whole_command(count: int, folder: Path) -> float:
-    register = create_register(folder / "registre.xlsx", rows(count))
+    register = create_register(folder / "registre.xlsx", rows(count), LETTERHEAD)
     start = time.perf_counter()
     main(["letters", "--register", str(register), "--today", TODAY.isoformat(),
           "--type", "accuse"])
     return time.perf_counter() - start
 
 
-def run(count: int) -> float:
-    params = Parameters(adresse="12 rue des Lilas\n75011 Paris", signataire="Claire Martin")
+def run(count: int) -> tuple[float, float, float]:
+    params = Parameters(**LETTERHEAD)
     contexts = [build_context("accuse", {"ligne": n + 2, **row}, params, TODAY)
                 for n, row in enumerate(rows(count))]
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,10 +114,73 @@ def run(count: int) -> float:
     print(f"  toolkit (render_all)                : {batch:6.2f} s ({count / batch:5.0f}/s)")
     print(f"  rapport : {ratio:.2f}x (objectif >= {GOAL}x)")
     print(f"  commande complète (lecture, validation, {count} courriers + {count} fiches) : "
-          f"{command:.2f} s")
-    return ratio
+          f"{command:.2f} s", flush=True)
+    return ratio, bare, batch
+
+
+def _command_time(*args: str) -> float:
+    """Wall time of the real console script in a new process (what staff wait for)."""
+    start = time.perf_counter()
+    subprocess.run([toolkit_script(), *args], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, cwd=ROOT, check=False)
+    return time.perf_counter() - start
+
+
+def noop_against_status(rows: int, folder: Path) -> dict[str, float]:
+    """First run (everything made), then the run with nothing due against ``status``."""
+    register = folder / f"registre_{rows}.xlsx"
+    shutil.copy(cached_big_register(rows), register)
+    common = ("--register", str(register), "--today", BIG_TODAY.isoformat())
+    first = _command_time("letters", *common, "--mark-sent")
+    best = {"letters": float("inf"), "status": float("inf")}
+    for _ in range(REPEATS):  # interleaved: both share the machine's moods
+        best["letters"] = min(best["letters"], _command_time("letters", *common))
+        best["status"] = min(best["status"], _command_time("status", *common))
+    return {"first": first, **best, "ratio": best["letters"] / best["status"]}
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def readme_text(count: int, ratio: float, bare: float, batch: float,
+                noops: dict[int, dict[str, float]]) -> str:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    lines = [f"{count} courriers : boucle docxtpl simple {bare:.2f} s, `render_all` du toolkit "
+             f"{batch:.2f} s, soit {ratio:.2f}× (objectif ≥ {GOAL}×).", "",
+             "| Registre | 1re exécution `letters --mark-sent` (s) | `letters` sans rien à "
+             "faire (s) | `status` (s) | ratio |", "|---|---|---|---|---|"]
+    lines += [f"| {_thousands(rows)} lignes | {r['first']:.1f} | {r['letters']:.2f} | "
+              f"{r['status']:.2f} | {r['ratio']:.2f}× |" for rows, r in noops.items()]
+    lines += ["", f"Objectif : ≤ {NOOP_GOAL}× `status` sur {_thousands(NOOP_GOAL_ROWS)} "
+              "lignes (commandes réelles, meilleur de 3, en alternance).",
+              f"Machine : {cpus} cœurs, {platform.system()} {platform.release()}, "
+              f"Python {platform.python_version()}."]
+    return "\n".join(lines)
+
+
+def main_bench(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=500)
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--write-readme", action="store_true",
+                        default=os.environ.get("TOOLKIT_BENCH_README") == "1")
+    args = parser.parse_args(argv)
+    ratio, bare, batch = run(args.count)
+    noops = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for rows in args.sizes:
+            noops[rows] = noop_against_status(rows, Path(tmp))
+            r = noops[rows]
+            print(f"{rows} lignes : 1re exécution {r['first']:.1f} s ; sans rien à faire "
+                  f"{r['letters']:.2f} s ; status {r['status']:.2f} s ; {r['ratio']:.2f}x",
+                  flush=True)
+            if args.write_readme:  # after each size: the large one takes long
+                replace_section(ROOT / "README.md", "bench-letters",
+                                readme_text(args.count, ratio, bare, batch, noops))
+    noop_ok = all(r["ratio"] <= NOOP_GOAL for rows, r in noops.items() if rows <= NOOP_GOAL_ROWS)
+    return 0 if ratio >= GOAL and noop_ok else 1
 
 
 if __name__ == "__main__":
-    result = run(int(sys.argv[1]) if len(sys.argv) > 1 else 500)
-    sys.exit(0 if result >= GOAL else 1)
+    sys.exit(main_bench())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from helpers.letter_files import docx_text, run_letters
@@ -59,7 +60,7 @@ def test_summary_sheet_is_refreshed_with_letters_and_documents(make_register, tm
     register = make_register([complaint(nom="Dupont & Fils <SARL>",
                                         date_accuse=date(2026, 11, 3))])
     run_letters(register, today="2026-11-28")
-    (dossier,) = (tmp_path / "dossiers").iterdir()
+    (dossier,) = [path for path in (tmp_path / "dossiers").iterdir() if path.is_dir()]
     fiche = dossier / "2026-001_fiche-synthese.docx"
     text = docx_text(fiche)
     assert "Fiche de synthèse — réclamation n° 2026-001" in text
@@ -78,7 +79,7 @@ def test_every_complaint_gets_a_dossier(make_register, tmp_path):
             complaint("2026-002", nom="Paul Roy", date_accuse=date(2026, 11, 3))]
     register = make_register(rows)
     assert run_letters(register, today="2026-11-10") == 0
-    names = sorted(p.name for p in (tmp_path / "dossiers").iterdir())
+    names = sorted(p.name for p in (tmp_path / "dossiers").iterdir() if p.is_dir())
     assert names == ["2026-001_Léa Moreau", "2026-002_Paul Roy"]
 
 
@@ -93,3 +94,42 @@ def test_summary_sheet_shows_the_client_satisfaction(make_register, tmp_path):
               for path in (tmp_path / "dossiers").glob("*/*_fiche-synthese.docx")}
     assert "Satisfaction du client\nPartiellement satisfait" in sheets["2026-001_Léa Moreau"]
     assert "Satisfaction du client\n—" in sheets["2026-002_Paul Roy"]  # not replied yet
+
+
+def _fiche(tmp_path) -> Path:
+    (fiche,) = (tmp_path / "dossiers").rglob("*_fiche-synthese.docx")
+    return fiche
+
+
+def test_summary_sheet_shows_the_run_after_mark_sent(make_register, tmp_path):
+    register = make_register([complaint()])
+    run_letters(register, "--type", "accuse", "--mark-sent", today="2026-11-05")
+    text = docx_text(_fiche(tmp_path))
+    assert "Date d'accusé de réception\n05/11/2026" in text
+    assert "14/11/2026\nenvoyé à temps" in text  # not "à faire": written after the register
+    # the date the letter carries, not the day the file was written
+    assert "accusé de réception\n05/11/2026\n2026-001_accuse.docx" in text
+
+
+def test_summary_sheet_lists_the_draft_beside_its_letter(make_register, tmp_path):
+    register = make_register([complaint()])
+    run_letters(register, "--type", "accuse", "--eml", today="2026-11-05")
+    assert "2026-001_accuse.docx, 2026-001_accuse.eml" in docx_text(_fiche(tmp_path))
+
+
+def test_summary_sheet_rewritten_only_when_it_changes(make_register, tmp_path, capsys):
+    register = make_register([complaint(date_accuse=date(2026, 11, 3))])
+    run_letters(register, today="2026-11-10")
+    fiche = _fiche(tmp_path)
+    written = fiche.stat().st_mtime_ns
+    capsys.readouterr()
+    run_letters(register, today="2026-11-11")  # nothing it shows has changed
+    assert "0 fiche de synthèse mise à jour" in capsys.readouterr().out
+    assert fiche.stat().st_mtime_ns == written
+    (fiche.parent / "contrat.pdf").write_bytes(b"%PDF-1.4")
+    run_letters(register, today="2026-11-11")
+    assert "1 fiche de synthèse mise à jour" in capsys.readouterr().out
+    assert "contrat.pdf" in docx_text(fiche)
+    fiche.unlink()  # deleted by hand: made again even though the digest is known
+    run_letters(register, today="2026-11-11")
+    assert fiche.exists()

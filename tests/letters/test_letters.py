@@ -27,6 +27,7 @@ RECEIVED = date(2026, 11, 2)  # ack deadline Sat 14 Nov 2026; reply deadline 2 D
 MEDIATOR = {"mediateur": "CM2C — Centre de la médiation", "site_mediateur": "https://www.cm2c.net",
             "adresse": "12 rue des Lilas\n75011 PARIS", "signataire": "Claire Martin"}
 NAME = "Dupont & Fils <SARL>"
+LETTERHEAD = Parameters(adresse="12 rue des Lilas\n75011 PARIS", signataire="Claire Martin")
 
 
 # --- pure rules ------------------------------------------------------------------------
@@ -126,11 +127,11 @@ def test_place_and_date():
 def test_reply_refused_without_mediator(decision):
     row = _row(resolution="Non", decision=decision)
     with pytest.raises(LetterRefused, match="médiateur"):
-        build_context("reponse", row, Parameters(mediateur=""), TODAY)
+        build_context("reponse", row, LETTERHEAD, TODAY)
 
 
 def test_context_has_every_declared_field():
-    context = build_context("accuse", _row(), Parameters(), TODAY)
+    context = build_context("accuse", _row(), LETTERHEAD, TODAY)
     assert set(context) == set(CONTEXT_FIELDS)
     assert context["salutation"] == "Madame"
     assert context["echeance_reponse"] == "2 décembre 2026"
@@ -193,13 +194,14 @@ def test_mediator_named_exactly_when_required(make_register, tmp_path, decision,
 def test_reply_without_mediator_is_refused(make_register, tmp_path, capsys):
     register = _full_register(make_register, params={"mediateur": ""})
     assert run_letters(register, "--type", "reponse") == 1
-    assert "médiateur non renseigné" in capsys.readouterr().out
+    assert "médiateur de la consommation à indiquer" in capsys.readouterr().out
     assert "reponse" not in letters_in(tmp_path / "dossiers")
 
 
 @pytest.mark.parametrize(("today", "promised", "late"), [
     ("2026-11-28", "2 décembre 2026", False),  # the reply deadline itself
-    ("2026-12-10", "25 décembre 2026", True),  # deadline passed: 15 more days, apologies
+    # deadline passed: 15 days later is Fri 25 Dec (Noël), moved to Sat 26 Dec, apologies
+    ("2026-12-10", "26 décembre 2026", True),
 ])
 def test_suivi_letter_promises_a_date(make_register, tmp_path, today, promised, late):
     register = _full_register(make_register, resolution=None, decision=None,
@@ -311,3 +313,67 @@ def test_type_option_repeats(make_register, tmp_path):
     register = make_register([complaint(canal="Téléphone", infos_manquantes="RIB")], MEDIATOR)
     assert run_letters(register, "--type", "confirmation", "--type", "complements") == 0
     assert set(letters_in(tmp_path / "dossiers")) == {"confirmation", "complements"}
+
+
+# --- mediator and letterhead (Code de la consommation L612-1, L616-1) -------------------
+
+@pytest.mark.parametrize("site", [
+    "https://www.economie.gouv.fr/mediation-conso",
+    "http://economie.gouv.fr/mediation-conso/",
+    "www.economie.gouv.fr/mediation-conso/liste-des-mediateurs",
+    "  HTTPS://WWW.ECONOMIE.GOUV.FR/MEDIATION-CONSO  ",
+])
+def test_the_list_of_mediators_is_not_a_mediator_site(site):
+    params = Parameters(adresse="1 rue A\n75001 Paris", signataire="C. Martin",
+                        mediateur="CM2C", site_mediateur=site)
+    with pytest.raises(LetterRefused, match="liste officielle des médiateurs"):
+        build_context("reponse", _row(resolution="Non", decision="Défavorable"), params, TODAY)
+
+
+def test_no_default_mediator():
+    assert Parameters().mediateur == "" and Parameters().site_mediateur == ""
+
+
+@pytest.mark.parametrize(("today", "refused"), [
+    (date(2026, 12, 2), False),  # the reply deadline itself: not late
+    (date(2026, 12, 3), True),
+])
+def test_late_suivi_needs_the_mediator(today, refused):
+    row = _row(date_accuse=date(2026, 11, 3))
+    if refused:
+        with pytest.raises(LetterRefused, match="Médiateur"):
+            build_context("suivi", row, LETTERHEAD, today)
+    else:
+        assert build_context("suivi", row, LETTERHEAD, today)["mediation"] is False
+
+
+def test_late_suivi_names_the_mediator(make_register, tmp_path):
+    register = _full_register(make_register, resolution=None, decision=None,
+                              date_accuse=date(2026, 11, 3))
+    run_letters(register, "--type", "suivi", today="2026-12-10")
+    text = docx_text(letters_in(tmp_path / "dossiers")["suivi"])
+    assert ("vous pouvez, si vous le souhaitez, recourir gratuitement au médiateur de la "
+            f"consommation dont nous relevons, en vue de la résolution amiable du litige : "
+            f"{MEDIATOR['mediateur']}, {MEDIATOR['site_mediateur']}.") in text
+
+
+def test_list_page_refused_in_the_not_made_table(make_register, tmp_path, capsys):
+    register = _full_register(make_register, params={
+        **MEDIATOR, "site_mediateur": "https://www.economie.gouv.fr/mediation-conso"})
+    assert run_letters(register, "--type", "reponse") == 1
+    out = capsys.readouterr().out
+    assert "courrier dû non produit" in out and "liste officielle des médiateurs" in out
+    assert "reponse" not in letters_in(tmp_path / "dossiers")
+
+
+@pytest.mark.parametrize(("empty", "named"), [
+    ({"adresse": ""}, "« Adresse »"),
+    ({"signataire": ""}, "« Signataire »"),
+    ({"adresse": "", "signataire": ""}, "« Adresse » et « Signataire »"),
+])
+def test_no_letter_with_an_empty_letterhead(make_register, tmp_path, capsys, empty, named):
+    register = _full_register(make_register, params={**MEDIATOR, **empty})
+    assert run_letters(register) == 1
+    out = capsys.readouterr().out
+    assert f"en-tête ou signature vide : renseignez {named}" in out
+    assert letters_in(tmp_path / "dossiers") == {}

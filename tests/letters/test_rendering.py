@@ -34,7 +34,8 @@ TODAY = date(2026, 11, 20)
 
 def _context(**values) -> dict:
     row = {"ligne": 2, **complaint(**values)}
-    return build_context("accuse", row, Parameters(), TODAY)
+    params = Parameters(adresse="1 rue de Paris\n75001 Paris", signataire="Claire Martin")
+    return build_context("accuse", row, params, TODAY)
 
 
 def test_shipped_templates_use_only_known_fields():

@@ -126,11 +126,16 @@ def test_missing_numero(registers):
     assert found(broken(registers, numero=None)) == [(3, "Numéro", "obligatoire")]
 
 
-@pytest.mark.parametrize("key", DATE_KEYS)
+@pytest.mark.parametrize("key", [key for key in DATE_KEYS if key != "date_reponse_annoncee"])
 def test_date_in_the_future(registers, key):
     values = dated(key, TODAY + timedelta(days=1))
     assert found(broken(registers, **values)) == [(3, header_of(k), "date_future")
                                                   for k in DATE_KEYS if k in values]
+
+
+def test_announced_reply_date_may_lie_ahead(registers):
+    values = {"date_information": TODAY, "date_reponse_annoncee": TODAY + timedelta(days=15)}
+    assert found(broken(registers, **values)) == []
 
 
 def test_today_is_not_the_future(registers):

@@ -25,9 +25,9 @@ SPEC_HEADERS = [
     "Courriel", "Téléphone", "Catégorie", "Description", "Informations manquantes",
     "Date de demande de confirmation écrite", "Date de confirmation écrite",
     "Date d'accusé de réception", "Date de demande de compléments",
-    "Date de réception des compléments", "Date d'information du client", "Actions",
-    "Résolution", "Décision", "Date de réponse au client", "Satisfaction du client",
-    "Responsable", "Observations",
+    "Date de réception des compléments", "Date d'information du client",
+    "Date de réponse annoncée", "Actions", "Résolution", "Décision", "Date de réponse au client",
+    "Satisfaction du client", "Responsable", "Observations",
     "Échéance accusé de réception", "Échéance réponse", "Statut",
 ]
 SPEC_LISTS = {
@@ -175,7 +175,9 @@ def test_parameter_defaults(workbook):
     assert params["Téléphone"] == "09.87.77.84.79"
     assert params["Zone des jours fériés"] == "Métropole"
     assert str(params["Jours de préavis de suivi"]) == "5"
-    assert params["Site du médiateur"] == "https://www.economie.gouv.fr/mediation-conso"
+    assert params["Site du médiateur"] is None  # no default: the company's own mediator
+    assert params["Médiateur"] is None
+    assert str(params["Délai annoncé dans le courrier de suivi"]) == "15"
 
 
 def test_lists_sheet(workbook):

@@ -48,10 +48,9 @@ from toolkit.register.writeback import (
 )
 
 DAY = date(2026, 11, 9)
-# Letters of the columns as `toolkit init` lays them out, and the first two free ones.
-LETTER = {column.key: get_column_letter(i) for i, column in enumerate(COLUMNS, start=1)}
-RESPONSABLE, OBSERVATIONS = LETTER["responsable"], LETTER["observations"]
-FREE, FREE_2 = get_column_letter(len(COLUMNS) + 1), get_column_letter(len(COLUMNS) + 2)
+# Where columns are in the official layout: staff columns go after the toolkit's last one.
+COL = {column.key: get_column_letter(index) for index, column in enumerate(COLUMNS, start=1)}
+STAFF, STAFF_2 = get_column_letter(len(COLUMNS) + 1), get_column_letter(len(COLUMNS) + 2)
 
 
 # --- a register staff have lived in --------------------------------------------------------
@@ -85,21 +84,22 @@ def _add_staff_changes(path: Path) -> None:
     drop-down and a colour rule of their own on the toolkit's text columns."""
     wb = openpyxl.load_workbook(path, rich_text=True)
     ws = wb["Registre"]
-    ws[f"{FREE}1"], ws[f"{FREE}2"] = "Suivi interne", "rappeler jeudi"
-    ws[f"{FREE_2}1"], ws[f"{FREE_2}2"] = "Long", "=LEN(E2)"
+    ws[f"{STAFF}1"], ws[f"{STAFF}2"] = "Suivi interne", "rappeler jeudi"
+    ws[f"{STAFF_2}1"], ws[f"{STAFF_2}2"] = "Long", "=LEN(E2)"
     staff_list = DataValidation(type="list", formula1='"Claire,Paul"')
-    staff_list.add(f"{RESPONSABLE}2:{RESPONSABLE}1000")
-    staff_list.add(f"{FREE}2:{FREE}1000")
+    staff_list.add(f"{COL['responsable']}2:{COL['responsable']}1000")
+    staff_list.add(f"{STAFF}2:{STAFF}1000")
     ws.add_data_validation(staff_list)
     ws.conditional_formatting.add("E2:E1000", CellIsRule(
         operator="equal", formula=['"Dupont"'], fill=PatternFill("solid", start_color="FF0000")))
     ws["E2"].comment = Comment("Client fidèle", "Claire")
     ws["E3"].fill = PatternFill("solid", start_color="FFFF00")
     ws["E3"].font = Font(bold=True, color="C00000")
-    ws["R2"] = CellRichText("Appel du ", TextBlock(InlineFont(b=True), "moniteur"), " fait")
-    ws.column_dimensions[FREE].width = 33
+    ws[f"{COL['actions']}2"] = CellRichText("Appel du ", TextBlock(InlineFont(b=True),
+                                                                  "moniteur"), " fait")
+    ws.column_dimensions[STAFF].width = 33
     ws.freeze_panes = "D2"
-    ws.auto_filter.ref = f"A1:{FREE_2}1000"
+    ws.auto_filter.ref = f"A1:{STAFF_2}1000"
     ws.auto_filter.add_filter_column(2, ["Courriel"])
     ws.row_dimensions[3].hidden = True
     notes = wb.create_sheet("Notes")
@@ -151,8 +151,9 @@ def test_mark_dates_changes_only_the_intended_cell(staff_register):
     before = _snapshot(path)
     backup = mark_dates(path, [(3, "date_accuse", DAY)])
     after = _snapshot(path)
-    assert _changed_cells(before, after) == {("Registre", "N3")}
-    value, number_format = after["cells"][("Registre", "N3")][:2]
+    cell = f"{COL['date_accuse']}3"
+    assert _changed_cells(before, after) == {("Registre", cell)}
+    value, number_format = after["cells"][("Registre", cell)][:2]
     assert value.date() == DAY and number_format == "dd/mm/yyyy"
     assert before["sheets"] == after["sheets"]
     assert before["names"] == after["names"]
@@ -184,12 +185,12 @@ def test_appends_after_staff_notes_but_not_after_filled_down_formulas(register):
     path = register
     wb = openpyxl.load_workbook(path)
     ws = wb["Registre"]
-    ws[f"{FREE}1"], ws[f"{FREE}3"] = "Suivi interne", "ligne réservée"
+    ws[f"{STAFF}1"], ws[f"{STAFF}3"] = "Suivi interne", "ligne réservée"
     for row in range(2, 1001):
         ws.cell(row=row, column=len(COLUMNS) + 2, value=f"=LEN(E{row})")
     wb.save(path)
     assert append_complaints(path, [complaint("2026-002")]) == [4]
-    assert openpyxl.load_workbook(path)["Registre"][f"{FREE}3"].value == "ligne réservée"
+    assert openpyxl.load_workbook(path)["Registre"][f"{STAFF}3"].value == "ligne réservée"
 
 
 def test_xlsm_keeps_its_macros(register, tmp_path):
@@ -270,7 +271,7 @@ def test_refuses_when_the_file_changed_since_it_was_read(register):
     path = register
     seen = read_register(path).mtime_ns
     wb = openpyxl.load_workbook(path)
-    wb["Registre"][f"{OBSERVATIONS}2"] = "saisi dans Excel entre-temps"
+    wb["Registre"][f"{COL['observations']}2"] = "saisi dans Excel entre-temps"
     wb.save(path)
     os.utime(path, ns=(seen + 1_000_000_000, seen + 1_000_000_000))  # coarse clocks
     original = path.read_bytes()
@@ -306,15 +307,18 @@ def test_permission_denied_says_close_the_workbook(register, monkeypatch):
     assert not leftovers(path)
 
 
-def test_refuses_a_value_for_a_column_the_register_lacks(register):
+def test_adds_a_column_the_register_lacks_after_the_last_used_one(register):
     path = register
     wb = openpyxl.load_workbook(path)
-    wb["Registre"][f"{OBSERVATIONS}1"] = "Remarques"  # staff renamed "Observations"
+    wb["Registre"][f"{COL['observations']}1"] = "Remarques"  # staff renamed "Observations"
+    wb["Registre"][f"{STAFF}1"] = "Suivi interne"
     wb.save(path)
-    original = path.read_bytes()
-    with pytest.raises(RegisterFileError, match="« Observations » est absente"):
-        append_complaints(path, [complaint("2026-002", observations="clé du courriel")])
-    assert path.read_bytes() == original
+    append_complaints(path, [complaint("2026-002", observations="clé du courriel")])
+    sheet = openpyxl.load_workbook(path)["Registre"]
+    assert sheet[f"{COL['observations']}1"].value == "Remarques"  # left as staff named it
+    assert sheet[f"{STAFF_2}1"].value == "Observations"
+    assert sheet[f"{STAFF_2}3"].value == "clé du courriel"
+    assert read_register(path).frame["observations"].tolist() == [None, "clé du courriel"]
 
 
 def _png() -> io.BytesIO:
@@ -403,7 +407,7 @@ def test_an_older_lists_sheet_gains_the_satisfaction_list(register):
     wb.save(path)
     mark_dates(path, [(2, "date_accuse", DAY)])
     wb = openpyxl.load_workbook(path)
-    column = LETTER["satisfaction"]
+    column = COL["satisfaction"]
     drop_down = next(dv for dv in wb["Registre"].data_validations.dataValidation
                      if str(dv.sqref).startswith(f"{column}2:"))
     sheet, cells = drop_down.formula1.lstrip("=").split("!")
@@ -414,7 +418,8 @@ def test_an_older_lists_sheet_gains_the_satisfaction_list(register):
 
 @pytest.mark.parametrize(("part", "extension", "what"), [
     ("xl/worksheets/sheet1.xml", X14_VALIDATION.format(source="Listes!$A$2:$A$3",
-                                                       cells=f"{RESPONSABLE}2:{RESPONSABLE}1000"),
+                                                       cells=f"{COL['responsable']}2:"
+                                                             f"{COL['responsable']}1000"),
      "listes déroulantes"),
     ("xl/worksheets/sheet2.xml", X14_VALIDATION.format(source="Listes!$A$2:$A$3",
                                                        cells="B2"), "listes déroulantes"),

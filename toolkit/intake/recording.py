@@ -325,9 +325,10 @@ def record_complaint(register_path: Path, row: dict, dossiers: Path | None = Non
 
 def confirmation_letter(register_path: Path, numero: str, today: date,
                         dossiers: Path | None = None):
-    """Produce the ``confirmation`` letter of one complaint; returns the letters run."""
-    from toolkit.letters.batch import LetterOptions, make_letters, plan_letters
+    """Produce the ``confirmation`` letter of one complaint (``api.LettersResult``)."""
+    from toolkit.api import produce_letters
+    from toolkit.letters.batch import LetterOptions
     from toolkit.letters.rules import CONFIRMATION
 
     options = LetterOptions(types=(CONFIRMATION,), numero=numero, dossiers=dossiers)
-    return make_letters(plan_letters(read_register(register_path), today, options))
+    return produce_letters(register_path, today, options)

@@ -1,8 +1,10 @@
 """``toolkit letters``: which letters to make for a register, making them, and the dossiers.
 
-Two steps so that the command line can size its progress bar: :func:`plan_letters` decides
-(pure but for looking at which files exist), :func:`make_letters` writes the letters, their
-PDF copies and every dossier's summary sheet. Nothing is printed here.
+Three steps, so that the register write sits between the letters and the summary sheets
+(which must show the dates just recorded): :func:`plan_letters` decides (pure but for
+looking at which files exist), :func:`make_letters` writes the letters, their PDF copies
+and e-mail drafts, :func:`refresh_fiches` rewrites the summary sheets whose content
+changed. Nothing is printed here; :func:`toolkit.api.produce_letters` runs the three.
 """
 
 from __future__ import annotations
@@ -12,28 +14,35 @@ from datetime import date
 from pathlib import Path
 
 from toolkit.dates import date_fr
-from toolkit.errors import LetterRefused, UsageError
+from toolkit.errors import UsageError
 from toolkit.letters.dossiers import (
     FicheJob,
     dossier_dir,
+    dossier_documents,
+    dossier_index,
     dossiers_root,
     fiche_path,
     letter_path,
-    register_fields,
+    register_values,
     write_fiche,
 )
+from toolkit.letters.manifest import Manifest
 from toolkit.letters.rendering import RenderJob, parallel_map, render_all
 from toolkit.letters.rules import (
     LETTER_TYPES,
+    PROMISED_COLUMN,
     SENT_COLUMN,
+    SUIVI,
     build_context,
     delivery_problem,
     due_types,
+    promised_reply,
+    refusal,
     superseded,
 )
 from toolkit.places import template_path
 from toolkit.register.codes import STRUCTURAL_CODES
-from toolkit.register.reading import Register
+from toolkit.register.reading import Register, frame_records
 from toolkit.register.status import STATUS_LABELS, complaint_status
 from toolkit.register.validation import ValidationReport, validate
 from toolkit.resources import LETTERS, shipped_dir
@@ -50,6 +59,7 @@ class LetterOptions:
     templates: Path | None = None
     force: bool = False
     pdf: bool = False
+    eml: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,11 +84,12 @@ class LetterPlan:
     jobs: list[RenderJob] = field(default_factory=list)
     planned: list[Outcome] = field(default_factory=list)  # one per job, same order
     skipped: list[Outcome] = field(default_factory=list)
-    fiches: list[FicheJob] = field(default_factory=list)
+    dossier_of: dict[int, Path] = field(default_factory=dict)  # Excel row → dossier
+    rows: dict[int, dict] = field(default_factory=dict)  # Excel row → register row
 
     @property
     def steps(self) -> int:
-        return len(self.jobs) + len(self.fiches)
+        return len(self.jobs)
 
 
 @dataclass
@@ -87,11 +98,30 @@ class LetterRun:
     made: list[Outcome]
     pdfs: list[Path] = field(default_factory=list)
     pdf_failures: list[Path] = field(default_factory=list)
-    fiche_failures: list[str] = field(default_factory=list)
+    drafts: list[Path] = field(default_factory=list)
+    draft_failures: list[str] = field(default_factory=list)
 
     def sent_updates(self) -> list[tuple[int, str, date]]:
-        """``(Excel row, column key, date)`` for ``--mark-sent``: one per letter made."""
-        return [(o.ligne, SENT_COLUMN[o.type_id], self.plan.today) for o in self.made]
+        """``(Excel row, column key, date)`` for ``--mark-sent``: one per letter made, and
+        the promised reply date of a late progress letter."""
+        updates = []
+        for outcome in self.made:
+            updates.append((outcome.ligne, SENT_COLUMN[outcome.type_id], self.plan.today))
+            if outcome.type_id == SUIVI:
+                late, promised = promised_reply(self.plan.rows[outcome.ligne],
+                                                self.plan.register.params, self.plan.today)
+                if late:
+                    updates.append((outcome.ligne, PROMISED_COLUMN, promised))
+        return updates
+
+
+@dataclass
+class FicheRun:
+    """The summary sheets of a run: how many were rewritten, left as they were, failed."""
+
+    written: int = 0
+    unchanged: int = 0
+    failures: list[str] = field(default_factory=list)
 
 
 def _row_blocks(register: Register, report: ValidationReport) -> dict[int, str]:
@@ -105,7 +135,7 @@ def _row_blocks(register: Register, report: ValidationReport) -> dict[int, str]:
 
 
 def _selected_rows(register: Register, numero: str | None) -> list[dict]:
-    rows = register.frame.to_dict("records")
+    rows = list(frame_records(register.frame, list(register.frame.columns)))
     if numero is None:
         return rows
     chosen = [row for row in rows if str(row.get("numero") or "").strip() == numero.strip()]
@@ -129,33 +159,15 @@ def _letter_for(plan: LetterPlan, row: dict, type_id: str, dossier: Path,
     if expected is not None:
         plan.skipped.append(Outcome(numero, ligne, type_id, None, expected, attention=False))
         return
-    reason = delivery_problem(row)
-    context = None
-    if reason is None:
-        try:
-            context = build_context(type_id, row, plan.register.params, plan.today)
-        except LetterRefused:
-            reason = "médiateur non renseigné (feuille Paramètres) : réponse refusée"
+    params = plan.register.params
+    reason = delivery_problem(row) or refusal(type_id, row, params, plan.today)
     if reason is not None:
         plan.skipped.append(Outcome(numero, ligne, type_id, None, reason))
         return
+    context = build_context(type_id, row, params, plan.today)
     template = template_path(type_id, plan.register.path, plan.options.templates)
     plan.jobs.append(RenderJob(template, context, target))
     plan.planned.append(Outcome(numero, ligne, type_id, target))
-
-
-def _fiche_for(plan: LetterPlan, row: dict, dossier: Path) -> FicheJob:
-    params = plan.register.params
-    status = complaint_status(row, params.zone, plan.today, params.preavis_suivi)
-    deadlines = (
-        ("Accusé de réception", date_fr(status.echeance_accuse),
-         STATUS_LABELS[status.statut_accuse]),
-        ("Réponse au client", date_fr(status.echeance_reponse),
-         STATUS_LABELS[status.statut_reponse]),
-        ("Prochaine action", "", status.prochaine_action),
-    )
-    return FicheJob(fiche_path(dossier, row["numero"]), str(row["numero"]),
-                    register_fields(row), deadlines, plan.today)
 
 
 def plan_letters(register: Register, today: date,
@@ -166,19 +178,96 @@ def plan_letters(register: Register, today: date,
     report = validate(register, today)
     plan = LetterPlan(register, today, options, root, report)
     blocks = _row_blocks(register, report)
+    index = dossier_index(root)
     for row in _selected_rows(register, options.numero):
         ligne = int(row["ligne"])
         if ligne in blocks:
             plan.skipped.append(Outcome(str(row.get("numero") or ""), ligne, ALL_TYPES, None,
                                         blocks[ligne]))
             continue
-        dossier = dossier_dir(root, row["numero"], row.get("nom"))
+        dossier = dossier_dir(root, row["numero"], row.get("nom"), index)
+        plan.rows[ligne], plan.dossier_of[ligne] = row, dossier
         due = due_types(row, today, register.params.preavis_suivi)
         for type_id in due:
             if type_id in options.types:
                 _letter_for(plan, row, type_id, dossier, due)
-        plan.fiches.append(_fiche_for(plan, row, dossier))
     return plan
+
+
+def _record_letters(plan: LetterPlan, made: list[Outcome], manifest: Manifest) -> None:
+    for outcome in made:
+        late, promised = promised_reply(plan.rows[outcome.ligne], plan.register.params,
+                                        plan.today)
+        manifest.record_letter(outcome.path, plan.today,
+                               promised if outcome.type_id == SUIVI and late else None)
+
+
+def _write_drafts(run: LetterRun) -> None:
+    from toolkit.letters.drafts import write_draft
+
+    params = run.plan.register.params
+    pdfs = set(run.pdfs)
+    for outcome in run.made:
+        row = run.plan.rows[outcome.ligne]
+        if not str(row.get("courriel") or "").strip():
+            continue
+        pdf = outcome.path.with_suffix(".pdf")
+        try:
+            run.drafts.append(write_draft(outcome.path, row, params,
+                                          pdf if pdf in pdfs else None))
+        except OSError as error:
+            run.draft_failures.append(f"{outcome.path.with_suffix('.eml').name} : brouillon "
+                                      f"non écrit ({error.strerror or error})")
+
+
+def make_letters(plan: LetterPlan, manifest: Manifest | None = None,
+                 progress=None) -> LetterRun:
+    """Write the planned letters (in parallel when many), their PDFs and e-mail drafts;
+    record in ``manifest`` the date each letter carries."""
+    from toolkit.letters.pdf import convert_to_pdf
+    from toolkit.libreoffice import require_soffice
+
+    if plan.options.pdf:
+        require_soffice()  # before any letter is written: a missing LibreOffice stops it all
+    render_all(plan.jobs, progress=progress)
+    run = LetterRun(plan, list(plan.planned))
+    if manifest is not None:
+        _record_letters(plan, run.made, manifest)
+    if plan.options.pdf and plan.jobs:
+        run.pdfs, run.pdf_failures = convert_to_pdf(job.target for job in plan.jobs)
+    if plan.options.eml:
+        _write_drafts(run)
+    return run
+
+
+# --- summary sheets -----------------------------------------------------------------------
+
+def fiche_job(row: dict, params, today: date, dossier: Path,
+              manifest: Manifest) -> tuple[FicheJob, bool]:
+    """What the summary sheet of ``row`` shows on ``today``, and whether the sheet exists."""
+    status = complaint_status(row, params.zone, today, params.preavis_suivi)
+    deadlines = (
+        ("Accusé de réception", f"{date_fr(status.echeance_accuse)}",
+         STATUS_LABELS[status.statut_accuse]),
+        ("Réponse au client", f"{date_fr(status.echeance_reponse)}",
+         STATUS_LABELS[status.statut_reponse]),
+        ("Prochaine action", "", status.prochaine_action),
+    )
+    contents = dossier_documents(dossier, row["numero"], manifest.letter_dates(dossier))
+    target = fiche_path(dossier, row["numero"])
+    job = FicheJob(target, str(row["numero"]), register_values(row), deadlines,
+                   contents.letters, contents.others, today)
+    return job, target.name in contents.names
+
+
+def with_updates(rows: dict[int, dict], updates: list[tuple[int, str, date]]
+                 ) -> dict[int, dict]:
+    """The rows as the register holds them after ``updates`` were written (copied, O(k))."""
+    changed = dict(rows)
+    for ligne, key, day in updates:
+        if ligne in changed:
+            changed[ligne] = {**changed[ligne], key: day}
+    return changed
 
 
 def _write_fiche_reporting(job: FicheJob) -> str:
@@ -190,17 +279,30 @@ def _write_fiche_reporting(job: FicheJob) -> str:
     return ""
 
 
-def make_letters(plan: LetterPlan, progress=None) -> LetterRun:
-    """Write the planned letters (in parallel when many), their PDFs, the summary sheets."""
-    from toolkit.letters.pdf import convert_to_pdf
-    from toolkit.libreoffice import require_soffice
+def write_fiches(jobs: list[tuple[FicheJob, bool]], manifest: Manifest,
+                 progress=None) -> FicheRun:
+    """Write the sheets that are missing or whose content changed (by digest)."""
+    changed = [(job, job.digest()) for job, _ in jobs]
+    changed = [(job, digest) for (job, exists), (_, digest) in zip(jobs, changed, strict=True)
+               if not (exists and manifest.fiches.get(manifest.key(job.target)) == digest)]
+    result = FicheRun(unchanged=len(jobs) - len(changed))
+    messages = parallel_map(_write_fiche_reporting, [job for job, _ in changed],
+                            progress=progress)
+    for (job, digest), message in zip(changed, messages, strict=True):
+        if message:
+            result.failures.append(message)
+        else:
+            manifest.record_fiche(job.target, digest)
+            result.written += 1
+    return result
 
-    if plan.options.pdf:
-        require_soffice()  # before any letter is written: a missing LibreOffice stops it all
-    render_all(plan.jobs, progress=progress)
-    run = LetterRun(plan, list(plan.planned))
-    if plan.options.pdf and plan.jobs:
-        run.pdfs, run.pdf_failures = convert_to_pdf(job.target for job in plan.jobs)
-    failures = parallel_map(_write_fiche_reporting, plan.fiches, progress=progress)
-    run.fiche_failures = [message for message in failures if message]
-    return run
+
+def refresh_fiches(plan: LetterPlan, manifest: Manifest,
+                   updates: list[tuple[int, str, date]] = (), progress=None) -> FicheRun:
+    """Bring every selected complaint's summary sheet up to date, after the register write
+    (``updates``: what it wrote)."""
+    rows = with_updates(plan.rows, list(updates))
+    params = plan.register.params
+    jobs = [fiche_job(row, params, plan.today, plan.dossier_of[ligne], manifest)
+            for ligne, row in rows.items()]
+    return write_fiches(jobs, manifest, progress)

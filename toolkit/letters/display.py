@@ -7,9 +7,10 @@ from pathlib import Path
 
 from toolkit.dates import date_fr
 from toolkit.display import format_table, plural, shown_path
-from toolkit.letters.batch import ALL_TYPES, LetterRun, Outcome
+from toolkit.letters.batch import ALL_TYPES, Outcome
 from toolkit.letters.rendering import TemplateReport
-from toolkit.letters.rules import CONTEXT_FIELDS, LABELS
+from toolkit.letters.rules import CONTEXT_FIELDS, LABELS, PROMISED_COLUMN
+from toolkit.register.columns import header_of
 
 
 def _label(type_id: str) -> str:
@@ -26,9 +27,23 @@ def _skipped_table(skipped: Sequence[Outcome]) -> str:
     return format_table(("Numéro", "Ligne", "Courrier", "Raison"), rows)
 
 
-def letters_summary(run: LetterRun) -> str:
-    """The summary table of a run: letters made, due letters skipped and why, dossiers."""
-    plan = run.plan
+def _files_made(run) -> list[str]:
+    parts = []
+    if run.pdfs or run.pdf_failures:
+        parts.append(f"\nPDF : {plural(len(run.pdfs), 'copie produite', 'copies produites')}.")
+        parts += [f"  conversion PDF impossible : {shown_path(p)}" for p in run.pdf_failures]
+    if run.plan.options.eml:
+        drafts = plural(len(run.drafts), "brouillon de courriel écrit",
+                        "brouillons de courriel écrits")
+        parts.append(f"\n{drafts} (.eml, à ouvrir et envoyer depuis la messagerie).")
+        parts += [f"  {message}" for message in run.draft_failures]
+    return parts
+
+
+def letters_summary(result) -> str:
+    """The summary of ``toolkit letters`` (an ``api.LettersResult``): letters made, due
+    letters skipped and why, PDFs and drafts, summary sheets."""
+    run, plan = result.run, result.run.plan
     parts = [f"{plural(len(run.made), 'courrier produit', 'courriers produits')}."]
     if run.made:
         parts.append(_made_table(sorted(run.made, key=lambda o: (o.ligne, o.type_id))))
@@ -36,19 +51,20 @@ def letters_summary(run: LetterRun) -> str:
         count = plural(len(plan.skipped), "courrier dû non produit", "courriers dus non produits")
         parts.append(f"\n{count} :")
         parts.append(_skipped_table(sorted(plan.skipped, key=lambda o: (o.ligne, o.type_id))))
-    if run.pdfs or run.pdf_failures:
-        parts.append(f"\nPDF : {plural(len(run.pdfs), 'produit', 'produits')}.")
-        parts += [f"  conversion PDF impossible : {shown_path(p)}" for p in run.pdf_failures]
-    fiches = plural(len(plan.fiches) - len(run.fiche_failures), "fiche de synthèse mise à jour",
-                    "fiches de synthèse mises à jour")
-    parts.append(f"\n{fiches} dans {shown_path(plan.dossiers)}.")
-    parts += [f"  {message}" for message in run.fiche_failures]
+    parts += _files_made(run)
+    fiches = result.fiches
+    written = plural(fiches.written, "fiche de synthèse mise à jour",
+                     "fiches de synthèse mises à jour")
+    parts.append(f"\n{written} dans {shown_path(plan.dossiers)} "
+                 f"({plural(fiches.unchanged, 'inchangée', 'inchangées')}).")
+    parts += [f"  {message}" for message in fiches.failures]
     return "\n".join(parts)
 
 
-def needs_attention(run: LetterRun) -> bool:
+def needs_attention(result) -> bool:
     """A due letter blocked (address, mediator...), a register problem or a failed PDF:
     worth exit code 1. Letters already made or superseded are not."""
+    run = result.run
     return (any(o.attention for o in run.plan.skipped) or not run.plan.report.ok
             or bool(run.pdf_failures))
 
@@ -69,8 +85,36 @@ def templates_summary(reports: Sequence[TemplateReport]) -> str:
     return "\n".join(lines)
 
 
-def sent_dates_summary(run: LetterRun, backup: Path | None) -> str:
-    """What ``--mark-sent`` wrote into the register."""
-    dates = plural(len(run.made), "date d'envoi inscrite", "dates d'envoi inscrites")
-    saved = f" (copie de sauvegarde : {shown_path(backup)})" if backup else ""
-    return f"\n{dates} au registre, au {date_fr(run.plan.today)}{saved}."
+_PROMISES_LISTED = 10
+
+
+def _promises(updates) -> list[str]:
+    promises = [(ligne, day) for ligne, key, day in updates if key == PROMISED_COLUMN]
+    if len(promises) > _PROMISES_LISTED:
+        return [f"{len(promises)} dates de réponse annoncées inscrites (colonne « Date de "
+                "réponse annoncée »)."]
+    return [f"Date de réponse annoncée au client (ligne {ligne}) : {date_fr(day)}."
+            for ligne, day in promises]
+
+
+def _saved(backup: Path | None) -> str:
+    return f" (copie de sauvegarde : {shown_path(backup)})" if backup else ""
+
+
+def sent_dates_summary(result) -> str:
+    """What ``--mark-sent`` wrote into the register (an ``api.LettersResult``)."""
+    dates = plural(len(result.run.made), "date d'envoi inscrite", "dates d'envoi inscrites")
+    lines = [f"\n{dates} au registre, au {date_fr(result.run.plan.today)}"
+             f"{_saved(result.backup)}.", *_promises(result.updates)]
+    return "\n".join(lines)
+
+
+def sent_summary(result) -> str:
+    """What ``toolkit sent`` recorded (an ``api.SentResult``)."""
+    ligne, key, day = result.updates[0]
+    lines = [f"Envoi du courrier « {_label(result.type_id)} » de la réclamation n° "
+             f"{result.numero} inscrit au registre : {header_of(key)} = {date_fr(day)} "
+             f"(ligne {ligne}){_saved(result.backup)}.", *_promises(result.updates)]
+    if result.pdf is not None:
+        lines.append(f"Copie PDF produite : {shown_path(result.pdf)}")
+    return "\n".join(lines)

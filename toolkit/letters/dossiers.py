@@ -2,12 +2,16 @@
 
 The procedure asks for a dossier per complaint holding the written complaint, the actions
 and solutions, and a copy of the reply. Staff put the written complaint there; the toolkit
-puts the letters and refreshes ``<Numéro>_fiche-synthese.docx`` (a Word document, what the
-office opens and prints) on every ``toolkit letters`` run.
+puts the letters and keeps ``<Numéro>_fiche-synthese.docx`` (a Word document, what the
+office opens and prints) up to date: a sheet is rewritten only when what it shows changed
+(its content digest is kept in the dossiers' manifest, :mod:`toolkit.letters.manifest`), so
+that a run costs what changed, not the size of the register.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -46,22 +50,40 @@ def dossiers_root(register_path: Path, dossiers: Path | None = None) -> Path:
 
 
 def _inside(root: Path, path: Path) -> Path:
-    if not path.resolve().is_relative_to(root.resolve()):
+    """``path`` when it is a folder directly under ``root`` (checked on the names: no
+    file-system call, a batch looks up thousands of dossiers)."""
+    if path.parent != root or path.name in ("", ".", "..") or "/" in path.name \
+            or "\\" in path.name:
         raise UsageError(f"Chemin de dossier refusé (hors de {root}) : {path}")
     return path
 
 
-def dossier_dir(root: Path, numero: object, nom: object = None) -> Path:
+def dossier_index(root: Path) -> dict[str, Path]:
+    """Existing dossiers by the Numéro their name starts with (listed once for a batch)."""
+    found: dict[str, Path] = {}
+    names = sorted(entry.name for entry in os.scandir(root) if entry.is_dir()) \
+        if root.is_dir() else []
+    for name in names:
+        found.setdefault(name, root / name)
+        found.setdefault(name.split("_", 1)[0], root / name)
+    return found
+
+
+def dossier_dir(root: Path, numero: object, nom: object = None,
+                index: dict[str, Path] | None = None) -> Path:
     """The complaint's folder under ``root``: an existing ``<Numéro>`` or ``<Numéro>_…``
-    folder, else ``<Numéro>_<Nom>``. Not created here."""
+    folder, else ``<Numéro>_<Nom>``. Not created here. ``index``: :func:`dossier_index`
+    of ``root``, when many dossiers are looked up at once."""
     key = safe_name(numero)
     if not key:
         raise UsageError("Réclamation sans numéro : pas de dossier possible.")
-    if root.is_dir():
-        for candidate in sorted(root.iterdir()):
-            if candidate.is_dir() and (candidate.name == key
-                                       or candidate.name.startswith(f"{key}_")):
-                return _inside(root, candidate)
+    index = index if index is not None else dossier_index(root)
+    existing = index.get(key)
+    if existing is None and "_" in key:  # the index keys names by their first part only
+        existing = next((path for name, path in index.items() if name.startswith(f"{key}_")),
+                        None)
+    if existing is not None:
+        return _inside(root, existing)
     name = safe_name(nom)
     return _inside(root, root / (f"{key}_{name}" if name else key))
 
@@ -83,9 +105,23 @@ class FicheJob:
 
     target: Path
     numero: str
-    fields: tuple[tuple[str, str], ...]  # (header, value as shown)
+    values: tuple[object, ...]  # the register row, in the order of INPUT_COLUMNS
     deadlines: tuple[tuple[str, str, str], ...]  # (label, date, status)
+    letters: tuple[tuple[str, str, str], ...]  # (letter, date it carries, files)
+    others: tuple[str, ...]  # other documents of the dossier
     today: date
+
+    @property
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """(header, value as shown) of the register row."""
+        return tuple((column.header, shown(value))
+                     for column, value in zip(INPUT_COLUMNS, self.values, strict=True))
+
+    def digest(self) -> str:
+        """What the sheet shows, apart from the day it was written (the raw values: what is
+        shown follows from them, and they are cheaper to hash than to format)."""
+        shown_content = (self.numero, self.values, self.deadlines, self.letters, self.others)
+        return hashlib.sha256(repr(shown_content).encode("utf-8")).hexdigest()
 
 
 def shown(value: object) -> str:
@@ -96,24 +132,58 @@ def shown(value: object) -> str:
     return clean_text(value)
 
 
-def register_fields(row: dict) -> tuple[tuple[str, str], ...]:
-    return tuple((column.header, shown(row.get(column.key))) for column in INPUT_COLUMNS)
+def register_values(row: dict) -> tuple[object, ...]:
+    return tuple(row.get(column.key) for column in INPUT_COLUMNS)
 
 
-def _documents(dossier: Path, numero: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """(letters as (label, file), other documents) found in the dossier."""
-    letters, others = [], []
-    prefix = safe_name(numero)
-    for path in sorted(dossier.iterdir()) if dossier.is_dir() else []:
-        if not path.is_file() or path.name.startswith((".", "~$")):
+def letter_type_of(name: str, numero: object) -> str | None:
+    """The letter type of a file ``<Numéro>_<type>[_suffix].ext`` of the dossier, or None."""
+    prefix = f"{safe_name(numero)}_"
+    if not name.startswith(prefix):
+        return None
+    type_id = name.removeprefix(prefix).split(".")[0].split("_")[0]
+    return type_id if type_id in LETTER_TYPES else None
+
+
+@dataclass(frozen=True)
+class DossierContents:
+    letters: tuple[tuple[str, str, str], ...]  # (label, date the letter carries, its files)
+    others: tuple[str, ...]  # other documents
+    names: frozenset[str]  # every file name in the dossier
+
+
+def dossier_documents(dossier: Path, numero: object,
+                      letter_dates: dict[str, str]) -> DossierContents:
+    """The letters of the dossier (with their PDF and e-mail draft) and the other documents.
+
+    A letter's date comes from ``letter_dates`` (file name → JJ/MM/AAAA, recorded when it
+    was made); a letter made before that record existed shows its file's date.
+    """
+    try:
+        entries = sorted((entry.name, entry) for entry in os.scandir(dossier) if entry.is_file())
+    except OSError:
+        return DossierContents((), (), frozenset())
+    files_of: dict[str, list[str]] = {}
+    others = []
+    for name, _ in entries:
+        if name.startswith((".", "~$")) or FICHE_SUFFIX in name:
             continue
-        type_id = path.stem.removeprefix(f"{prefix}_").split("_")[0]
-        if path.stem.startswith(f"{prefix}_") and type_id in LETTER_TYPES:
-            sent = date_fr(datetime.fromtimestamp(path.stat().st_mtime))
-            letters.append((f"{LABELS[type_id]} (fichier du {sent})", path.name))
-        elif FICHE_SUFFIX not in path.stem:
-            others.append(path.name)
-    return letters, others
+        stem, _, extension = name.rpartition(".")
+        if letter_type_of(name, numero) and extension in ("docx", "pdf", "eml"):
+            files_of.setdefault(stem, []).append(name)
+        else:
+            others.append(name)
+    letters = []
+    by_name = dict(entries)
+    for stem, files in files_of.items():
+        word = f"{stem}.docx"
+        if word not in by_name:  # a PDF or draft without its letter: just a document
+            others += files
+            continue
+        day = letter_dates.get(word) or \
+            date_fr(datetime.fromtimestamp(by_name[word].stat().st_mtime))
+        letters.append((LABELS[letter_type_of(word, numero)], day, ", ".join(sorted(files))))
+    return DossierContents(tuple(letters), tuple(sorted(others)), frozenset(by_name))
 
 
 def _table(doc, rows, widths_cm) -> None:
@@ -166,16 +236,17 @@ def build_fiche(job: FicheJob):
     title = doc.add_paragraph().add_run(f"Fiche de synthèse — réclamation n° {job.numero}")
     title.bold, title.font.size = True, Pt(14)
     doc.add_paragraph(f"Mise à jour le {date_fr(job.today)} à partir du registre des "
-                      "réclamations (ne pas modifier : refaite à chaque « toolkit letters »).")
+                      "réclamations (ne pas modifier : refaite par « toolkit letters » et "
+                      "« toolkit sent » quand son contenu change).")
     _heading(doc, "Registre")
     _table(doc, [(header, value or "—") for header, value in job.fields], (6, 11.4))
     _heading(doc, "Délais")
     _table(doc, [("Échéance", "Date limite", "Statut"), *job.deadlines], (7, 4, 6.4))
-    letters, others = _documents(job.target.parent, job.numero)
     _heading(doc, "Courriers du dossier")
-    _table(doc, letters or [("aucun courrier produit", "")], (8, 9.4))
+    _table(doc, [("Courrier", "Daté du", "Fichiers"), *job.letters] if job.letters
+           else [("aucun courrier produit", "", "")], (5.4, 2.6, 9.4))
     _heading(doc, "Autres pièces (réclamation écrite du client, copies…)")
-    _table(doc, [(name,) for name in others] or [("aucune : à déposer dans ce dossier",)],
+    _table(doc, [(name,) for name in job.others] or [("aucune : à déposer dans ce dossier",)],
            (17.4,))
     return doc
 

@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
-
 from toolkit.errors import TemplateError
 from toolkit.letters.dossiers import save_atomically
 from toolkit.letters.rules import CONTEXT_FIELDS, clean_text
@@ -30,28 +27,37 @@ _COMPILED_CACHE_SIZE = 32
 _UNDEFINED_NAME = re.compile(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')")
 
 
-class _CachingEnvironment(SandboxedEnvironment):
-    """docxtpl compiles the whole document XML on every render; the XML of one template is
-    the same each time, so compile it once per process."""
+def _caching_environment_class():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
 
-    def __init__(self) -> None:
-        super().__init__(undefined=StrictUndefined, autoescape=True)
-        self._compiled: dict[str, object] = {}
+    class CachingEnvironment(SandboxedEnvironment):
+        """docxtpl compiles the whole document XML on every render; the XML of one template
+        is the same each time, so compile it once per process."""
 
-    def from_string(self, source, globals=None, template_class=None):
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        compiled = self._compiled.get(source)
-        if compiled is None:
-            if len(self._compiled) >= _COMPILED_CACHE_SIZE:
-                self._compiled.clear()
-            compiled = self._compiled[source] = super().from_string(source)
-        return compiled
+        def __init__(self) -> None:
+            super().__init__(undefined=StrictUndefined, autoescape=True)
+            self._compiled: dict[str, object] = {}
+
+        def from_string(self, source, globals=None, template_class=None):
+            if globals is not None or template_class is not None or \
+                    not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            compiled = self._compiled.get(source)
+            if compiled is None:
+                if len(self._compiled) >= _COMPILED_CACHE_SIZE:
+                    self._compiled.clear()
+                compiled = self._compiled[source] = super().from_string(source)
+            return compiled
+
+    return CachingEnvironment
 
 
 @lru_cache(maxsize=1)
-def jinja_environment() -> SandboxedEnvironment:
-    return _CachingEnvironment()
+def jinja_environment():
+    """The sandboxed, autoescaping, strict environment (jinja2 is imported only when a
+    letter is rendered: a run with nothing to make does not pay for it)."""
+    return _caching_environment_class()()
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,8 @@ def load_template(path: Path):
 
 
 def _template_error(path: Path, error: Exception) -> TemplateError:
+    from jinja2 import TemplateSyntaxError, UndefinedError
+
     if isinstance(error, UndefinedError):
         match = _UNDEFINED_NAME.search(str(error))
         field = (match.group(2) or match.group(1)) if match else str(error)

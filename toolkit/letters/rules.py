@@ -13,8 +13,15 @@ from datetime import date, timedelta
 from toolkit.dates import date_fr
 from toolkit.dates import date_long_fr as french_date
 from toolkit.errors import LetterRefused
-from toolkit.register.columns import CIVILITES, DEFAULT_NOTICE_DAYS, Canal, Decision
-from toolkit.register.deadlines import ack_deadline, reply_deadline
+from toolkit.register.columns import (
+    CIVILITES,
+    DEFAULT_NOTICE_DAYS,
+    MEDIATOR_LIST_PAGE,
+    Canal,
+    Decision,
+    is_mediator_list_page,
+)
+from toolkit.register.deadlines import ack_deadline, is_jour_ouvrable, reply_deadline
 
 CONFIRMATION, ACCUSE, COMPLEMENTS, SUIVI, REPONSE = (
     "confirmation", "accuse", "complements", "suivi", "reponse")
@@ -36,9 +43,8 @@ SENT_COLUMN = {
     REPONSE: "date_reponse",
 }
 
-# A late reply cannot promise the passed deadline: the progress letter gives this much more.
-LATE_REPLY_EXTRA_DAYS = 15
-DEFAULT_SIGNATORY = "La direction"
+# The column where a late progress letter's promised reply date is recorded.
+PROMISED_COLUMN = "date_reponse_annoncee"
 MEDIATION_DECISIONS = (Decision.DEFAVORABLE, Decision.PARTIELLEMENT_FAVORABLE)
 DECISION_TEXTS = {
     Decision.FAVORABLE: "Au terme de cet examen, nous faisons droit à votre réclamation.",
@@ -73,7 +79,8 @@ CONTEXT_FIELDS = {
     "resolution": "solution apportée",
     "decision": "décision (Favorable, Partiellement favorable, Défavorable)",
     "decision_texte": "phrase annonçant la décision",
-    "mediation": "vrai si la réponse doit présenter le médiateur",
+    "mediation": "vrai si le courrier doit présenter le médiateur (réponse défavorable ou "
+                 "partiellement favorable, courrier de suivi après l'échéance)",
     "mediateur_nom": "nom du médiateur de la consommation",
     "mediateur_site": "site internet du médiateur",
 }
@@ -170,22 +177,61 @@ def delivery_problem(row: dict) -> str | None:
 
 # --- context -------------------------------------------------------------------------
 
-def needs_mediation(type_id: str, row: dict) -> bool:
-    return type_id == REPONSE and row.get("decision") in MEDIATION_DECISIONS
+def is_late(row: dict, today: date) -> bool:
+    """Whether a letter dated ``today`` is sent after the reply deadline."""
+    return today > reply_deadline(row["date_reclamation"])
 
 
-def check_mediator(type_id: str, row: dict, params) -> None:
-    """Refuse a reply that must name the consumer mediator when Paramètres lacks it."""
-    if not needs_mediation(type_id, row):
-        return
+def needs_mediation(type_id: str, row: dict, today: date) -> bool:
+    """A reply refusing all or part of the claim, and a progress letter sent after the reply
+    deadline (the dispute is not settled within the commitment: Code de la consommation
+    L612-1, L616-1), name the consumer mediator."""
+    if type_id == REPONSE:
+        return row.get("decision") in MEDIATION_DECISIONS
+    return type_id == SUIVI and is_late(row, today)
+
+
+def mediator_problem(type_id: str, row: dict, params, today: date) -> str | None:
+    """Why a letter that must name the mediator cannot be made, or ``None``."""
+    if not needs_mediation(type_id, row, today):
+        return None
     missing = [label for label, value in (("Médiateur", params.mediateur),
                                           ("Site du médiateur", params.site_mediateur))
                if not _filled(value)]
     if missing:
-        raise LetterRefused(
-            f"Réclamation {row.get('numero')} : une réponse « {row.get('decision')} » doit "
-            "indiquer le médiateur de la consommation (Code de la consommation L612-1, "
-            f"L616-1) ; renseignez « {' » et « '.join(missing)} » dans la feuille Paramètres.")
+        return (f"médiateur de la consommation à indiquer (Code de la consommation L612-1, "
+                f"L616-1) : renseignez « {' » et « '.join(missing)} » dans la feuille "
+                "Paramètres")
+    if is_mediator_list_page(params.site_mediateur):
+        return (f"« Site du médiateur » indique la liste officielle des médiateurs "
+                f"({MEDIATOR_LIST_PAGE}), pas le site de votre médiateur : cherchez-y le "
+                "médiateur auquel la société a adhéré et recopiez l'adresse de son propre "
+                "site dans la feuille Paramètres")
+    return None
+
+
+def letterhead_problem(params) -> str | None:
+    """Why no letter can be made with this Paramètres sheet: an empty letterhead
+    (no company address) or no signatory."""
+    missing = [label for label, value in (("Adresse", params.adresse),
+                                          ("Signataire", params.signataire))
+               if not _filled(value)]
+    if not missing:
+        return None
+    return (f"en-tête ou signature vide : renseignez « {' » et « '.join(missing)} » dans la "
+            "feuille Paramètres")
+
+
+def refusal(type_id: str, row: dict, params, today: date) -> str | None:
+    """Why this letter must not be made as things stand (French), or ``None``."""
+    return letterhead_problem(params) or mediator_problem(type_id, row, params, today)
+
+
+def check_letter(type_id: str, row: dict, params, today: date) -> None:
+    """Raise :class:`LetterRefused` when :func:`refusal` finds a reason."""
+    reason = refusal(type_id, row, params, today)
+    if reason is not None:
+        raise LetterRefused(f"Réclamation {row.get('numero')}, {LABELS[type_id]} : {reason}.")
 
 
 def place_of(company_address: str) -> str:
@@ -213,12 +259,25 @@ def split_items(text: object) -> list[str]:
     return [item for item in items if item]
 
 
-def promised_reply(received: date, today: date) -> tuple[bool, date]:
-    """(late?, date promised for the reply) for the progress letter."""
-    deadline = reply_deadline(received)
-    if today <= deadline:
-        return False, deadline
-    return True, today + timedelta(days=LATE_REPLY_EXTRA_DAYS)
+def next_jour_ouvrable(day: date, zone: str) -> date:
+    """``day`` itself when it is a jour ouvrable, else the first one after it."""
+    while not is_jour_ouvrable(day, zone):
+        day += timedelta(days=1)
+    return day
+
+
+def promised_date(letter_day: date, delay_days: int, zone: str) -> date:
+    """The reply date a late progress letter announces: ``delay_days`` after the letter,
+    moved forward to a jour ouvrable (Paramètres « Délai annoncé dans le courrier de
+    suivi »)."""
+    return next_jour_ouvrable(letter_day + timedelta(days=delay_days), zone)
+
+
+def promised_reply(row: dict, params, today: date) -> tuple[bool, date]:
+    """(late?, date promised for the reply) for the progress letter dated ``today``."""
+    if not is_late(row, today):
+        return False, reply_deadline(row["date_reclamation"])
+    return True, promised_date(today, params.delai_suivi, params.zone)
 
 
 def _company_fields(params) -> dict:
@@ -227,7 +286,7 @@ def _company_fields(params) -> dict:
         "societe_adresse": clean_text(params.adresse),
         "societe_courriel": clean_text(params.courriel),
         "societe_telephone": clean_text(params.telephone),
-        "signataire": clean_text(params.signataire) or DEFAULT_SIGNATORY,
+        "signataire": clean_text(params.signataire),
         "mediateur_nom": clean_text(params.mediateur),
         "mediateur_site": clean_text(params.site_mediateur),
     }
@@ -248,7 +307,7 @@ def _client_fields(row: dict) -> dict:
 
 def _dates_fields(row: dict, params, today: date) -> dict:
     received = row["date_reclamation"]
-    late, promised = promised_reply(received, today)
+    late, promised = promised_reply(row, params, today)
     return {
         "numero": clean_text(row.get("numero")),
         "date_reclamation": french_date(received),
@@ -261,7 +320,7 @@ def _dates_fields(row: dict, params, today: date) -> dict:
     }
 
 
-def _handling_fields(type_id: str, row: dict) -> dict:
+def _handling_fields(type_id: str, row: dict, today: date) -> dict:
     decision = clean_text(row.get("decision"))
     return {
         "informations_manquantes": split_items(row.get("infos_manquantes")),
@@ -269,14 +328,14 @@ def _handling_fields(type_id: str, row: dict) -> dict:
         "resolution": clean_text(row.get("resolution")),
         "decision": decision,
         "decision_texte": DECISION_TEXTS.get(decision, ""),
-        "mediation": needs_mediation(type_id, row),
+        "mediation": needs_mediation(type_id, row, today),
     }
 
 
 def build_context(type_id: str, row: dict, params, today: date) -> dict:
     """Every field of ``CONTEXT_FIELDS`` for one letter; raises :class:`LetterRefused`."""
-    check_mediator(type_id, row, params)
+    check_letter(type_id, row, params, today)
     context = {**_company_fields(params), **_client_fields(row),
-               **_dates_fields(row, params, today), **_handling_fields(type_id, row)}
+               **_dates_fields(row, params, today), **_handling_fields(type_id, row, today)}
     assert context.keys() == CONTEXT_FIELDS.keys()
     return context

@@ -84,6 +84,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("date_demande_complements", "Date de demande de compléments", DATE, width=14),
     Column("date_reception_complements", "Date de réception des compléments", DATE, width=14),
     Column("date_information", "Date d'information du client", DATE, width=14),
+    Column("date_reponse_annoncee", "Date de réponse annoncée", DATE, width=14),
     Column("actions", "Actions", TEXT, width=40),
     Column("resolution", "Résolution", TEXT, width=40),
     Column("decision", "Décision", CHOICE, choices=DECISIONS, width=22),
@@ -128,6 +129,7 @@ class Parameter:
 
 # Days before the reply deadline when a progress letter becomes due.
 DEFAULT_NOTICE_DAYS = 5
+DEFAULT_PROMISE_DAYS = 15  # days a late progress letter gives itself to reply
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("societe", "Société", "ONLY PERMIS"),
     Parameter("adresse", "Adresse", ""),
@@ -135,10 +137,28 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("telephone", "Téléphone", "09.87.77.84.79"),
     Parameter("signataire", "Signataire", ""),
     Parameter("mediateur", "Médiateur", ""),
-    Parameter("site_mediateur", "Site du médiateur", "https://www.economie.gouv.fr/mediation-conso"),
+    Parameter("site_mediateur", "Site du médiateur", ""),
     Parameter("zone", "Zone des jours fériés", Zone.METROPOLE.value),
     Parameter("preavis_suivi", "Jours de préavis de suivi", str(DEFAULT_NOTICE_DAYS)),
+    Parameter("delai_suivi", "Délai annoncé dans le courrier de suivi",
+              str(DEFAULT_PROMISE_DAYS)),
 )
+# The government's list of approved mediators: where to find one, never a mediator's site.
+MEDIATOR_LIST_PAGE = "https://www.economie.gouv.fr/mediation-conso"
+
+
+def _folded_url(url: str) -> str:
+    text = url.strip().casefold().removesuffix("/")
+    for prefix in ("https://", "http://", "www."):
+        text = text.removeprefix(prefix)
+    return text
+
+
+def is_mediator_list_page(url: object) -> bool:
+    """The government's list of approved mediators, however its address is typed: never a
+    mediator's own site (SPEC)."""
+    return bool(url) and isinstance(url, str) and \
+        _folded_url(url).startswith(_folded_url(MEDIATOR_LIST_PAGE))
 PARAMETER_BY_NORMALIZED_LABEL = {normalize_header(p.label): p for p in PARAMETERS}
 PARAMETER_DEFAULTS: dict[str, str] = {p.key: p.default for p in PARAMETERS}
 

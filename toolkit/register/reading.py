@@ -22,6 +22,7 @@ from toolkit.errors import RegisterFileError
 from toolkit.register.columns import (
     DATE_KEYS,
     DEFAULT_NOTICE_DAYS,
+    DEFAULT_PROMISE_DAYS,
     INPUT_COLUMNS,
     KEY_BY_NORMALIZED_HEADER,
     PARAMETER_BY_NORMALIZED_LABEL,
@@ -66,6 +67,7 @@ class Parameters:
     site_mediateur: str = PARAMETER_DEFAULTS["site_mediateur"]
     zone: str = PARAMETER_DEFAULTS["zone"]
     preavis_suivi: int = DEFAULT_NOTICE_DAYS
+    delai_suivi: int = DEFAULT_PROMISE_DAYS
 
 
 @dataclass(frozen=True)
@@ -488,7 +490,7 @@ def read_parameters(rows: list[list[object]]) -> tuple[Parameters, list[Paramete
         text = cell_to_text(row[1])
         if parameter is None or text is None:
             continue
-        if parameter.key == "preavis_suivi":
+        if parameter.key in ("preavis_suivi", "delai_suivi"):
             if not re.fullmatch(r"\d{1,2}", text):
                 issues.append(ParameterIssue(index, parameter.label, text,
                                              "un nombre entier de jours est attendu"))

@@ -11,6 +11,8 @@ from datetime import date
 from functools import lru_cache
 
 from toolkit.dates import as_date as _as_date
+from toolkit.dates import date_fr
+from toolkit.letters import rules
 from toolkit.register.columns import DEFAULT_NOTICE_DAYS
 from toolkit.register.deadlines import (
     A_FAIRE,
@@ -44,10 +46,12 @@ class ComplaintStatus:
     statut_reponse: str
     jours_restants: int | None  # to the next open deadline; negative when late
     prochaine_action: str
+    date_reponse_annoncee: date | None = None  # promised by a late progress letter
+    promesse_non_tenue: bool = False
 
     @property
     def en_retard(self) -> bool:
-        return EN_RETARD in (self.statut_accuse, self.statut_reponse)
+        return self.promesse_non_tenue or EN_RETARD in (self.statut_accuse, self.statut_reponse)
 
     @property
     def cloturee(self) -> bool:
@@ -56,29 +60,56 @@ class ComplaintStatus:
     def to_json(self) -> dict[str, object]:
         # Not dataclasses.asdict: it deep-copies every value, 10x slower on 100k complaints.
         data = dict(vars(self))
-        for key in ("date_reclamation", "echeance_accuse", "echeance_reponse"):
-            data[key] = data[key].isoformat()
+        for key in ("date_reclamation", "echeance_accuse", "echeance_reponse",
+                    "date_reponse_annoncee"):
+            data[key] = data[key].isoformat() if data[key] is not None else None
         return data
+
+
+def _letter_action(type_id: str, row: dict[str, object], ack_due: date, reply_due: date,
+                   today: date) -> str:
+    if type_id == rules.CONFIRMATION:
+        return "Demander la confirmation écrite"
+    if type_id == rules.ACCUSE:
+        return f"Envoyer l'accusé de réception (au plus tard le {date_fr(ack_due)})"
+    if type_id == rules.COMPLEMENTS:
+        return "Demander les informations complémentaires"
+    if type_id == rules.REPONSE:
+        return f"Envoyer la réponse (au plus tard le {date_fr(reply_due)})"
+    if rules.is_late(row, today):
+        return "Informer le client du retard et lui annoncer une date de réponse"
+    return "Informer le client de l'avancement"
+
+
+def _promise_action(promised: date, today: date) -> str:
+    if today > promised:
+        return (f"Réponse annoncée pour le {date_fr(promised)} non envoyée : répondre sans "
+                "attendre")
+    return f"Envoyer la réponse annoncée (au plus tard le {date_fr(promised)})"
 
 
 def next_action(row: dict[str, object], ack_due: date, reply_due: date, today: date,
                 notice_days: int) -> str:
-    """The one thing staff should do next for this complaint, in French."""
+    """The one thing staff should do next for this complaint, in French: the first letter
+    the letters' due rules find due (so that ``status`` and ``letters`` always agree), then
+    a reply promised by a late progress letter, then the investigation itself."""
     if _as_date(row.get("date_reponse")):
         return "Clôturée"
-    if row.get("canal") == "Téléphone" and not (
-            _as_date(row.get("date_demande_confirmation")) or
-            _as_date(row.get("date_confirmation"))):
-        return "Demander la confirmation écrite"
-    if not _as_date(row.get("date_accuse")):
-        return f"Envoyer l'accusé de réception (au plus tard le {ack_due:%d/%m/%Y})"
-    if row.get("infos_manquantes") and not _as_date(row.get("date_demande_complements")):
-        return "Demander les informations complémentaires"
-    if row.get("resolution") and row.get("decision"):
-        return f"Envoyer la réponse (au plus tard le {reply_due:%d/%m/%Y})"
-    if (reply_due - today).days <= notice_days and not _as_date(row.get("date_information")):
-        return "Informer le client de l'avancement"
-    return f"Instruire et répondre (au plus tard le {reply_due:%d/%m/%Y})"
+    due = rules.due_types(row, today, notice_days)
+    for type_id in due:
+        if rules.superseded(type_id, row, due) is None:
+            return _letter_action(type_id, row, ack_due, reply_due, today)
+    promised = _as_date(row.get("date_reponse_annoncee"))
+    if promised is not None:
+        return _promise_action(promised, today)
+    return f"Instruire et répondre (au plus tard le {date_fr(reply_due)})"
+
+
+def promise_broken(row: dict[str, object], today: date) -> bool:
+    """A late progress letter announced a reply date, it has passed, and no reply was sent."""
+    promised = _as_date(row.get("date_reponse_annoncee"))
+    return (promised is not None and today > promised
+            and _as_date(row.get("date_reponse")) is None)
 
 
 @lru_cache(maxsize=16384)
@@ -102,6 +133,9 @@ def complaint_status(row: dict[str, object], zone: str, today: date,
     ack_status = deadline_status(ack_due, ack_sent, today)
     reply_status = deadline_status(reply_due, reply_sent, today)
     open_deadline = ack_due if ack_sent is None and reply_sent is None else reply_due
+    promised = _as_date(row.get("date_reponse_annoncee"))
+    if promised is not None and reply_sent is None and ack_sent is not None:
+        open_deadline = promised  # the date the client now expects
     remaining = None if reply_sent is not None else (open_deadline - today).days
     return ComplaintStatus(
         numero=str(row.get("numero") or ""),
@@ -113,6 +147,8 @@ def complaint_status(row: dict[str, object], zone: str, today: date,
         statut_reponse=reply_status,
         jours_restants=remaining,
         prochaine_action=next_action(row, ack_due, reply_due, today, notice_days),
+        date_reponse_annoncee=promised,
+        promesse_non_tenue=promise_broken(row, today),
     )
 
 
@@ -121,7 +157,7 @@ def left_out_reason(received: object) -> str:
     if received is None:
         return "date de réclamation vide"
     if isinstance(received, date):
-        return f"date de réclamation hors du calendrier ({received:%d/%m/%Y})"
+        return f"date de réclamation hors du calendrier ({date_fr(received)})"
     return f"date de réclamation illisible « {received} »"
 
 
@@ -142,7 +178,7 @@ def complaint_statuses(frame, params, today: date) -> list[ComplaintStatus]:
     columns = ["ligne", "numero", "date_reclamation", "canal", "date_demande_confirmation",
                "date_confirmation", "date_accuse", "infos_manquantes",
                "date_demande_complements", "resolution", "decision", "date_information",
-               "date_reponse"]
+               "date_reponse_annoncee", "date_reponse"]
     statuses = []
     for row in frame_records(frame, columns):
         status = complaint_status(row, params.zone, today, params.preavis_suivi)

@@ -34,6 +34,7 @@ from toolkit.register.columns import (
     DATE,
     DECISIONS,
     FORMULA,
+    MEDIATOR_LIST_PAGE,
     PARAMETERS,
     SATISFACTIONS,
     SHEET_HOLIDAYS,
@@ -366,7 +367,15 @@ def _write_parameters(ws: Worksheet, values: Mapping[str, str]) -> None:
         "zone": "Métropole ou Alsace-Moselle (Vendredi saint et 26 décembre en plus).",
         "preavis_suivi": "Nombre de jours avant l'échéance de réponse où le courrier de suivi "
                          "devient à faire.",
-        "mediateur": "Nom du médiateur de la consommation, cité dans les réponses défavorables.",
+        "mediateur": "Nom du médiateur de la consommation auquel la société a adhéré. "
+                     "Obligatoire pour une réponse Défavorable ou Partiellement favorable et "
+                     "pour un courrier de suivi envoyé après l'échéance de réponse.",
+        "site_mediateur": "Site internet de ce médiateur, pas la liste des médiateurs : "
+                          f"celle-ci ({MEDIATOR_LIST_PAGE}) sert seulement à trouver le "
+                          "vôtre. Obligatoire dans les mêmes cas.",
+        "delai_suivi": "Nombre de jours, après la date du courrier de suivi envoyé en retard, "
+                       "de la nouvelle date de réponse annoncée (reportée au jour ouvrable "
+                       "suivant si besoin).",
         "adresse": "Adresse postale de la société, sur plusieurs lignes.",
     }
     for parameter in PARAMETERS:

@@ -32,10 +32,12 @@ from toolkit.register.columns import (
     DATE_KEYS,
     DECISIONS,
     INPUT_COLUMNS,
+    MEDIATOR_LIST_PAGE,
     PARAMETERS,
     SATISFACTIONS,
     SHEET_PARAMETERS,
     header_of,
+    is_mediator_list_page,
 )
 from toolkit.register.reading import Register, frame_records
 
@@ -43,7 +45,6 @@ EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z]{2,}$")
 _COLUMN_ORDER = {column.key: i for i, column in enumerate(COLUMNS)}
 
 NUMERO_FORM = re.compile(r"^\d{4}-\d{3,}$")
-MEDIATOR_LIST_PAGE = "https://www.economie.gouv.fr/mediation-conso"
 # What letters need from Paramètres, and why (said when it is empty).
 NEEDED_PARAMETERS = {
     "adresse": "l'en-tête des courriers postaux en a besoin",
@@ -107,6 +108,8 @@ def _is_email_or_empty(series: pd.Series) -> pd.Series:
 
 Text = Optional[Series[object]]  # noqa: UP045 - pandera reads Optional[...] as "may be absent"
 _DATE_FIELDS = [key for key in DATE_KEYS if key != "date_reclamation"]
+# A date announced to the client lies ahead by nature.
+FUTURE_DATE_KEYS = ("date_reponse_annoncee",)
 
 
 class RegisterModel(pa.DataFrameModel):
@@ -131,6 +134,7 @@ class RegisterModel(pa.DataFrameModel):
     date_demande_complements: Text = pa.Field(nullable=True)
     date_reception_complements: Text = pa.Field(nullable=True)
     date_information: Text = pa.Field(nullable=True)
+    date_reponse_annoncee: Text = pa.Field(nullable=True)
     date_reponse: Text = pa.Field(nullable=True)
     satisfaction: Text = pa.Field(nullable=True)
 
@@ -214,7 +218,7 @@ def _row_coherence(row: dict[str, object], today: date) -> list[tuple[str, str, 
         value = row.get(key)
         if not isinstance(value, date):
             continue
-        if value > today:
+        if value > today and key not in FUTURE_DATE_KEYS:
             found.append((key, Code.DATE_FUTURE, describe(
                 Code.DATE_FUTURE, date=date_fr(value), aujourdhui=date_fr(today))))
         if received is not None and key != "date_reclamation" and value < received:
@@ -273,14 +277,6 @@ def _text_date_problems(register: Register) -> list[Problem]:
     return [Problem(row, header_of(key), Code.DATE_EN_TEXTE,
                     _message(Code.DATE_EN_TEXTE, key, text))
             for row, key, text in register.text_dates]
-
-
-def is_mediator_list_page(url: str) -> bool:
-    """The government's list of approved mediators, however it is typed: never a
-    mediator's own site (SPEC)."""
-    folded = re.sub(r"^\w+://", "", url.strip().casefold()).removeprefix("www.")
-    listed = re.sub(r"^\w+://", "", MEDIATOR_LIST_PAGE).removeprefix("www.")
-    return folded.rstrip("/").startswith(listed)
 
 
 def _parameter_problem(register: Register, key: str, code: str, value: str) -> Problem:

@@ -1,0 +1,101 @@
+"""What the toolkit remembers about the dossiers it keeps: ``.toolkit-manifest.json`` in the
+dossiers folder.
+
+Two things, both to keep a run's cost proportional to what changed: the date each letter
+carries and the reply date a late progress letter promised (``toolkit sent`` records that
+promise later, and the summary sheet shows the letter's own date, not the file's), and the
+digest of what each summary sheet shows (a sheet is rewritten only when it differs).
+Losing the file costs one full rewrite of the sheets, nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from toolkit.dates import date_fr
+
+MANIFEST_NAME = ".toolkit-manifest.json"
+_VERSION = 1
+
+
+@dataclass
+class LetterRecord:
+    """The date a letter carries, and the reply date it promised (late progress letter)."""
+
+    day: date
+    promised: date | None = None
+
+
+@dataclass
+class Manifest:
+    path: Path
+    letters: dict[str, LetterRecord] = field(default_factory=dict)  # "dossier/file.docx"
+    fiches: dict[str, str] = field(default_factory=dict)  # "dossier/fiche.docx" → digest
+    changed: bool = False
+    _by_dossier: dict[str, dict[str, str]] | None = field(default=None, repr=False)
+
+    @staticmethod
+    def key(path: Path) -> str:
+        return f"{path.parent.name}/{path.name}"
+
+    def record_letter(self, path: Path, day: date, promised: date | None) -> None:
+        self.letters[self.key(path)] = LetterRecord(day, promised)
+        self._by_dossier = None
+        self.changed = True
+
+    def letter(self, path: Path) -> LetterRecord | None:
+        return self.letters.get(self.key(path))
+
+    def letter_dates(self, dossier: Path) -> dict[str, str]:
+        """File name → date shown (JJ/MM/AAAA) of the letters recorded for ``dossier``."""
+        if self._by_dossier is None:  # indexed once: a batch asks for every dossier
+            self._by_dossier = {}
+            for key, record in self.letters.items():
+                folder, _, name = key.partition("/")
+                self._by_dossier.setdefault(folder, {})[name] = f"{date_fr(record.day)}"
+        return self._by_dossier.get(dossier.name, {})
+
+    def record_fiche(self, path: Path, digest: str) -> None:
+        self.fiches[self.key(path)] = digest
+        self.changed = True
+
+
+def _letter_record(data: dict) -> LetterRecord:
+    promised = data.get("promesse")
+    return LetterRecord(date.fromisoformat(data["date"]),
+                        date.fromisoformat(promised) if promised else None)
+
+
+def load_manifest(root: Path) -> Manifest:
+    """The manifest of the dossiers folder ``root``; an empty one when absent or unreadable."""
+    path = root / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        letters = {key: _letter_record(value) for key, value in data["courriers"].items()}
+        return Manifest(path, letters, dict(data["fiches"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Manifest(path)
+
+
+def save_manifest(manifest: Manifest) -> None:
+    """Write the manifest atomically, when something changed."""
+    if not manifest.changed:
+        return
+    data = {"version": _VERSION,
+            "courriers": {key: {"date": record.day.isoformat(),
+                                "promesse": record.promised.isoformat()
+                                if record.promised else None}
+                          for key, record in sorted(manifest.letters.items())},
+            "fiches": dict(sorted(manifest.fiches.items()))}
+    manifest.path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = manifest.path.with_name(f"{manifest.path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(temporary, manifest.path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    manifest.changed = False

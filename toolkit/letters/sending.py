@@ -1,0 +1,114 @@
+"""``toolkit sent``: record that a letter made earlier was sent, once staff have reread it.
+
+The checks and the dates to write; the write itself goes through
+:func:`toolkit.register.writeback.mark_dates` like ``--mark-sent``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from toolkit.dates import date_fr
+from toolkit.errors import LetterRefused, ToolkitError, UsageError
+from toolkit.letters.dossiers import dossier_dir, dossiers_root, letter_path
+from toolkit.letters.manifest import Manifest
+from toolkit.letters.rules import (
+    LABELS,
+    PROMISED_COLUMN,
+    SENT_COLUMN,
+    SUIVI,
+    promised_reply,
+)
+from toolkit.register.columns import header_of
+from toolkit.register.reading import Register
+
+
+@dataclass(frozen=True)
+class SentLetter:
+    """The complaint's row and the letter file ``toolkit sent`` is about."""
+
+    numero: str
+    ligne: int
+    type_id: str
+    row: dict
+    params: object
+    root: Path
+    letter: Path
+
+
+def sent_letter(register: Register, numero: str, type_id: str,
+                dossiers: Path | None = None) -> SentLetter:
+    """The row of ``numero`` and its letter ``type_id``; refuse an unknown number and a
+    letter that is not in the dossier."""
+    rows = [row for row in register.frame.to_dict("records")
+            if str(row.get("numero") or "").strip() == numero.strip()]
+    if not rows:
+        raise UsageError(f"Réclamation n° {numero} introuvable dans {register.path}.")
+    row = rows[0]
+    if not isinstance(row.get("date_reclamation"), date):
+        raise LetterRefused(f"Réclamation n° {numero} : date de réclamation invalide (voir "
+                            "« toolkit check »).")
+    root = dossiers_root(register.path, dossiers)
+    letter = letter_path(dossier_dir(root, row["numero"], row.get("nom")), numero, type_id)
+    if not letter.is_file():
+        raise LetterRefused(
+            f"Aucun courrier « {LABELS[type_id]} » dans le dossier de la réclamation n° "
+            f"{numero} ({letter}) : produisez-le d'abord avec « toolkit letters --numero "
+            f"{numero} --type {type_id} ».")
+    return SentLetter(str(row["numero"]), int(row["ligne"]), type_id, row, register.params,
+                      root, letter)
+
+
+def letter_day(found: SentLetter, manifest: Manifest) -> tuple[date, date | None]:
+    """(date the letter carries, reply date it promised) — recorded when it was made; for a
+    letter made before that record existed, its file's date."""
+    record = manifest.letter(found.letter)
+    if record is not None:
+        return record.day, record.promised
+    day = datetime.fromtimestamp(found.letter.stat().st_mtime).date()
+    late, promised = promised_reply(found.row, found.params, day)
+    return day, promised if found.type_id == SUIVI and late else None
+
+
+def _check_day(found: SentLetter, day: date, carried: date) -> None:
+    received = found.row["date_reclamation"]
+    if day < received:
+        raise UsageError(f"Date d'envoi {date_fr(day)} antérieure à la réclamation du "
+                         f"{date_fr(received)}.")
+    if day < carried:
+        raise UsageError(f"Date d'envoi {date_fr(day)} antérieure à la date du courrier "
+                         f"({date_fr(carried)}).")
+
+
+def sent_updates(found: SentLetter, day: date, manifest: Manifest, *,
+                 force: bool = False) -> list[tuple[int, str, date]]:
+    """The dates to write: the sending date, and the promised reply date of a late progress
+    letter. Refuse a sending date already filled, unless ``force``."""
+    column = SENT_COLUMN[found.type_id]
+    already = found.row.get(column)
+    if already not in (None, "") and not force:
+        shown = date_fr(already) if isinstance(already, date) else already
+        raise LetterRefused(
+            f"Réclamation n° {found.numero} : « {header_of(column)} » est déjà rempli "
+            f"({shown}). Ajoutez --force pour le remplacer.")
+    carried, promised = letter_day(found, manifest)
+    _check_day(found, day, carried)
+    updates = [(found.ligne, column, day)]
+    if promised is not None:
+        updates.append((found.ligne, PROMISED_COLUMN, promised))
+    return updates
+
+
+def missing_pdf(letter: Path) -> Path | None:
+    """Make the letter's PDF copy when it is missing; the PDF made, or None when it was
+    already there."""
+    from toolkit.letters.pdf import convert_to_pdf
+
+    if letter.with_suffix(".pdf").is_file():
+        return None
+    made, failed = convert_to_pdf([letter])
+    if failed:
+        raise ToolkitError(f"Conversion PDF impossible : {letter}.")
+    return made[0]
