@@ -390,11 +390,12 @@ def _confirmation_offer(args: argparse.Namespace, numero: str, interactive: bool
     from toolkit.letters.display import letters_summary
 
     try:
-        run = confirmation_letter(args.register, numero, today_of(args), args.dossiers)
+        result = confirmation_letter(args.register, numero, today_of(args), args.dossiers)
     except ToolkitError as error:
         reason = str(error)
     else:
-        print(letters_summary(run))
+        print(letters_summary(result))
+        run = result.run
         if run.made:
             print("Une fois envoyé, inscrivez la date dans « Date de demande de confirmation "
                   "écrite ».")
@@ -482,20 +483,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from toolkit.register.sample import REFERENCE_DAY
 
     register = prepare_demo(args.dir)
-    common = {"register": register, "today": REFERENCE_DAY, "json": False,
-              "dossiers": None, "templates": None}
-    steps = (("check", _cmd_check, {}),
-             ("status", _cmd_status, {"ouvertes": False}),
-             ("letters --mark-sent", _cmd_letters,
-              {"type": None, "numero": None, "mark_sent": True, "force": False, "pdf": False}),
-             ("report", _cmd_report, {"month": (REFERENCE_DAY.year, REFERENCE_DAY.month),
-                                      "out": None}))
+    common = ["--register", str(register), "--today", REFERENCE_DAY.isoformat()]
+    month = f"{REFERENCE_DAY.year}-{REFERENCE_DAY.month:02d}"
+    # Each step parsed as typed, so that it gets every option's default.
+    steps = (["check"], ["status"], ["letters", "--mark-sent"], ["report", "--month", month])
     print(f"Démonstration avec une copie du registre d'exemple : {register} "
           f"(date du jour simulée : {date_fr(REFERENCE_DAY)})")
-    codes = []
-    for name, handler, options in steps:
-        print(f"\n== toolkit {name}", flush=True)
-        codes.append(handler(argparse.Namespace(**common, **options)))
+    parser, codes = build_parser(), []
+    for step in steps:
+        print(f"\n== toolkit {' '.join(step)}", flush=True)
+        step_args = parser.parse_args([*step, *common])
+        resolve_registers(step_args)
+        codes.append(step_args.handler(step_args))
     print(f"\nÀ regarder : le registre {register}, les courriers dans "
           f"{register.parent / 'dossiers'}, le rapport dans {register.parent / 'rapports'}.")
     return max(codes)  # the worst step: a sample register with problems would show here
