@@ -7,6 +7,7 @@ The headers and list values are spelled out here from SPEC, not imported from
 from __future__ import annotations
 
 import zipfile
+from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -130,20 +131,44 @@ def test_formula_cells_are_locked_and_input_cells_are_not(register):
             assert locked is (header in FORMULA_HEADERS), (header, row)
 
 
+# The French public holidays of 2026 and 2027, worked out from the calendar: eight fixed days,
+# then Easter Monday, Ascension (Easter + 39 days) and Whit Monday (Easter + 50 days), with
+# Easter on 5 April 2026 and 28 March 2027.
+HOLIDAYS_2026_2027 = {
+    date(2026, 1, 1), date(2026, 4, 6), date(2026, 5, 1), date(2026, 5, 8), date(2026, 5, 14),
+    date(2026, 5, 25), date(2026, 7, 14), date(2026, 8, 15), date(2026, 11, 1),
+    date(2026, 11, 11), date(2026, 12, 25),
+    date(2027, 1, 1), date(2027, 3, 29), date(2027, 5, 1), date(2027, 5, 6), date(2027, 5, 8),
+    date(2027, 5, 17), date(2027, 7, 14), date(2027, 8, 15), date(2027, 11, 1),
+    date(2027, 11, 11), date(2027, 12, 25),
+}
+# Alsace-Moselle adds Vendredi saint (Good Friday) and 26 December.
+ALSACE_MOSELLE_EXTRA_2026_2027 = {date(2026, 4, 3), date(2026, 12, 26), date(2027, 3, 26),
+                                  date(2027, 12, 26)}
+
+
+def _holiday_days(sheet) -> list[date]:
+    return [c.value.date() for (c,) in sheet.iter_rows(min_row=2, max_col=1) if c.value]
+
+
 def test_holiday_range_covers_the_holiday_sheet(workbook):
     holidays_sheet = workbook["Jours fériés"]
     assert holidays_sheet.max_row <= 400
-    days = {c.value.date() for (c,) in holidays_sheet.iter_rows(min_row=2, max_col=1)}
-    assert days == set(public_holidays(2020, 2040))
-    assert date(2026, 11, 11) in days
+    days = _holiday_days(holidays_sheet)
+    assert {d for d in days if d.year in (2026, 2027)} == HOLIDAYS_2026_2027
+    years = Counter(day.year for day in days)
+    assert set(years.values()) == {11}  # every year of the sheet is complete
+    assert {2025, 2026, 2027, 2028} <= set(years)
 
 
 def test_alsace_moselle_holidays(tmp_path):
     path = tmp_path / "alsace.xlsx"
     assert main(["init", "--register", str(path), "--zone", "Alsace-Moselle"]) == 0
-    wb = load_workbook(path, read_only=True)
-    days = {row[0].date() for row in wb["Jours fériés"].iter_rows(min_row=2, values_only=True)}
-    assert {date(2026, 4, 3), date(2026, 12, 26)} <= days
+    wb = load_workbook(path)
+    days = _holiday_days(wb["Jours fériés"])
+    assert {d for d in days if d.year in (2026, 2027)} == (
+        HOLIDAYS_2026_2027 | ALSACE_MOSELLE_EXTRA_2026_2027)
+    assert set(Counter(day.year for day in days).values()) == {13}
     params = dict(wb["Paramètres"].iter_rows(min_row=2, max_col=2, values_only=True))
     assert params["Zone des jours fériés"] == "Alsace-Moselle"
 
