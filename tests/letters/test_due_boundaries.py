@@ -11,8 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers.letter_files import copy_templates, docx_text, edit_template_xml, letters_in, \
-    run_letters
+from helpers.letter_files import (
+    copy_templates,
+    docx_text,
+    edit_template_xml,
+    letters_in,
+    run_letters,
+)
 from helpers.register_files import complaint
 
 RECEIVED = date(2026, 11, 2)
