@@ -46,6 +46,9 @@ def mutmut(*arguments: str) -> subprocess.CompletedProcess:
 
 def run(modules: list[str]) -> float:
     started = time.perf_counter()
+    # mutmut puts mutants/ first on its import path only when the folder exists at its
+    # start: on a first run the tests would otherwise import the unmutated code.
+    (ROOT / "mutants").mkdir(exist_ok=True)
     for module in modules:
         print(f"== mutmut: {module}", flush=True)
         mutmut("run", "--max-children", "1", f"{dotted(module)}.*")
