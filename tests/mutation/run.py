@@ -11,6 +11,7 @@ every surviving mutant. Mutants listed in tests/mutation-equivalents.md (one per
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import subprocess
@@ -27,13 +28,25 @@ _RESULT_LINE = re.compile(r"^\s+(\S+): (.+)$")
 _EQUIVALENT_LINE = re.compile(r"^- `([^`]+)`")
 
 
-def core_modules() -> list[str]:
+def _configuration() -> dict:
     with (ROOT / "pyproject.toml").open("rb") as handle:
-        return tomllib.load(handle)["tool"]["mutmut"]["only_mutate"]
+        return tomllib.load(handle)["tool"]
+
+
+def core_modules() -> list[str]:
+    return _configuration()["mutmut"]["only_mutate"]
 
 
 def dotted(module: str) -> str:
     return module.removesuffix(".py").replace("/", ".")
+
+
+def mutant_patterns(module: str) -> list[str]:
+    """mutmut's names of the module's mutants to run: all, or those of the listed functions."""
+    functions = _configuration()["toolkit"]["mutation"]["functions"].get(module)
+    if not functions:
+        return [f"{dotted(module)}.*"]
+    return [f"{dotted(module)}.x_{function}__mutmut_*" for function in functions]
 
 
 def mutmut(*arguments: str) -> subprocess.CompletedProcess:
@@ -51,7 +64,7 @@ def run(modules: list[str]) -> float:
     (ROOT / "mutants").mkdir(exist_ok=True)
     for module in modules:
         print(f"== mutmut: {module}", flush=True)
-        mutmut("run", "--max-children", "1", f"{dotted(module)}.*")
+        mutmut("run", "--max-children", "1", *mutant_patterns(module))
     return time.perf_counter() - started
 
 
@@ -75,12 +88,12 @@ def results() -> dict[str, str]:
 
 def report(modules: list[str]) -> bool:
     """Print the score per module and in total, and the survivors; True when on target."""
-    wanted = {dotted(module) for module in modules}
+    patterns = [pattern for module in modules for pattern in mutant_patterns(module)]
     known_equivalent = equivalents()
     by_module: dict[str, Counter] = defaultdict(Counter)
     survivors = []
     for mutant, status in sorted(results().items()):
-        if module_of(mutant) not in wanted:
+        if not any(fnmatch.fnmatchcase(mutant, pattern) for pattern in patterns):
             continue
         if status != "killed" and mutant in known_equivalent:
             status = "equivalent"
