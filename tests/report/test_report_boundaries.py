@@ -1,0 +1,48 @@
+"""Report figures at the edges: the holiday zone in acknowledgement times, and the last day
+of the report's "à échéance sous 7 jours" list. Expected values worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from helpers.register_files import complaint
+
+from toolkit.register.reading import read_register
+from toolkit.report import stats
+
+
+def _report(make_register, rows, today: date, zone: str = "Métropole"):
+    register = read_register(make_register(rows, params={"zone": zone}))
+    return stats.report_data(register.frame, register.params, today.year, today.month, today)
+
+
+@pytest.mark.parametrize(("zone", "working_days", "on_time_pct"), [
+    # Received Monday 22 December 2025, acknowledged Tuesday 6 January 2026. Jours
+    # ouvrables after the 22nd: 23, 24, (25 holiday), 26, 27, 29, 30, 31, (1 January
+    # holiday), 2, 3, 5, 6 -> 11, the deadline (10th) being Monday 5 January: late.
+    ("Métropole", 11, 0.0),
+    # 26 December is a holiday in Alsace-Moselle: 10, the deadline is the 6th: on time.
+    ("Alsace-Moselle", 10, 100.0),
+])
+def test_acknowledgement_time_counts_the_zone_holidays(make_register, zone, working_days,
+                                                       on_time_pct):
+    row = complaint("2025-050", date(2025, 12, 22), date_accuse=date(2026, 1, 6))
+    report = _report(make_register, [row], date(2026, 1, 15), zone)
+    december = report.series.loc["2025-12"]
+    assert december["delai_accuse_median_jours_ouvrables"] == working_days
+    assert december["accuse_a_temps_pct"] == on_time_pct
+    assert list(report.delays["delai_accuse_jours_ouvrables"]) == [working_days]
+
+
+def test_watch_list_ends_seven_days_ahead(make_register):
+    today = date(2026, 11, 20)
+    rows = [
+        # Acknowledged; replies due on 27 November (7 days ahead) and 28 November (8 days).
+        complaint("2026-101", date(2026, 10, 27), date_accuse=date(2026, 10, 28)),
+        complaint("2026-102", date(2026, 10, 28), date_accuse=date(2026, 10, 29)),
+    ]
+    watch = _report(make_register, rows, today).watch
+    assert list(watch["numero"]) == ["2026-101"]
+    assert list(watch["echeance"]) == [date(2026, 11, 27)]
+    assert list(watch["jours_restants"]) == [7]
