@@ -46,3 +46,19 @@ def test_watch_list_ends_seven_days_ahead(make_register):
     assert list(watch["numero"]) == ["2026-101"]
     assert list(watch["echeance"]) == [date(2026, 11, 27)]
     assert list(watch["jours_restants"]) == [7]
+
+
+def test_backlog_at_month_end_leaves_out_a_reply_sent_that_day(make_register):
+    rows = [
+        # Replied on 31 October, the month's last day: no longer open at the month's end.
+        complaint("2026-201", date(2026, 10, 2), date_accuse=date(2026, 10, 5),
+                  date_reponse=date(2026, 10, 31), decision="Favorable", resolution="Fait."),
+        # Received on 31 October: open at the month's end.
+        complaint("2026-202", date(2026, 10, 31)),
+        # Replied on 20 November, today: no longer open today.
+        complaint("2026-203", date(2026, 11, 2), date_accuse=date(2026, 11, 3),
+                  date_reponse=date(2026, 11, 20), decision="Favorable", resolution="Fait."),
+    ]
+    series = _report(make_register, rows, date(2026, 11, 20)).series
+    assert list(series.index) == ["2026-10", "2026-11"]
+    assert list(series["en_cours_fin_de_mois"]) == [1, 1]
