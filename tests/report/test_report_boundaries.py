@@ -62,3 +62,11 @@ def test_backlog_at_month_end_leaves_out_a_reply_sent_that_day(make_register):
     series = _report(make_register, rows, date(2026, 11, 20)).series
     assert list(series.index) == ["2026-10", "2026-11"]
     assert list(series["en_cours_fin_de_mois"]) == [1, 1]
+
+
+def test_acknowledgement_sent_the_day_of_reception_took_no_working_day(make_register):
+    rows = [complaint("2026-301", date(2026, 11, 3), date_accuse=date(2026, 11, 3)),
+            complaint("2026-302", date(2026, 11, 3), date_accuse=date(2026, 11, 4))]
+    report = _report(make_register, rows, date(2026, 11, 20))
+    assert list(report.delays["delai_accuse_jours_ouvrables"]) == [0, 1]
+    assert report.series.loc["2026-11", "delai_accuse_median_jours_ouvrables"] == 0.5
