@@ -35,11 +35,17 @@ CASES = [
     # The reply sent on the deadline day itself is on time.
     ("Répondu", complaint("S-008", date(2026, 1, 31), date_reponse=date(2026, 2, 28))),
     ("Répondu en retard", complaint("S-009", date(2026, 1, 31), date_reponse=date(2026, 3, 1))),
+    ("Répondu", complaint("S-010", date(2026, 11, 2), date_reponse=date(2026, 11, 20))),
 ]
+# Deadlines worked out by hand. Saturday 31 January 2026: the tenth jour ouvrable (Monday to
+# Saturday) after it is Thursday 12 February; one month later is 28 February (no 31st).
+# Monday 2 November 2026 (SPEC): 11 November is a holiday, so Saturday 14 November; 2 December.
+DEADLINES = {"S-008": (date(2026, 2, 12), date(2026, 2, 28)),
+             "S-010": (date(2026, 11, 14), date(2026, 12, 2))}
 
 
 @pytest.mark.libreoffice
-def test_statut_label_of_each_case(make_register, tmp_path):
+def test_statut_label_and_deadlines_of_each_case(make_register, tmp_path):
     source = make_register([row for _, row in CASES])
     recalculated = convert(source, "xlsx", tmp_path / "recalcule")
     sheet = load_workbook(recalculated, data_only=True)["Registre"]
@@ -48,3 +54,10 @@ def test_statut_label_of_each_case(make_register, tmp_path):
     found = [sheet.cell(row, column).value for row in range(2, len(CASES) + 2)]
     assert found == [label for label, _ in CASES]
     assert sheet.cell(len(CASES) + 2, column).value in ("", None)
+    ack, reply = (headers.index(h) + 1 for h in ("Échéance accusé de réception",
+                                                  "Échéance réponse"))
+    for row in range(2, len(CASES) + 2):
+        numero = sheet.cell(row, 1).value
+        if numero in DEADLINES:
+            shown = (sheet.cell(row, ack).value.date(), sheet.cell(row, reply).value.date())
+            assert shown == DEADLINES[numero], numero
