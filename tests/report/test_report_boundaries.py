@@ -70,3 +70,22 @@ def test_acknowledgement_sent_the_day_of_reception_took_no_working_day(make_regi
     report = _report(make_register, rows, date(2026, 11, 20))
     assert list(report.delays["delai_accuse_jours_ouvrables"]) == [0, 1]
     assert report.series.loc["2026-11", "delai_accuse_median_jours_ouvrables"] == 0.5
+
+
+def test_a_reply_date_typed_as_text_leaves_the_complaint_open(make_register):
+    # « envoyée » typed in the reply date column is no date: the reply is not counted as
+    # sent, and the report still builds (toolkit check reports the cell).
+    rows = [complaint("2026-401", date(2026, 10, 5), date_accuse=date(2026, 10, 6),
+                      date_reponse="envoyée")]
+    report = _report(make_register, rows, date(2026, 11, 20))
+    assert list(report.series["en_cours_fin_de_mois"]) == [1, 1]
+    assert report.series.loc["2026-10", "reponse_a_temps_pct"] == 0.0  # 5 Nov passed
+
+
+def test_watch_list_says_what_to_do_next(make_register):
+    # Received Saturday 31 October 2026, not acknowledged: due Friday 13 November (1 November
+    # is a Sunday, 11 November a holiday), late on the 20th.
+    rows = [complaint("2026-501", date(2026, 10, 31), canal="Courriel")]
+    watch = _report(make_register, rows, date(2026, 11, 20)).watch
+    assert list(watch["prochaine_action"]) == [
+        "Envoyer l'accusé de réception (au plus tard le 13/11/2026)"]
