@@ -4,6 +4,7 @@ saved or opened by someone else while a command was writing is never overwritten
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 
 import openpyxl
@@ -21,7 +22,9 @@ STAFF_NOTE = "saisi dans Excel pendant la commande"
 
 def test_a_register_saved_by_someone_else_during_the_write_is_kept(make_register):
     path = make_register([complaint()])
-    with (pytest.raises(RegisterChangedError, match="modifié pendant la commande"),
+    message = ("registre.xlsx a été modifié pendant la commande (enregistré par quelqu'un "
+               "d'autre ?). Rien n'a été écrit : relancez la commande.")
+    with (pytest.raises(RegisterChangedError, match=f"^{re.escape(message)}$"),
           write_session(path) as target):
         target.set_value(2, "date_accuse", DAY)
         workbook = openpyxl.load_workbook(path)
