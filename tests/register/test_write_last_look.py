@@ -44,10 +44,15 @@ def test_a_register_opened_in_excel_during_the_write_is_not_replaced(make_regist
     path = make_register([complaint()])
     original = path.read_bytes()
     owner_file = path.with_name(f"~${path.name}")
-    with (pytest.raises(RegisterLockedError, match="ouvert dans Excel"),
+    # An empty owner file: Excel had not written the user's name yet.
+    message = ("registre.xlsx est ouvert dans Excel par un autre utilisateur depuis moins "
+               "d'une minute (fichier de verrou ~$registre.xlsx). Fermez le classeur puis "
+               "relancez la commande : rien n'a été écrit. Si personne ne l'a ouvert "
+               "(ordinateur arrêté brutalement), supprimez le fichier ~$registre.xlsx.")
+    with (pytest.raises(RegisterLockedError, match=f"^{re.escape(message)}$"),
           write_session(path) as target):
         target.set_value(2, "date_accuse", DAY)
-        owner_file.write_bytes(bytes([6]) + b"Claire".ljust(53, b" "))
+        owner_file.write_bytes(b"")
     assert path.read_bytes() == original
     assert not (path.parent / BACKUP_DIRNAME).exists()
     assert not leftovers(path)
