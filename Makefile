@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := demo
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench lint lab venv clean
+.PHONY: demo test bench mutation lint lab venv clean
 
 venv: $(STAMP)
 
@@ -31,6 +31,11 @@ bench: $(STAMP)
 	@for script in tests/benchmarks/bench_*.py; do \
 		echo "== $$script"; TOOLKIT_BENCH_README=1 $(BIN)/python $$script || exit 1; done
 
+# Mutation testing of the core (pyproject.toml [tool.mutmut]): slow, not part of `make test`.
+# MODULES="toolkit/register/deadlines.py ..." limits it to some modules.
+mutation: $(STAMP)
+	$(BIN)/python tests/mutation/run.py $(MODULES)
+
 lint: $(STAMP)
 	$(BIN)/ruff check toolkit tests notebooks/*.py
 
@@ -40,4 +45,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) $(DEMO_DIR) mutants .pytest_cache .hypothesis .ruff_cache

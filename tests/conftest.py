@@ -3,6 +3,7 @@ needs it (skipped when absent, failed when CI requires it)."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -81,3 +82,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _libreoffice_or_skip()
     if item.get_closest_marker("chromium"):
         _chromium_or_skip()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``make mutation`` (tests/mutation/run.py), fastest tests first: each mutant runs
+    with ``-x``, so the first failing test ends its run."""
+    if os.environ.get("MUTANT_UNDER_TEST") in (None, "", "stats"):
+        return
+    stats = Path(__file__).resolve().parents[1] / "mutmut-stats.json"
+    if not stats.exists():
+        return
+    seconds = json.loads(stats.read_text(encoding="utf-8"))["duration_by_test"]
+    items.sort(key=lambda item: seconds.get(item.nodeid, 0.0))

@@ -62,6 +62,11 @@ class KillReport:
     seconds: float = 0.0
 
 
+def temporary_registers(path: Path) -> list[Path]:
+    """The new register a write saves beside the old one before replacing it."""
+    return list(path.parent.glob(f".{path.stem}.toolkit-*.tmp{path.suffix}"))
+
+
 def leftovers(path: Path) -> list[Path]:
     """Temporary files of a write beside the register or among its backups."""
     return [*path.parent.glob(f".{path.stem}.toolkit-*"),
@@ -117,7 +122,7 @@ def kill_writes(path: Path, kills: int, seed: int = 7) -> KillReport:
             status = _kill_one(zygote, writer, rng.uniform(0, 1.3 * report.write_seconds))
             assert status == -signal.SIGKILL, f"writer {writer} ended by itself ({status})"
             report.kills += 1
-            report.during_save += bool(leftovers(path))
+            report.during_save += bool(temporary_registers(path))
             others, day = _state(path)
             assert others.equals(baseline), f"kill {writer}: other values changed"
             assert day == previous or _writer_of(day) == writer, f"kill {writer}: {day}"

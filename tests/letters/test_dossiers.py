@@ -28,15 +28,35 @@ def test_safe_name(raw, safe):
     assert safe_name(raw) == safe
 
 
-def test_dossier_stays_inside_root(tmp_path):
+@pytest.mark.parametrize(("numero", "nom", "folder"), [
+    ("../2026-001", "../../x", "2026-001_x"),
+    ("2026/002", "a\\..\\b", "2026 002_a . b"),
+    ("..\\..\\2026-003", None, "2026-003"),
+])
+def test_dossier_names_from_hostile_cells_stay_inside_root(tmp_path, numero, nom, folder):
     root = tmp_path / "dossiers"
-    for numero, nom in [("../2026-001", "../../x"), ("2026/002", "a\\..\\b"), ("..", "..")]:
-        try:
-            folder = dossier_dir(root, numero, nom)
-        except UsageError:
-            continue
-        assert folder.resolve().is_relative_to(root.resolve())
-        assert folder.parent == root
+    assert dossier_dir(root, numero, nom) == root / folder
+
+
+def test_dossier_without_usable_number_is_refused(tmp_path):
+    with pytest.raises(UsageError):
+        dossier_dir(tmp_path / "dossiers", "..", "..")
+
+
+def test_dossier_linked_outside_the_root_is_refused(make_register, tmp_path, capsys):
+    # A dossier folder that is a link to elsewhere (a shortcut made on the shared drive):
+    # the letters must not land outside the dossiers folder.
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    root = tmp_path / "dossiers"
+    root.mkdir()
+    (root / "2026-001_Léa Moreau").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(UsageError, match="hors de"):
+        dossier_dir(root, "2026-001", "Léa Moreau")
+    register = make_register([complaint()])
+    assert run_letters(register, today="2026-11-10") == 2
+    assert "Chemin de dossier refusé" in capsys.readouterr().err
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_dossier_naming_and_reuse(tmp_path):

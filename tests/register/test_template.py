@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -136,15 +137,39 @@ def test_formula_cells_are_locked_and_input_cells_are_not(register):
             assert locked is (header in FORMULA_HEADERS), (header, row)
 
 
+# The French public holidays of 2026 and 2027, worked out from the calendar: eight fixed days,
+# then Easter Monday, Ascension (Easter + 39 days) and Whit Monday (Easter + 50 days), with
+# Easter on 5 April 2026 and 28 March 2027.
+HOLIDAYS_2026_2027 = {
+    date(2026, 1, 1), date(2026, 4, 6), date(2026, 5, 1), date(2026, 5, 8), date(2026, 5, 14),
+    date(2026, 5, 25), date(2026, 7, 14), date(2026, 8, 15), date(2026, 11, 1),
+    date(2026, 11, 11), date(2026, 12, 25),
+    date(2027, 1, 1), date(2027, 3, 29), date(2027, 5, 1), date(2027, 5, 6), date(2027, 5, 8),
+    date(2027, 5, 17), date(2027, 7, 14), date(2027, 8, 15), date(2027, 11, 1),
+    date(2027, 11, 11), date(2027, 12, 25),
+}
+# Alsace-Moselle adds Vendredi saint (Good Friday) and 26 December.
+ALSACE_MOSELLE_EXTRA_2026_2027 = {date(2026, 4, 3), date(2026, 12, 26), date(2027, 3, 26),
+                                  date(2027, 12, 26)}
+
+
+def _holiday_days(sheet, column: int) -> list[date]:
+    """The dates of one zone's column (A: Métropole, B: Alsace-Moselle)."""
+    return [c.value.date() for (c,) in sheet.iter_rows(min_row=2, min_col=column,
+                                                      max_col=column) if c.value]
+
+
 def test_holiday_range_covers_the_holiday_sheet(workbook):
     holidays_sheet = workbook["Jours fériés"]
     assert holidays_sheet.max_row <= 1500
-    for column, zone in ((1, "Métropole"), (2, "Alsace-Moselle")):
-        days = {c.value.date() for (c,) in holidays_sheet.iter_rows(
-            min_row=2, min_col=column, max_col=column) if c.value is not None}
-        assert days == set(public_holidays(2000, 2100, zone))
-        assert date(2026, 11, 11) in days
-        assert ({date(2026, 4, 3), date(2026, 12, 26)} <= days) is (zone == "Alsace-Moselle")
+    metropole, alsace = _holiday_days(holidays_sheet, 1), _holiday_days(holidays_sheet, 2)
+    assert {d for d in metropole if d.year in (2026, 2027)} == HOLIDAYS_2026_2027
+    assert {d for d in alsace if d.year in (2026, 2027)} == (
+        HOLIDAYS_2026_2027 | ALSACE_MOSELLE_EXTRA_2026_2027)
+    for days, per_year in ((metropole, 11), (alsace, 13)):
+        years = Counter(day.year for day in days)
+        assert set(years.values()) == {per_year}  # every year of the sheet is complete
+        assert set(years) == set(range(2000, 2101))
 
 
 def test_alsace_moselle_zone(tmp_path):
