@@ -23,6 +23,7 @@ from helpers.register_files import complaint
 RECEIVED = date(2026, 11, 2)
 ACKNOWLEDGED = date(2026, 11, 3)
 ON_TIME = "Nous vous adresserons notre réponse au plus tard le {}."
+MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net"}
 LATE = "Nous mettons tout en œuvre pour vous adresser notre réponse au plus tard le {}."
 
 
@@ -58,7 +59,8 @@ def test_progress_letter_notice_follows_the_parameter(make_register, tmp_path, t
 ])
 def test_progress_letter_on_and_after_the_reply_deadline(make_register, tmp_path, today,
                                                         sentence):
-    text = _progress_letter(make_register, tmp_path, today)
+    # A late progress letter names the mediator: give one.
+    text = _progress_letter(make_register, tmp_path, today, params=MEDIATOR)
     assert sentence in text
 
 

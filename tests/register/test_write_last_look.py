@@ -11,13 +11,18 @@ import openpyxl
 import pytest
 from helpers.kills import leftovers
 from helpers.register_files import complaint
+from openpyxl.utils import get_column_letter
 
 from toolkit.errors import RegisterChangedError, RegisterLockedError
+from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.writeback import BACKUP_DIRNAME, write_session
 
 DAY = date(2026, 11, 9)
 STAFF_NOTE = "saisi dans Excel pendant la commande"
+
+# Where `toolkit init` puts « Observations ».
+OBSERVATIONS = get_column_letter(1 + [column.key for column in COLUMNS].index("observations"))
 
 
 def test_a_register_saved_by_someone_else_during_the_write_is_kept(make_register):
@@ -28,7 +33,7 @@ def test_a_register_saved_by_someone_else_during_the_write_is_kept(make_register
           write_session(path) as target):
         target.set_value(2, "date_accuse", DAY)
         workbook = openpyxl.load_workbook(path)
-        workbook["Registre"]["W2"] = STAFF_NOTE
+        workbook["Registre"][f"{OBSERVATIONS}2"] = STAFF_NOTE
         workbook.save(path)
         later = path.stat().st_mtime_ns + 1_000_000_000  # coarse clocks
         os.utime(path, ns=(later, later))

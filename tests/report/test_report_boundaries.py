@@ -14,7 +14,7 @@ from toolkit.report import stats
 
 def _report(make_register, rows, today: date, zone: str = "Métropole"):
     register = read_register(make_register(rows, params={"zone": zone}))
-    return stats.report_data(register.frame, register.params, today.year, today.month, today)
+    return stats.report_data(stats.sources_of([register]), today.year, today.month, today)
 
 
 @pytest.mark.parametrize(("zone", "working_days", "on_time_pct"), [

@@ -83,6 +83,9 @@ def dossier_dir(root: Path, numero: object, nom: object = None,
         existing = next((path for name, path in index.items() if name.startswith(f"{key}_")),
                         None)
     if existing is not None:
+        if existing.is_symlink():  # a shortcut to another folder: letters would land there
+            raise UsageError(f"Chemin de dossier refusé (hors de {root}) : {existing} est un "
+                             "lien vers un autre dossier.")
         return _inside(root, existing)
     name = safe_name(nom)
     return _inside(root, root / (f"{key}_{name}" if name else key))
