@@ -46,6 +46,20 @@ class Step:
     expected: int
     env: tuple[tuple[str, str], ...] = ()
     close_stdout: bool = False  # the reader goes away at once, as with `| head`
+    python: bool = False  # args are a Python program run by the environment's interpreter
+
+
+# What staff type into « Paramètres » after `toolkit init` (in Excel); letters need it.
+FILL_PARAMETERS = """
+import sys, openpyxl
+values = {"Adresse": "12 avenue de la Gare\\n75011 Paris", "Signataire": "Claire Martin",
+          "Médiateur": "CM2C", "Site du médiateur": "https://www.cm2c.net"}
+workbook = openpyxl.load_workbook(sys.argv[1])
+for label, value in workbook["Paramètres"].iter_rows(min_row=2, max_col=2):
+    if label.value in values:
+        value.value = values[label.value]
+workbook.save(sys.argv[1])
+"""
 
 
 def steps(register: Path, mail: Path) -> list[Step]:
@@ -53,6 +67,8 @@ def steps(register: Path, mail: Path) -> list[Step]:
     reg = str(register)
     return [
         Step("init", ("init", "--register", reg), 0),
+        Step("Paramètres remplis (comme dans Excel)", ("-c", FILL_PARAMETERS, reg), 0,
+             python=True),
         Step("config", ("config",), 0),
         Step("config --register", ("config", "--register", reg), 0),
         Step("new (téléphone, courrier de confirmation)",
@@ -87,7 +103,9 @@ def run_step(toolkit: str, step: Step, cwd: Path, env: dict[str, str]) -> tuple[
     env = {**env, **dict(step.env)}
     encoding = env.get("PYTHONIOENCODING", "utf-8")
     stdout = subprocess.PIPE
-    child = subprocess.Popen([toolkit, *step.args], cwd=cwd, env=env, stdout=stdout,
+    # The console script's own interpreter sits beside it in the environment.
+    program = [str(Path(toolkit).with_name("python"))] if step.python else [toolkit]
+    child = subprocess.Popen([*program, *step.args], cwd=cwd, env=env, stdout=stdout,
                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     if step.close_stdout:
         child.stdout.close()
