@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from toolkit.dates import as_date as _as_date
-from toolkit.dates import date_fr
+from toolkit.dates import as_date, date_fr
 from toolkit.letters import rules
 from toolkit.register.columns import DEFAULT_NOTICE_DAYS
 from toolkit.register.deadlines import (
@@ -93,13 +92,13 @@ def next_action(row: dict[str, object], ack_due: date, reply_due: date, today: d
     """The one thing staff should do next for this complaint, in French: the first letter
     the letters' due rules find due (so that ``status`` and ``letters`` always agree), then
     a reply promised by a late progress letter, then the investigation itself."""
-    if _as_date(row.get("date_reponse")):
+    if as_date(row.get("date_reponse")):
         return "Clôturée"
     due = rules.due_types(row, today, notice_days)
     for type_id in due:
         if rules.superseded(type_id, row, due) is None:
             return _letter_action(type_id, row, ack_due, reply_due, today)
-    promised = _as_date(row.get("date_reponse_annoncee"))
+    promised = as_date(row.get("date_reponse_annoncee"))
     if promised is not None:
         return _promise_action(promised, today)
     return f"Instruire et répondre (au plus tard le {date_fr(reply_due)})"
@@ -107,9 +106,9 @@ def next_action(row: dict[str, object], ack_due: date, reply_due: date, today: d
 
 def promise_broken(row: dict[str, object], today: date) -> bool:
     """A late progress letter announced a reply date, it has passed, and no reply was sent."""
-    promised = _as_date(row.get("date_reponse_annoncee"))
+    promised = as_date(row.get("date_reponse_annoncee"))
     return (promised is not None and today > promised
-            and _as_date(row.get("date_reponse")) is None)
+            and as_date(row.get("date_reponse")) is None)
 
 
 @lru_cache(maxsize=16384)
@@ -124,16 +123,16 @@ def _deadlines(received: date, zone: str) -> tuple[date, date] | None:
 def complaint_status(row: dict[str, object], zone: str, today: date,
                      notice_days: int = DEFAULT_NOTICE_DAYS) -> ComplaintStatus | None:
     """Status of one row, or ``None`` when its reception date is not a usable date."""
-    received = _as_date(row.get("date_reclamation"))
+    received = as_date(row.get("date_reclamation"))
     deadlines = None if received is None else _deadlines(received, zone)
     if deadlines is None:
         return None
     ack_due, reply_due = deadlines
-    ack_sent, reply_sent = _as_date(row.get("date_accuse")), _as_date(row.get("date_reponse"))
+    ack_sent, reply_sent = as_date(row.get("date_accuse")), as_date(row.get("date_reponse"))
     ack_status = deadline_status(ack_due, ack_sent, today)
     reply_status = deadline_status(reply_due, reply_sent, today)
     open_deadline = ack_due if ack_sent is None and reply_sent is None else reply_due
-    promised = _as_date(row.get("date_reponse_annoncee"))
+    promised = as_date(row.get("date_reponse_annoncee"))
     if promised is not None and reply_sent is None and ack_sent is not None:
         open_deadline = promised  # the date the client now expects
     remaining = None if reply_sent is not None else (open_deadline - today).days

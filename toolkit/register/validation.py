@@ -97,6 +97,11 @@ def _is_date_or_empty(series: pd.Series) -> pd.Series:
     return series.map(lambda v: v is None or isinstance(v, date))
 
 
+# The list columns and the values each accepts (the drop-downs of the template).
+_LIST_OF_KEY = {"canal": CANAUX, "civilite": CIVILITES, "categorie": CATEGORIES,
+                "decision": DECISIONS, "satisfaction": SATISFACTIONS}
+
+
 def _in_list(values: tuple[str, ...]):
     allowed = set(values)
     return lambda series: series.map(lambda v: v is None or v in allowed)
@@ -146,33 +151,13 @@ class RegisterModel(pa.DataFrameModel):
     def _dates(cls, series: pd.Series) -> pd.Series:
         return _is_date_or_empty(series)
 
-    @pa.check("canal", name=Code.VALEUR_HORS_LISTE)
-    def _canal(cls, series: pd.Series) -> pd.Series:
-        return _in_list(CANAUX)(series)
-
-    @pa.check("civilite", name=Code.VALEUR_HORS_LISTE)
-    def _civilite(cls, series: pd.Series) -> pd.Series:
-        return _in_list(CIVILITES)(series)
-
-    @pa.check("categorie", name=Code.VALEUR_HORS_LISTE)
-    def _categorie(cls, series: pd.Series) -> pd.Series:
-        return _in_list(CATEGORIES)(series)
-
-    @pa.check("decision", name=Code.VALEUR_HORS_LISTE)
-    def _decision(cls, series: pd.Series) -> pd.Series:
-        return _in_list(DECISIONS)(series)
-
-    @pa.check("satisfaction", name=Code.VALEUR_HORS_LISTE)
-    def _satisfaction(cls, series: pd.Series) -> pd.Series:
-        return _in_list(SATISFACTIONS)(series)
+    @pa.check(*_LIST_OF_KEY, name=Code.VALEUR_HORS_LISTE)
+    def _listed(cls, series: pd.Series) -> pd.Series:
+        return _in_list(_LIST_OF_KEY[series.name])(series)
 
     @pa.check("courriel", name=Code.COURRIEL_INVALIDE)
     def _courriel(cls, series: pd.Series) -> pd.Series:
         return _is_email_or_empty(series)
-
-
-_LIST_OF_KEY = {"canal": CANAUX, "civilite": CIVILITES, "categorie": CATEGORIES,
-                "decision": DECISIONS, "satisfaction": SATISFACTIONS}
 
 
 def _code_of_check(check: str, key: str) -> str:
