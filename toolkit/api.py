@@ -6,7 +6,7 @@ The CLI calls exactly one of these per command and prints what comes back.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -250,9 +250,11 @@ def produce_letters(path: Path, today: date, options: LetterOptions, *,
     With ``mark_sent`` the register's lock is held from reading to writing (waiting for
     another writer, telling ``on_wait``).
     """
+    if not mark_sent:  # a run that writes nothing spares itself openpyxl's import
+        return _produce_letters(path, today, options, mark_sent, progress_bar)
     from toolkit.register.writeback import register_lock
 
-    with register_lock(path, on_wait) if mark_sent else nullcontext():
+    with register_lock(path, on_wait):
         return _produce_letters(path, today, options, mark_sent, progress_bar)
 
 
@@ -299,6 +301,7 @@ class SentResult:
     updates: list[tuple[int, str, date]]
     backup: Path | None
     pdf: Path | None = None  # made by --pdf
+    draft: Path | None = None  # the e-mail draft beside the letter, rewritten to carry the PDF
 
 
 def record_sent(path: Path, numero: str, type_id: str, day: date, today: date, *,
@@ -317,7 +320,7 @@ def _record_sent(path: Path, numero: str, type_id: str, day: date, today: date,
                  dossiers: Path | None, force: bool, pdf: bool) -> SentResult:
     from toolkit.letters.batch import fiche_job, with_updates, write_fiches
     from toolkit.letters.manifest import load_manifest, save_manifest
-    from toolkit.letters.sending import missing_pdf, sent_letter, sent_updates
+    from toolkit.letters.sending import attach_to_draft, missing_pdf, sent_letter, sent_updates
     from toolkit.register.writeback import mark_dates, refuse_if_open
 
     register = read_register(path)
@@ -326,9 +329,10 @@ def _record_sent(path: Path, numero: str, type_id: str, day: date, today: date,
     manifest = load_manifest(found.root)
     updates = sent_updates(found, day, manifest, force=force)
     made_pdf = missing_pdf(found.letter) if pdf else None
+    draft = attach_to_draft(found, made_pdf) if made_pdf else None
     backup = mark_dates(register.path, updates, expected_mtime_ns=register.mtime_ns)
     row = with_updates({found.ligne: found.row}, updates)[found.ligne]
     write_fiches([fiche_job(row, register.params, today, found.letter.parent, manifest)],
                  manifest)
     save_manifest(manifest)
-    return SentResult(found.numero, type_id, found.letter, updates, backup, made_pdf)
+    return SentResult(found.numero, type_id, found.letter, updates, backup, made_pdf, draft)

@@ -95,3 +95,26 @@ def test_draft_carries_the_pdf(make_register, tmp_path):
     assert attachment.get_filename() == "2026-001_accuse.pdf"
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_content() == letter.with_suffix(".pdf").read_bytes()
+
+
+@pytest.mark.libreoffice
+def test_sent_pdf_attaches_the_pdf_to_the_draft_made_earlier(make_register, tmp_path, capsys):
+    register = make_register([complaint(nom=NAME, courriel="client@example.fr")])
+    run_letters(register, "--eml", "--type", "accuse", today="2026-11-04")
+    letter = letters_in(tmp_path / "dossiers")["accuse"]
+    draft = letter.with_suffix(".eml")
+    assert not list(_draft(draft).iter_attachments())
+    reread = Document(str(letter))  # staff reread the letter in Word and add a sentence
+    reread.add_paragraph("Nous vous rappellerons jeudi.")
+    reread.save(str(letter))
+
+    assert main(["sent", "--register", str(register), "--today", "2026-11-05",
+                 "--numero", "2026-001", "--type", "accuse", "--pdf"]) == 0
+
+    assert "Brouillon de courriel mis à jour, PDF joint" in capsys.readouterr().out
+    message = _draft(draft)
+    assert message["X-Unsent"] == "1"
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_filename() == "2026-001_accuse.pdf"
+    assert attachment.get_content() == letter.with_suffix(".pdf").read_bytes()
+    assert "Nous vous rappellerons jeudi." in message.get_body(("plain",)).get_content()

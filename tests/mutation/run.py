@@ -1,10 +1,10 @@
 """Mutation testing of the core: ``make mutation``.
 
 Runs mutmut (configured in pyproject.toml, ``[tool.mutmut]`` and ``[tool.toolkit.mutation]``)
-over the core modules with a single worker, then prints, per module and in total, how many
-mutants the tests killed, and every surviving mutant. Mutants listed in
-tests/mutation-equivalents.md (one per line, ``- `name`: why``) change nothing a user could
-see: they are counted apart and not shown.
+over the core modules (one worker per core, or ``MUTATION_WORKERS``), then prints, per
+module and in total, how many mutants the tests killed, and every surviving mutant.
+Mutants listed in tests/mutation-equivalents.md (one per line, ``- `name`: why``) change
+nothing a user could see: they are counted apart and not shown.
 
 ``python tests/mutation/run.py [module ...]`` limits the run to some modules
 (``toolkit/register/deadlines.py``); ``--report`` only prints the last results.
@@ -65,9 +65,10 @@ def run(modules: list[str]) -> float:
     (ROOT / "mutants").mkdir(exist_ok=True)
     # One mutmut session for all: each session first runs every test the chosen mutants
     # need on the unmutated code, minutes that one session per module would repeat.
-    # mutmut then takes the mutants cheapest first, one at a time.
-    print(f"== mutmut: {', '.join(modules)}", flush=True)
-    mutmut("run", "--max-children", "1",
+    # mutmut then takes the mutants cheapest first.
+    workers = os.environ.get("MUTATION_WORKERS") or str(os.cpu_count() or 1)
+    print(f"== mutmut ({workers} processus) : {', '.join(modules)}", flush=True)
+    mutmut("run", "--max-children", workers,
            *(pattern for module in modules for pattern in mutant_patterns(module)))
     return time.perf_counter() - started
 

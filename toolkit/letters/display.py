@@ -117,4 +117,6 @@ def sent_summary(result) -> str:
              f"(ligne {ligne}){_saved(result.backup)}.", *_promises(result.updates)]
     if result.pdf is not None:
         lines.append(f"Copie PDF produite : {shown_path(result.pdf)}")
+    if result.draft is not None:
+        lines.append(f"Brouillon de courriel mis à jour, PDF joint : {shown_path(result.draft)}")
     return "\n".join(lines)

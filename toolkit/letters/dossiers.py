@@ -139,9 +139,9 @@ def register_values(row: dict) -> tuple[object, ...]:
     return tuple(row.get(column.key) for column in INPUT_COLUMNS)
 
 
-def letter_type_of(name: str, numero: object) -> str | None:
-    """The letter type of a file ``<Numéro>_<type>[_suffix].ext`` of the dossier, or None."""
-    prefix = f"{safe_name(numero)}_"
+def letter_type_of(name: str, prefix: str) -> str | None:
+    """The letter type of a file ``<prefix><type>[_suffix].ext`` of the dossier, or None
+    (``prefix``: ``<Numéro>_`` as file names write it, worked out once per dossier)."""
     if not name.startswith(prefix):
         return None
     type_id = name.removeprefix(prefix).split(".")[0].split("_")[0]
@@ -166,13 +166,14 @@ def dossier_documents(dossier: Path, numero: object,
         entries = sorted((entry.name, entry) for entry in os.scandir(dossier) if entry.is_file())
     except OSError:
         return DossierContents((), (), frozenset())
+    prefix = f"{safe_name(numero)}_"
     files_of: dict[str, list[str]] = {}
     others = []
     for name, _ in entries:
         if name.startswith((".", "~$")) or FICHE_SUFFIX in name:
             continue
         stem, _, extension = name.rpartition(".")
-        if letter_type_of(name, numero) and extension in ("docx", "pdf", "eml"):
+        if letter_type_of(name, prefix) and extension in ("docx", "pdf", "eml"):
             files_of.setdefault(stem, []).append(name)
         else:
             others.append(name)
@@ -185,7 +186,7 @@ def dossier_documents(dossier: Path, numero: object,
             continue
         day = letter_dates.get(word) or \
             date_fr(datetime.fromtimestamp(by_name[word].stat().st_mtime))
-        letters.append((LABELS[letter_type_of(word, numero)], day, ", ".join(sorted(files))))
+        letters.append((LABELS[letter_type_of(word, prefix)], day, ", ".join(sorted(files))))
     return DossierContents(tuple(letters), tuple(sorted(others)), frozenset(by_name))
 
 

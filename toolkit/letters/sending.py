@@ -112,3 +112,13 @@ def missing_pdf(letter: Path) -> Path | None:
     if failed:
         raise ToolkitError(f"Conversion PDF impossible : {letter}.")
     return made[0]
+
+
+def attach_to_draft(found: SentLetter, pdf: Path) -> Path | None:
+    """Rewrite the letter's e-mail draft, when there is one, so that it carries ``pdf`` (and
+    the letter's text as it is now, after staff reread it in Word); the draft, or None."""
+    from toolkit.letters.drafts import write_draft
+
+    if not found.letter.with_suffix(".eml").is_file():
+        return None
+    return write_draft(found.letter, found.row, found.params, pdf)
