@@ -7,7 +7,8 @@ Mutants listed in tests/mutation-equivalents.md (one per line, ``- `name`: why``
 nothing a user could see: they are counted apart and not shown.
 
 ``python tests/mutation/run.py [module ...]`` limits the run to some modules
-(``toolkit/register/deadlines.py``); ``--report`` only prints the last results.
+(``toolkit/register/deadlines.py``); ``--report`` only prints the last results; ``--resume``
+runs only the mutants without a result (an interrupted run goes on).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -25,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.md"
 TARGET_SCORE = 95.0
+NOT_RUN = "not checked"  # mutmut's word for a mutant without a result yet
 _RESULT_LINE = re.compile(r"^\s+(\S+): (.+)$")
 _EQUIVALENT_LINE = re.compile(r"^- `([^`]+)`")
 
@@ -58,19 +61,49 @@ def mutmut(*arguments: str) -> subprocess.CompletedProcess:
                           capture_output=arguments[0] == "results")
 
 
-def run(modules: list[str]) -> float:
+def refresh_unmutated_copies() -> int:
+    """Copy into mutants/ the source files changed since mutmut first copied them: mutmut
+    regenerates the mutated modules, but copies the others only once, and tests would then
+    run against stale code (and fail, "killing" mutants for the wrong reason)."""
+    mutated = set(core_modules())
+    refreshed = 0
+    for source in (ROOT / "toolkit").rglob("*.py"):
+        relative = source.relative_to(ROOT)
+        copy = ROOT / "mutants" / relative
+        if relative.as_posix() in mutated or (copy.exists() and
+                                              copy.read_bytes() == source.read_bytes()):
+            continue
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, copy)
+        refreshed += 1
+    return refreshed
+
+
+def run(modules: list[str], resume: bool = False) -> float:
+    """Run the mutants of ``modules``: all of them, or (``resume``) those without a result
+    yet, so that an interrupted run goes on where it stopped."""
     started = time.perf_counter()
     # mutmut puts mutants/ first on its import path only when the folder exists at its
     # start: on a first run the tests would otherwise import the unmutated code.
     (ROOT / "mutants").mkdir(exist_ok=True)
+    refresh_unmutated_copies()
+    patterns = [pattern for module in modules for pattern in mutant_patterns(module)]
+    if resume:
+        patterns = [name for name, status in results().items()
+                    if status == NOT_RUN and _matches(name, patterns)]
+        if not patterns:
+            return time.perf_counter() - started
     # One mutmut session for all: each session first runs every test the chosen mutants
     # need on the unmutated code, minutes that one session per module would repeat.
     # mutmut then takes the mutants cheapest first.
     workers = os.environ.get("MUTATION_WORKERS") or str(os.cpu_count() or 1)
     print(f"== mutmut ({workers} processus) : {', '.join(modules)}", flush=True)
-    mutmut("run", "--max-children", workers,
-           *(pattern for module in modules for pattern in mutant_patterns(module)))
+    mutmut("run", "--max-children", workers, *patterns)
     return time.perf_counter() - started
+
+
+def _matches(name: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
 def equivalents() -> set[str]:
@@ -98,12 +131,12 @@ def report(modules: list[str]) -> bool:
     by_module: dict[str, Counter] = defaultdict(Counter)
     survivors = []
     for mutant, status in sorted(results().items()):
-        if not any(fnmatch.fnmatchcase(mutant, pattern) for pattern in patterns):
+        if not _matches(mutant, patterns):
             continue
-        if status != "killed" and mutant in known_equivalent:
+        if status not in ("killed", NOT_RUN) and mutant in known_equivalent:
             status = "equivalent"
         by_module[module_of(mutant)][status] += 1
-        if status not in ("killed", "equivalent"):
+        if status not in ("killed", "equivalent", NOT_RUN):
             survivors.append(f"{mutant}: {status}")
     total = Counter()
     for name in sorted(by_module):
@@ -112,11 +145,12 @@ def report(modules: list[str]) -> bool:
     print(_score_line("total", total))
     for line in survivors:
         print(f"  survivor {line}")
-    return _score(total) >= TARGET_SCORE
+    return _score(total) >= TARGET_SCORE and not total[NOT_RUN]
 
 
 def _score(counts: Counter) -> float:
-    judged = sum(counts.values()) - counts["equivalent"]
+    """Killed among the mutants run (a mutant not run yet is not counted as killed)."""
+    judged = sum(counts.values()) - counts["equivalent"] - counts[NOT_RUN]
     return 100 * counts["killed"] / judged if judged else 100.0
 
 
@@ -132,7 +166,8 @@ def main(arguments: list[str]) -> int:
     only_report = "--report" in arguments
     modules = [a for a in arguments if not a.startswith("--")] or core_modules()
     if not only_report:
-        print(f"run time: {run(modules) / 60:.1f} min", flush=True)
+        minutes = run(modules, resume="--resume" in arguments) / 60
+        print(f"run time: {minutes:.1f} min", flush=True)
     return 0 if report(modules) else 1
 
 

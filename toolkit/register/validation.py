@@ -310,9 +310,4 @@ def validate(register: Register, today: date) -> ValidationReport:
                                                   p.code, p.message)))
 
 
-def valid_received_dates(frame: pd.DataFrame) -> pd.Series:
-    """Rows whose reception date is a real date: the only ones deadlines can be computed for."""
-    return frame["date_reclamation"].map(lambda v: isinstance(v, date))
-
-
 assert set(_COLUMN_ORDER) >= set(_LIST_OF_KEY)
