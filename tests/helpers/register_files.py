@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -125,3 +126,13 @@ def measure_command(argv: Sequence[str], timeout: float = 300) -> Run:
     if sys.platform == "darwin":  # bytes there, kilobytes on Linux
         peak_mb /= 1024
     return Run(code, stdout, stderr, peak_mb)
+
+
+def with_part(path: Path, name: str, transform) -> None:
+    """Rewrite (or add) one part of the archive, as Excel would have written it."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {item.filename: archive.read(item) for item in archive.infolist()}
+    parts[name] = transform(parts.get(name, b""))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part_name, data in parts.items():
+            archive.writestr(part_name, data)

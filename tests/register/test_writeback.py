@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from helpers.kills import leftovers
-from helpers.register_files import complaint
+from helpers.register_files import complaint, with_part
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
@@ -359,16 +359,6 @@ def test_refuses_a_workbook_with_an_image_or_a_chart(register, add, what):
     _assert_untouched(path, original)
 
 
-def _with_part(path: Path, name: str, transform) -> None:
-    """Rewrite (or add) one part of the archive, as Excel would have written it."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {item.filename: archive.read(item) for item in archive.infolist()}
-    parts[name] = transform(parts.get(name, b""))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for part_name, data in parts.items():
-            archive.writestr(part_name, data)
-
-
 X14_VALIDATION = (
     '<extLst><ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" '
     'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
@@ -389,7 +379,7 @@ def test_drops_excel_extensions_of_the_validations_it_owns(register):
     """Excel 2010+ stores a drop-down pointing at another sheet (our Canal list) as an x14
     extension, which openpyxl drops: the toolkit recreates it, so the write goes on."""
     path = register
-    _with_part(path, "xl/worksheets/sheet1.xml", _extended(
+    with_part(path, "xl/worksheets/sheet1.xml", _extended(
         X14_VALIDATION.format(source="Listes!$A$2:$A$4", cells="C2:C1000")))
     mark_dates(path, [(2, "date_accuse", DAY)])
     sheet = openpyxl.load_workbook(path)["Registre"]
@@ -428,7 +418,7 @@ def test_an_older_lists_sheet_gains_the_satisfaction_list(register):
 ])
 def test_refuses_excel_extensions_it_would_lose(register, part, extension, what):
     path = register
-    _with_part(path, part, _extended(extension))
+    with_part(path, part, _extended(extension))
     original = path.read_bytes()
     with pytest.raises(UnsafeWriteError, match=what):
         mark_dates(path, [(2, "date_accuse", DAY)])
@@ -444,7 +434,7 @@ def test_refuses_excel_extensions_it_would_lose(register, part, extension, what)
 ])
 def test_refuses_other_parts_openpyxl_drops(register, part, content, what):
     path = register
-    _with_part(path, part, lambda _: content)
+    with_part(path, part, lambda _: content)
     original = path.read_bytes()
     with pytest.raises(UnsafeWriteError, match=what):
         mark_dates(path, [(2, "date_accuse", DAY)])
@@ -478,7 +468,7 @@ BOMB = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
 
 def test_an_xml_bomb_is_refused_not_expanded(register):
     path = register
-    _with_part(path, "xl/worksheets/sheet1.xml", lambda xml: BOMB + xml[xml.index(b"<worksheet"):]
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: BOMB + xml[xml.index(b"<worksheet"):]
                .replace(b"<v>", b"<v>&lol9;", 1))
     original = path.read_bytes()
     with pytest.raises(RegisterFileError):

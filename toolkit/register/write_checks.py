@@ -278,7 +278,8 @@ def drawn_things(document: bytes) -> list[str]:
     from defusedxml import ElementTree
 
     found: list[str] = []
-    for anchor in ElementTree.fromstring(document):
+    # Excel 2010+ may wrap a whole anchor in mc:AlternateContent: look below the root too.
+    for anchor in ElementTree.fromstring(document).iter():
         if _local(anchor.tag) not in _ANCHORS:
             continue
         kinds = [_local(child.tag) for child in anchor]
