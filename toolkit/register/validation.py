@@ -160,16 +160,16 @@ class RegisterModel(pa.DataFrameModel):
         return _is_email_or_empty(series)
 
 
-def _code_of_check(check: str, key: str) -> str:
+def _code_of_check(check: str) -> str:
     if check == "not_nullable":
         return Code.OBLIGATOIRE
-    if check in ("field_uniqueness", "unique") or check.startswith("unique"):
+    if check == "field_uniqueness":  # pandera's name for Field(unique=True)
         return Code.NUMERO_EN_DOUBLE
     return check
 
 
 def _message(code: str, key: str, value: object) -> str:
-    template = MESSAGES.get(code, "valeur refusée.")
+    template = MESSAGES[code]  # a Code: the model's checks are named so, pandera's mapped above
     liste = ", ".join(_LIST_OF_KEY.get(key, ()))
     return template.format(valeur=value, liste=liste)
 
@@ -186,7 +186,7 @@ def _cell_problems(frame: pd.DataFrame) -> list[Problem]:
         key, index = case.column, case.index
         if key not in BY_KEY or index is None or pd.isna(index):
             continue
-        code = _code_of_check(str(case.check), key)
+        code = _code_of_check(str(case.check))
         problems.append(Problem(int(frame.at[index, "ligne"]), header_of(key), code,
                                 _message(code, key, case.failure_case)))
     return problems

@@ -121,7 +121,6 @@ class WriteTarget:
     mtime_ns: int  # the file as opened: it must still be so when replaced
     format_from_row: int | None = None  # rows from here get the input formats
     written: dict[tuple[int, str], object] = field(default_factory=dict)
-    added_columns: list[str] = field(default_factory=list)  # headers this write added
     backup: Path | None = None
 
     def set_value(self, row: int, key: str, value: object) -> None:
@@ -136,9 +135,9 @@ class WriteTarget:
         cell = self.sheet.cell(row=row, column=self.column_index[key])
         self.written[(row, key)] = set_cell(cell, column.kind, value)
 
-    def add_column(self, key: str) -> int:
+    def add_column(self, key: str) -> None:
         """Add the header of an optional column the register lacks, after the last used
-        column (SPEC: an older register keeps working); return its column number."""
+        column (SPEC: an older register keeps working)."""
         from copy import copy
 
         last = max((column for (_, column), cell in self.sheet._cells.items()
@@ -149,8 +148,6 @@ class WriteTarget:
             header._style = copy(self.sheet.cell(row=self.header_row, column=style_from)._style)
         self.sheet.column_dimensions[header.column_letter].width = BY_KEY[key].width
         self.column_index[key] = last + 1
-        self.added_columns.append(key)
-        return last + 1
 
     def last_data_row(self) -> int:
         """Last row holding a typed value. The toolkit's formula columns, and formulas
