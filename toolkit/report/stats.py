@@ -168,10 +168,9 @@ def sources_facts(sources: Sequence[Source], today: date) -> pd.DataFrame:
 
 # --- the month's figures (SPEC `toolkit stats`) ---------------------------------------------
 
-def _number(value: float | None) -> int | float | None:
-    """JSON-friendly: 12.0 → 12, 12.5 stays, NaN → None."""
-    if value is None or pd.isna(value):
-        return None
+def _number(value: float) -> int | float:
+    """JSON-friendly: 12.0 → 12, 12.5 stays. Only ever given a median of whole days or a
+    rounded average, never a missing value (the callers say ``None`` themselves)."""
     return int(value) if float(value).is_integer() else float(value)
 
 
@@ -387,8 +386,9 @@ def watch_list(facts: pd.DataFrame, days: int = WATCH_DAYS) -> pd.DataFrame:
     ack_open = watched["statut_accuse"].isin((A_FAIRE, EN_RETARD))
     watched["echeance_de"] = ack_open.map({True: "accuse", False: "reponse"})
     watched["echeance"] = watched["echeance_accuse"].where(ack_open, watched["echeance_reponse"])
-    # Several registers are each sorted already: merge them, most overdue first.
-    return watched.sort_values(["jours_restants", "recue"], kind="stable").reset_index(drop=True)
+    # Several registers are each sorted already: merge them, most overdue first. A sort on
+    # two columns is stable (pandas ignores ``kind`` then): ties keep the registers' order.
+    return watched.sort_values(["jours_restants", "recue"]).reset_index(drop=True)
 
 
 # --- headline figures ----------------------------------------------------------------------
