@@ -61,12 +61,11 @@ def mutmut(*arguments: str) -> subprocess.CompletedProcess:
                           capture_output=arguments[0] == "results")
 
 
-def refresh_unmutated_copies() -> int:
+def refresh_unmutated_copies() -> None:
     """Copy into mutants/ the source files changed since mutmut first copied them: mutmut
     regenerates the mutated modules, but copies the others only once, and tests would then
     run against stale code (and fail, "killing" mutants for the wrong reason)."""
     mutated = set(core_modules())
-    refreshed = 0
     for source in (ROOT / "toolkit").rglob("*.py"):
         relative = source.relative_to(ROOT)
         copy = ROOT / "mutants" / relative
@@ -75,8 +74,6 @@ def refresh_unmutated_copies() -> int:
             continue
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, copy)
-        refreshed += 1
-    return refreshed
 
 
 def run(modules: list[str], resume: bool = False) -> float:

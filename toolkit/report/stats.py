@@ -139,12 +139,12 @@ class Source:
 def unique_names(paths: Sequence[PurePath]) -> list[str]:
     """File names, with as many parent folders as it takes to tell equal names apart
     (``nord/registre.xlsx``, ``sud/registre.xlsx``)."""
-    depth = 1
-    while True:
+    deepest = max([len(PurePath(path).parts) for path in paths] + [1])
+    for depth in range(1, deepest + 1):
         names = ["/".join(PurePath(path).parts[-depth:]) for path in paths]
-        if len(set(names)) == len(names) or depth >= max(len(PurePath(p).parts) for p in paths):
-            return names
-        depth += 1
+        if len(set(names)) == len(names):
+            break
+    return names
 
 
 def sources_of(registers: Sequence) -> list[Source]:
