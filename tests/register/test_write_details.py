@@ -1,0 +1,288 @@
+"""What a write puts in the register, cell by cell, and around it: where new complaints go
+(inside an Excel table or not), how values are stored, what is refused, and the backups
+a write leaves in ``sauvegardes/``."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+from helpers.register_files import complaint, with_part
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableColumn
+
+from toolkit.errors import RegisterChangedError
+from toolkit.register.columns import COLUMNS
+from toolkit.register.reading import read_register
+from toolkit.register.template import create_register
+from toolkit.register.writeback import (
+    BACKUP_DIRNAME,
+    EXCEL_CELL_MAX_CHARS,
+    append_complaints,
+    mark_dates,
+)
+
+DAY = date(2026, 11, 9)
+COL = {column.key: get_column_letter(index) for index, column in enumerate(COLUMNS, start=1)}
+LAST = get_column_letter(len(COLUMNS))
+STAFF = get_column_letter(len(COLUMNS) + 1)  # staff's own column, after the toolkit's
+SIDE = get_column_letter(len(COLUMNS) + 3), get_column_letter(len(COLUMNS) + 4)
+
+
+def _sheet(path: Path):
+    return openpyxl.load_workbook(path)["Registre"]
+
+
+def _tables(path: Path) -> dict[str, str]:
+    return {table.displayName: table.ref for table in _sheet(path).tables.values()}
+
+
+def _register_columns() -> list[TableColumn]:
+    return [TableColumn(id=index, name=column.header)
+            for index, column in enumerate(COLUMNS, start=1)]
+
+
+# --- how values are stored -----------------------------------------------------------------
+
+def test_a_text_exactly_at_the_cell_limit_is_kept_whole(make_register):
+    path = make_register([complaint()])
+    text = "Leçon annulée. " * (EXCEL_CELL_MAX_CHARS // 15) + "x" * (EXCEL_CELL_MAX_CHARS % 15)
+    assert len(text) == EXCEL_CELL_MAX_CHARS
+    append_complaints(path, [complaint("2026-002", description=text)])
+    assert read_register(path).frame["description"].tolist()[-1] == text
+
+
+def test_a_time_given_with_a_date_is_dropped(make_register):
+    # Excel would show 09/11/2026 in the cell but "09/11/2026 14:30:00" when it is edited.
+    path = make_register([complaint()])
+    mark_dates(path, [(2, "date_accuse", datetime(2026, 11, 9, 14, 30))])
+    assert _sheet(path)[f"{COL['date_accuse']}2"].value == datetime(2026, 11, 9)
+    assert read_register(path).frame["date_accuse"].tolist() == [DAY]
+
+
+def test_a_date_given_for_a_text_column_is_stored_as_text(make_register):
+    path = make_register([complaint()])
+    append_complaints(path, [complaint("2026-002", observations=date(2026, 11, 9))])
+    cell = _sheet(path)[f"{COL['observations']}3"]
+    # Observations are free text: a date there stays text, not a date cell Excel reformats.
+    assert cell.data_type == "s" and isinstance(cell.value, str)
+
+
+def test_a_number_given_for_a_text_column_is_stored_as_its_text(make_register):
+    path = make_register([complaint()])
+    append_complaints(path, [complaint("2026-002", observations=3)])
+    cell = _sheet(path)[f"{COL['observations']}3"]
+    assert (cell.value, cell.data_type) == ("3", "s")
+    assert read_register(path).frame["observations"].tolist() == [None, "3"]
+
+
+def test_values_left_empty_leave_their_cells_blank(make_register):
+    path = make_register([complaint()])
+    append_complaints(path, [complaint("2026-002", telephone=None, courriel="")])
+    sheet = _sheet(path)
+    assert sheet[f"{COL['telephone']}3"].value is None
+    assert sheet[f"{COL['courriel']}3"].value is None
+    frame = read_register(path).frame
+    assert frame["telephone"].tolist() == [None, None]
+    assert frame["courriel"].tolist() == ["lea.moreau@exemple.fr", None]
+
+
+# --- what is refused -----------------------------------------------------------------------
+
+def test_a_formula_column_cannot_be_written(make_register):
+    path = make_register([complaint()])
+    original = path.read_bytes()
+    with pytest.raises(ValueError, match=r"^'statut' is not an input column of the register$"):
+        append_complaints(path, [complaint("2026-002", statut="Clos")])
+    assert path.read_bytes() == original
+
+
+def test_the_header_row_cannot_be_written(make_register):
+    path = make_register([complaint()])
+    original = path.read_bytes()
+    with pytest.raises(ValueError, match=r"^row 1 is not below the header \(row 1\)$"):
+        mark_dates(path, [(1, "date_accuse", DAY)])
+    assert path.read_bytes() == original
+
+
+def test_marking_a_date_in_a_text_column_is_refused(make_register):
+    path = make_register([complaint()])
+    original = path.read_bytes()
+    message = "(2, 'nom', datetime.date(2026, 11, 9)) is not a date for a date column"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        mark_dates(path, [(2, "nom", DAY)])
+    assert path.read_bytes() == original
+
+
+def test_appending_to_a_register_saved_since_it_was_read_is_refused(make_register):
+    path = make_register([complaint()])
+    seen = read_register(path).mtime_ns
+    workbook = openpyxl.load_workbook(path)
+    workbook["Registre"][f"{COL['observations']}2"] = "rappeler lundi"
+    workbook.save(path)
+    later = seen + 1_000_000_000  # coarse clocks: make the change visible
+    os.utime(path, ns=(later, later))
+    theirs = path.read_bytes()
+    message = ("registre.xlsx a été modifié pendant la commande (enregistré par quelqu'un "
+               "d'autre ?). Rien n'a été écrit : relancez la commande.")
+    with pytest.raises(RegisterChangedError, match=f"^{re.escape(message)}$"):
+        append_complaints(path, [complaint("2026-002")], expected_mtime_ns=seen)
+    assert path.read_bytes() == theirs
+
+
+# --- where new complaints go ---------------------------------------------------------------
+
+def test_an_empty_text_left_far_below_does_not_push_new_complaints_down(make_register):
+    # Pasting the values of a formula that gave "" leaves cells holding an empty text.
+    path = make_register([complaint()])
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</sheetData>",
+        f'<row r="1500"><c r="{STAFF}1500" t="inlineStr"><is><t></t></is></c></row>'
+        f"</sheetData>".encode()))
+    assert append_complaints(path, [complaint("2026-002")]) == [3]
+    assert read_register(path).frame["numero"].tolist() == ["2026-001", "2026-002"]
+
+
+def _tabled(path: Path, totals: bool = False, note_below: bool = False) -> Path:
+    """Two complaints (rows 2-3) in an Excel table over every column; with ``totals``, a
+    totals row 4 counting the names and saying so in its first cell; with ``note_below``,
+    a staff note on row 4, outside the table."""
+    create_register(path, [complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Registre"]
+    columns = _register_columns()
+    if totals:
+        columns[4].totalsRowFunction = "count"
+        sheet["A4"] = '="Total : "&E4&" réclamations"'
+        sheet["E4"] = "=SUBTOTAL(103,Reclamations[Nom du client])"
+    if note_below:
+        sheet[f"{STAFF}1"], sheet[f"{STAFF}4"] = "Suivi interne", "ligne réservée"
+    sheet.add_table(Table(displayName="Reclamations", ref=f"A1:{LAST}{4 if totals else 3}",
+                          tableColumns=columns, totalsRowCount=1 if totals else None))
+    sheet.auto_filter.ref = None  # Excel refuses a sheet filter over a table
+    workbook.save(path)
+    return path
+
+
+NEW = [complaint("2026-003", date(2026, 11, 12), nom="Hugo Petit"),
+       complaint("2026-004", date(2026, 11, 13), nom="Inès Roux")]
+
+
+def test_the_moved_totals_row_still_refers_to_its_own_cells(tmp_path):
+    path = _tabled(tmp_path / "registre.xlsx", totals=True)
+    assert append_complaints(path, NEW) == [4, 5]
+    sheet = _sheet(path)
+    # The totals row went from row 4 to row 6: its reference to its own count follows it
+    # (left on E4, it would show Hugo Petit's name).
+    assert sheet["A6"].value == '="Total : "&E6&" réclamations"'
+    assert sheet["E6"].value == "=SUBTOTAL(103,Reclamations[Nom du client])"
+    assert sheet["E4"].value == "Hugo Petit"
+
+
+def test_rows_added_below_a_staff_note_under_the_table_stay_outside_it(tmp_path):
+    # Row 4 holds a note outside the table (rows 1-3): the new complaint goes to row 5, and
+    # the table does not swallow the note's row.
+    path = _tabled(tmp_path / "registre.xlsx", note_below=True)
+    assert append_complaints(path, NEW[:1]) == [5]
+    assert _tables(path) == {"Reclamations": f"A1:{LAST}3"}
+
+
+def test_a_small_table_beside_the_register_is_left_alone(make_register):
+    # A staff lookup table to the right, its header on row 2: not the register's table.
+    path = make_register([complaint("2026-001"), complaint("2026-002")])
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Registre"]
+    left, right = SIDE
+    sheet[f"{left}2"], sheet[f"{right}2"] = "Moniteur", "Agence"
+    sheet[f"{left}3"], sheet[f"{right}3"] = "Claire", "Paris 11"
+    sheet.add_table(Table(displayName="Moniteurs", ref=f"{left}2:{right}3"))
+    workbook.save(path)
+    assert append_complaints(path, NEW[:1]) == [4]
+    assert _tables(path) == {"Moniteurs": f"{left}2:{right}3"}
+
+
+def test_a_table_without_header_row_is_not_the_registers(tmp_path):
+    # A table declared without header row, whose first row is the register's header:
+    # Excel takes that row for data, so it is not the register's table.
+    path = create_register(tmp_path / "registre.xlsx", [complaint()])
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Registre"]
+    sheet.add_table(Table(displayName="Brut", ref=f"A1:{LAST}2", headerRowCount=0,
+                          tableColumns=_register_columns()))
+    sheet.auto_filter.ref = None
+    workbook.save(path)
+    assert append_complaints(path, NEW[:1]) == [3]
+    assert _tables(path) == {"Brut": f"A1:{LAST}2"}
+
+
+# --- files beside the register ---------------------------------------------------------------
+
+def test_a_leftover_the_write_cannot_remove_does_not_stop_it(make_register):
+    # Something named like a killed write's temporary file, but a folder: it stays.
+    path = make_register([complaint()])
+    stray = path.with_name(".registre.toolkit-99999.tmp.xlsx")
+    stray.mkdir()
+    mark_dates(path, [(2, "date_accuse", DAY)])
+    assert read_register(path).frame["date_accuse"].tolist() == [DAY]
+    assert stray.is_dir()
+
+
+def _backups(path: Path) -> set[str]:
+    return {item.name for item in (path.parent / BACKUP_DIRNAME).iterdir()}
+
+
+def _earlier_backups(path: Path, counters: tuple[str, ...], seconds: int = 8) -> set[str]:
+    """Backups named as earlier writes would have named them, for each second from now on
+    (a write takes well under ``seconds``): the next backup's second is always taken."""
+    folder = path.parent / BACKUP_DIRNAME
+    folder.mkdir()
+    start = datetime.now()
+    for step in range(seconds):
+        stamp = (start + timedelta(seconds=step)).strftime("%Y%m%d-%H%M%S")
+        for counter in counters:
+            shutil.copy(path, folder / f"registre_{stamp}{counter}.xlsx")
+    return _backups(path)
+
+
+def test_a_second_backup_in_the_same_second_gets_number_2(make_register):
+    path = make_register([complaint()])
+    original = path.read_bytes()
+    before = _earlier_backups(path, ("",))
+    mark_dates(path, [(2, "date_accuse", DAY)])
+    (new,) = _backups(path) - before
+    assert re.fullmatch(r"registre_\d{8}-\d{6}-2\.xlsx", new), new
+    assert new.replace("-2.xlsx", ".xlsx") in before
+    assert (path.parent / BACKUP_DIRNAME / new).read_bytes() == original
+
+
+def test_a_third_backup_in_the_same_second_gets_number_3(make_register):
+    path = make_register([complaint()])
+    original = path.read_bytes()
+    before = _earlier_backups(path, ("", "-2"))
+    mark_dates(path, [(2, "date_accuse", DAY)])
+    (new,) = _backups(path) - before
+    assert re.fullmatch(r"registre_\d{8}-\d{6}-3\.xlsx", new), new
+    assert new.replace("-3.xlsx", "-2.xlsx") in before
+    assert (path.parent / BACKUP_DIRNAME / new).read_bytes() == original
+
+
+def test_the_oldest_backup_goes_first_even_beside_its_numbered_twin(make_register):
+    # Twenty backups already: the write's own makes 21, and the oldest one is removed.
+    # The two oldest were made in the same second; the unnumbered one came first.
+    path = make_register([complaint()])
+    folder = path.parent / BACKUP_DIRNAME
+    folder.mkdir()
+    old = ["registre_20260101-090000.xlsx", "registre_20260101-090000-2.xlsx",
+           *(f"registre_202601{day:02d}-090000.xlsx" for day in range(2, 20))]
+    for name in old:
+        shutil.copy(path, folder / name)
+    mark_dates(path, [(2, "date_accuse", DAY)])
+    kept = _backups(path)
+    assert len(kept) == 20
+    assert "registre_20260101-090000.xlsx" not in kept
+    assert set(old[1:]) < kept

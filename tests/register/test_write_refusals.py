@@ -1,0 +1,200 @@
+"""Writes the toolkit refuses before touching the register, read from real workbooks.
+
+- A picture in a drawing written without any XML namespace (as a program other than Excel
+  may write it) is refused like Excel's own: the scan goes by element names.
+- A drawing holding both a picture and a text box: the refusal names both.
+- Excel 2010+ extensions openpyxl drops are all named, one without an identifier too; a
+  drop-down of the toolkit's own that applies to no cell does not stop a write.
+- A lock file that cannot be read (held exclusively; here a folder of that name) still
+  refuses the write, naming no one.
+- A sheet's background picture or protected ranges, which openpyxl drops, are named.
+- A sheet whose XML is broken after its cells is named as unreadable.
+- A stray part left in the sheets' folder, empty or without cells, holds nothing to
+  lose: the write goes on.
+- A sheet holding more than 64 MB after its cells (formats, validations, extensions: never
+  that big in a real register) is refused as abnormal, without being read whole: a small
+  sheet, or a register of hundreds of complaints whose cells are streamed past in chunks.
+
+Each refusal leaves the register byte for byte as it was, without a backup.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers.kills import leftovers
+from helpers.register_files import complaint, with_part, write_register
+
+from toolkit.errors import RegisterFileError, RegisterLockedError, UnsafeWriteError
+from toolkit.register.reading import read_register
+from toolkit.register.sample import SAMPLE_PARAMETERS
+from toolkit.register.writeback import BACKUP_DIRNAME, mark_dates
+
+DAY = date(2026, 11, 9)
+PARAMETERS_SHEET = "xl/worksheets/sheet2.xml"  # write_register: Registre, then Paramètres
+
+
+@pytest.fixture
+def register(tmp_path) -> Path:
+    return write_register(tmp_path / "registre.xlsx", [complaint()],
+                          parameters=SAMPLE_PARAMETERS)
+
+
+def _refused(path: Path) -> str:
+    """Try to write an acknowledgement date; the refusal's message, the file untouched."""
+    original = path.read_bytes()
+    with pytest.raises(UnsafeWriteError) as refused:
+        mark_dates(path, [(2, "date_accuse", DAY)])
+    assert path.read_bytes() == original
+    assert not (path.parent / BACKUP_DIRNAME).exists()
+    assert not leftovers(path)
+    return str(refused.value)
+
+
+_ANCHOR = ("<{p}twoCellAnchor><{p}from><{p}col>3</{p}col><{p}row>1</{p}row></{p}from>"
+           "<{p}to><{p}col>5</{p}col><{p}row>6</{p}row></{p}to>"
+           "<{p}pic><{p}nvPicPr/></{p}pic><{p}clientData/></{p}twoCellAnchor>")
+
+
+def test_a_picture_in_a_drawing_without_namespace_is_refused(register):
+    drawing = "<wsDr>" + _ANCHOR.format(p="") + "</wsDr>"
+    with_part(register, "xl/drawings/drawing1.xml", lambda _: drawing.encode())
+    assert _refused(register) == (
+        "registre.xlsx contient des images, que l'outil ne sait pas conserver en écrivant. "
+        "Rien n'a été écrit : déplacez-les dans un autre classeur puis relancez la commande, "
+        "ou faites cette saisie à la main dans le registre.")
+
+
+_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+
+
+def test_a_picture_and_a_text_box_are_both_named(register):
+    drawing = (f'<xdr:wsDr xmlns:xdr="{_XDR}">' + _ANCHOR.format(p="xdr:")
+               + _ANCHOR.format(p="xdr:").replace("pic>", "sp>").replace("nvPicPr", "nvSpPr")
+               + "</xdr:wsDr>")
+    with_part(register, "xl/drawings/drawing1.xml", lambda _: drawing.encode())
+    assert _refused(register) == (
+        "registre.xlsx contient des images, des formes ou zones de texte, que l'outil ne sait "
+        "pas conserver en écrivant. Rien n'a été écrit : déplacez-les dans un autre classeur "
+        "puis relancez la commande, ou faites cette saisie à la main dans le registre.")
+
+
+@pytest.mark.parametrize("content", [
+    b"",
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<dimension ref="A1"/></worksheet>',
+], ids=["vide", "sans-cellules"])
+def test_a_stray_part_without_cells_in_the_sheets_folder_does_not_stop_a_write(register,
+                                                                              content):
+    """No sheet of the workbook points to it, and it holds nothing openpyxl could drop."""
+    with_part(register, "xl/worksheets/sheet9.xml", lambda _: content)
+    mark_dates(register, [(2, "date_accuse", DAY)])
+    assert read_register(register).frame["date_accuse"].tolist() == [DAY]
+
+
+def _junk(size: int) -> bytes:
+    """``size`` bytes of blanks with a few letters every 1000 bytes, so that they deflate
+    only about 150 times (a far higher ratio is refused as a zip bomb before any sheet is
+    looked at)."""
+    letters = random.Random(2026)
+    return b"".join(b" " * 996 + bytes(letters.choices(b"abcdefghijklmnopqrstuvwxyz", k=4))
+                    for _ in range(size // 1000))
+
+
+def test_a_sheet_with_a_little_more_than_64_mb_after_its_cells_is_refused(register):
+    # 64,100,000 bytes of junk appended to the Paramètres sheet, after its cells: 100 kB
+    # over the 64 MB (64,000,000 bytes) a sheet may hold after its cells.
+    with_part(register, PARAMETERS_SHEET, lambda xml: xml + _junk(64_100_000))
+    assert register.stat().st_size < 2_000_000
+    assert _refused(register) == (
+        "une feuille du classeur a une taille anormale après ses cellules (fichier piégé ?). "
+        "Rien n'a été écrit.")
+
+
+def test_a_long_register_with_70_mb_after_its_cells_is_refused(tmp_path):
+    # 400 complaints: about 180 kB of cells, read in several chunks before their end shows;
+    # then 70,000,000 bytes of junk appended to the Registre sheet.
+    rows = [complaint(f"2026-{n:03d}") for n in range(1, 401)]
+    path = write_register(tmp_path / "registre.xlsx", rows, parameters=SAMPLE_PARAMETERS)
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml + _junk(70_000_000))
+    assert _refused(path) == (
+        "une feuille du classeur a une taille anormale après ses cellules (fichier piégé ?). "
+        "Rien n'a été écrit.")
+
+
+_X14 = 'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"'
+_XM = 'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"'
+SPARKLINES = ('<ext uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}" ' + _X14
+              + '><x14:sparklineGroups/></ext>')
+SLICERS = ('<ext uri="{A8765BA9-456A-4dab-B4F3-ACF838C121DE}" ' + _X14
+           + '><x14:slicerList/></ext>')
+
+
+def _with_extensions(path: Path, *extensions: str) -> None:
+    listed = f"<extLst>{''.join(extensions)}</extLst></worksheet>".encode()
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"</worksheet>", listed))
+
+
+def _dropped(what: str) -> str:
+    return (f"registre.xlsx contient {what}, que l'outil ne sait pas conserver en écrivant. "
+            "Rien n'a été écrit : déplacez-les dans un autre classeur puis relancez la "
+            "commande, ou faites cette saisie à la main dans le registre.")
+
+
+def test_sparklines_and_slicers_of_one_sheet_are_both_named(register):
+    _with_extensions(register, SPARKLINES, SLICERS)
+    assert _refused(register) == _dropped("des graphiques sparkline, des segments (slicers)")
+
+
+def test_an_extension_without_identifier_is_named_as_unknown(register):
+    _with_extensions(register, "<ext><autre/></ext>")
+    assert _refused(register) == _dropped("une extension Excel inconnue ()")
+
+
+def test_a_drop_down_of_the_toolkit_on_no_cell_does_not_stop_a_write(register):
+    # Excel's list-from-another-sheet drop-down, with an empty cell range.
+    _with_extensions(register, '<ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" ' + _X14
+                     + ' ' + _XM + '><x14:dataValidations count="1"><x14:dataValidation '
+                     'type="list"><x14:formula1><xm:f>Listes!$A$2:$A$4</xm:f></x14:formula1>'
+                     '<xm:sqref/></x14:dataValidation></x14:dataValidations></ext>')
+    mark_dates(register, [(2, "date_accuse", DAY)])
+    assert read_register(register).frame["date_accuse"].tolist() == [DAY]
+
+
+def test_a_sheet_broken_after_its_cells_is_named_unreadable(register):
+    with_part(register, "xl/worksheets/sheet1.xml",
+              lambda xml: xml.replace(b"</worksheet>", b"<pageMargins left=></worksheet>"))
+    original = register.read_bytes()
+    with pytest.raises(RegisterFileError) as refused:
+        mark_dates(register, [(2, "date_accuse", DAY)])
+    assert str(refused.value) == ("registre.xlsx : une feuille du classeur est illisible "
+                                  "(ParseError). Rien n'a été écrit.")
+    assert register.read_bytes() == original
+
+
+_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+@pytest.mark.parametrize(("element", "what"), [
+    (f'<picture {_R} r:id="rId9"/>', "des images"),
+    ('<protectedRanges><protectedRange name="Saisie" sqref="A2:Z1000"/></protectedRanges>',
+     "des plages modifiables d'une feuille protégée"),
+], ids=["image-de-fond", "plages-modifiables"])
+def test_what_openpyxl_drops_from_a_sheet_is_named(register, element, what):
+    with_part(register, "xl/worksheets/sheet1.xml",
+              lambda xml: xml.replace(b"</worksheet>", element.encode() + b"</worksheet>"))
+    assert _refused(register) == _dropped(what)
+
+
+def test_a_lock_that_cannot_be_read_still_refuses_naming_no_one(register):
+    (register.parent / ".~lock.registre.xlsx#").mkdir()
+    original = register.read_bytes()
+    with pytest.raises(RegisterLockedError) as refused:
+        mark_dates(register, [(2, "date_accuse", DAY)])
+    assert str(refused.value).startswith(
+        "registre.xlsx est ouvert dans LibreOffice par un autre utilisateur depuis moins "
+        "d'une minute (fichier de verrou .~lock.registre.xlsx#).")
+    assert register.read_bytes() == original
