@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from toolkit.register.columns import (
     COLUMNS,
@@ -31,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_REGISTER = ROOT / "register" / "exemple_registre.xlsx"
 HEADERS = [column.header for column in INPUT_COLUMNS]
 ALL_HEADERS = [column.header for column in COLUMNS]
+# Column letter of each register column in the official layout, by key.
+COLUMN_LETTER = {column.key: get_column_letter(index)
+                 for index, column in enumerate(COLUMNS, start=1)}
 
 
 def complaint(numero: str = "2026-001", received: date = date(2026, 11, 2), **values) -> dict:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers.register_files import COLUMN_LETTER as COL
 from helpers.register_files import complaint, with_part
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableColumn
@@ -28,7 +29,6 @@ from toolkit.register.writeback import (
 )
 
 DAY = date(2026, 11, 9)
-COL = {column.key: get_column_letter(index) for index, column in enumerate(COLUMNS, start=1)}
 LAST = get_column_letter(len(COLUMNS))
 STAFF = get_column_letter(len(COLUMNS) + 1)  # staff's own column, after the toolkit's
 SIDE = get_column_letter(len(COLUMNS) + 3), get_column_letter(len(COLUMNS) + 4)

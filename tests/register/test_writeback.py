@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from helpers.kills import leftovers
+from helpers.register_files import COLUMN_LETTER as COL
 from helpers.register_files import complaint, with_part
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
@@ -49,7 +50,6 @@ from toolkit.register.writeback import (
 
 DAY = date(2026, 11, 9)
 # Where columns are in the official layout: staff columns go after the toolkit's last one.
-COL = {column.key: get_column_letter(index) for index, column in enumerate(COLUMNS, start=1)}
 STAFF, STAFF_2 = get_column_letter(len(COLUMNS) + 1), get_column_letter(len(COLUMNS) + 2)
 
 
