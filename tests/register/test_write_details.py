@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -230,6 +232,25 @@ def test_a_leftover_the_write_cannot_remove_does_not_stop_it(make_register):
     mark_dates(path, [(2, "date_accuse", DAY)])
     assert read_register(path).frame["date_accuse"].tolist() == [DAY]
     assert stray.is_dir()
+
+
+# Windows' Python has no os.O_DIRECTORY: the folder cannot be opened there to make the
+# rename durable, and the write must go on without it.
+WITHOUT_O_DIRECTORY = """
+import os, sys
+from datetime import date
+del os.O_DIRECTORY
+from toolkit.register.writeback import mark_dates
+mark_dates(sys.argv[1], [(2, "date_accuse", date(2026, 11, 9))])
+"""
+
+
+def test_a_write_succeeds_where_folders_cannot_be_opened_as_on_windows(make_register):
+    path = make_register([complaint()])
+    result = subprocess.run([sys.executable, "-c", WITHOUT_O_DIRECTORY, str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert read_register(path).frame["date_accuse"].tolist() == [DAY]
 
 
 def _backups(path: Path) -> set[str]:
