@@ -154,6 +154,8 @@ def test_the_refusal_says_how_long_the_lock_file_has_been_there(register, age_se
     # A lock file written in Latin-1, not UTF-8.
     (".~lock.{}#", "Élodie Martin,elodie,poste-accueil,25.11.2026 08:32,file:///x;"
      .encode("latin-1"), "LibreOffice par \ufffdlodie Martin (poste poste-accueil)"),
+    # Only a lock file's first 4 KiB are read: an entry still open there names no one.
+    (".~lock.{}#", b"," + b"x" * 4095 + b",poste-2,d,u;", "LibreOffice par un autre utilisateur"),
 ])
 def test_a_damaged_or_foreign_lock_file_still_refuses_and_names_the_owner(
         register, lock_name, content, who):
