@@ -241,13 +241,13 @@ import os, sys
 from datetime import date
 del os.O_DIRECTORY
 from toolkit.register.writeback import mark_dates
-mark_dates(sys.argv[1], [(2, "date_accuse", date(2026, 11, 9))])
+mark_dates(sys.argv[1], [(2, "date_accuse", date.fromisoformat(sys.argv[2]))])
 """
 
 
 def test_a_write_succeeds_where_folders_cannot_be_opened_as_on_windows(make_register):
     path = make_register([complaint()])
-    result = subprocess.run([sys.executable, "-c", WITHOUT_O_DIRECTORY, str(path)],
+    result = subprocess.run([sys.executable, "-c", WITHOUT_O_DIRECTORY, str(path), DAY.isoformat()],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert read_register(path).frame["date_accuse"].tolist() == [DAY]

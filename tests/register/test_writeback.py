@@ -567,7 +567,6 @@ def test_writes_through_a_link_where_the_register_lives(register, tmp_path):
     assert read_register(register).frame["date_accuse"].tolist() == [DAY]
 
 
-
 def test_a_register_in_a_linked_folder_keeps_the_folder_as_the_user_named_it(register,
                                                                             tmp_path):
     # As a mapped drive on Windows (Z:\ rather than \\serveur\partage): the backup the
@@ -578,6 +577,7 @@ def test_a_register_in_a_linked_folder_keeps_the_folder_as_the_user_named_it(reg
     assert backup.parent == linked_folder / BACKUP_DIRNAME
     assert backup.is_file()
     assert read_register(register).frame["date_accuse"].tolist() == [DAY]
+
 
 def test_refuses_what_is_not_a_date_for_a_date_column(register):
     original = register.read_bytes()
