@@ -6,7 +6,7 @@
 The .docx files are the real artefacts: staff edit them in Word afterwards, so rerunning this
 script throws their edits away. Every Jinja tag sits alone in its own run, so that Word's
 spell-checker or a retyped word cannot split it. The fields are those of
-``toolkit.letters.rules.CONTEXT_FIELDS``; ``toolkit templates`` lists what each template uses.
+``toolkit.rules.letters.CONTEXT_FIELDS``; ``toolkit templates`` lists what each template uses.
 """
 
 from __future__ import annotations

@@ -13,13 +13,14 @@
 # ---
 
 # %%
-# Monthly complaints report. Thin on purpose: every figure comes from toolkit.report.stats, every
+# Monthly complaints report. Thin on purpose: every figure comes from toolkit.rules.stats, every
 # chart from toolkit.report.charts, every sentence from toolkit.report.display. `toolkit report`
 # executes it with the parameters below and exports the outputs (no code) to HTML.
 # Each "## ..." heading names a step: an error is reported with the step it happened in.
 from toolkit import dates
 from toolkit.api import stats_registers
-from toolkit.report import charts, stats
+from toolkit.report import charts
+from toolkit.rules import stats
 from toolkit.report import display as words
 
 # %% tags=["parameters"]

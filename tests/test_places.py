@@ -12,7 +12,6 @@ from pathlib import Path
 from docx import Document
 from helpers.register_files import ROOT, complaint, toolkit_script
 
-from toolkit.letters.rules import LETTER_TYPES
 from toolkit.places import (
     FROM_DEFAULT,
     FROM_OPTION,
@@ -25,6 +24,7 @@ from toolkit.places import (
     template_path,
 )
 from toolkit.resources import LETTERS, NOTEBOOKS, REGISTER, shipped_dir
+from toolkit.rules.letters import LETTER_TYPES
 
 
 def run_in(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess:

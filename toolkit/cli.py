@@ -226,7 +226,7 @@ def _left_out_text(result) -> str:
 def _cmd_status(args: argparse.Namespace) -> int:
     from toolkit.api import register_status
     from toolkit.display import format_table, plural
-    from toolkit.register.status import STATUS_LABELS
+    from toolkit.rules.status import STATUS_LABELS
 
     result = register_status(args.register, today_of(args))
     statuses = [s for s in result.statuses if not (args.ouvertes and s.cloturee)]
@@ -267,9 +267,9 @@ def _progress_bar(total: int):
 
 
 def _cmd_letters(args: argparse.Namespace) -> int:
-    from toolkit.api import produce_letters
     from toolkit.letters.batch import LETTER_TYPES, LetterOptions
     from toolkit.letters.display import letters_summary, needs_attention, sent_dates_summary
+    from toolkit.letters.pipeline import produce_letters
 
     options = LetterOptions(types=tuple(args.type or LETTER_TYPES), numero=args.numero,
                             dossiers=args.dossiers, templates=args.templates,
@@ -284,8 +284,8 @@ def _cmd_letters(args: argparse.Namespace) -> int:
 
 
 def _cmd_sent(args: argparse.Namespace) -> int:
-    from toolkit.api import record_sent
     from toolkit.letters.display import sent_summary
+    from toolkit.letters.pipeline import record_sent
 
     result = record_sent(args.register, args.numero, args.type, args.date or today_of(args),
                          today_of(args), dossiers=args.dossiers, force=args.force,
@@ -297,8 +297,8 @@ def _cmd_sent(args: argparse.Namespace) -> int:
 def _cmd_templates(args: argparse.Namespace) -> int:
     from toolkit.letters.display import templates_summary
     from toolkit.letters.rendering import inspect_template
-    from toolkit.letters.rules import LETTER_TYPES
     from toolkit.places import template_path
+    from toolkit.rules.letters import LETTER_TYPES
 
     if args.copy:
         return _copy_templates(args.register)
@@ -411,7 +411,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     from toolkit.intake.display import new_summary
     from toolkit.intake.fields import NEW_FIELDS, advice, complaint_row
     from toolkit.intake.recording import record_complaint
-    from toolkit.register.columns import Canal
+    from toolkit.rules.columns import Canal
 
     given = {key: getattr(args, key) for key in NEW_FIELDS}
     interactive = all(value is None for value in given.values())
@@ -522,7 +522,7 @@ def _add_templates_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_letters_commands(subparsers) -> None:
-    from toolkit.letters.rules import LETTER_TYPES
+    from toolkit.rules.letters import LETTER_TYPES
 
     letters = _add_command(subparsers, "letters", "produire les courriers dus, dossier par "
                            "réclamation", _cmd_letters)
@@ -619,7 +619,7 @@ def _add_intake_commands(subparsers) -> None:
 
 
 def build_parser() -> Parser:
-    from toolkit.register.columns import ZONES, Zone
+    from toolkit.rules.columns import ZONES, Zone
 
     parser = Parser(prog="toolkit", description=(
         "Registre des réclamations clients : vérification, délais légaux, courriers, "

@@ -48,9 +48,9 @@ from readme_section import replace_section  # noqa: E402
 from toolkit.cli import main  # noqa: E402
 from toolkit.letters.batch import TEMPLATES_DIR  # noqa: E402
 from toolkit.letters.rendering import RenderJob, render_all  # noqa: E402
-from toolkit.letters.rules import build_context  # noqa: E402
-from toolkit.register.reading import Parameters  # noqa: E402
 from toolkit.register.template import create_register  # noqa: E402
+from toolkit.rules.letters import build_context  # noqa: E402
+from toolkit.rules.records import Parameters  # noqa: E402
 
 TODAY = date(2026, 11, 20)
 TEMPLATE = TEMPLATES_DIR / "accuse.docx"

@@ -19,15 +19,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from toolkit.register.columns import (
+from toolkit.register.sample import REFERENCE_DAY, SAMPLE_PARAMETERS, sample_rows
+from toolkit.register.template import ack_formula, reply_formula
+from toolkit.rules.columns import (
     COLUMNS,
     DATE_KEYS,
     PARAMETERS,
     SHEET_PARAMETERS,
     SHEET_REGISTER,
 )
-from toolkit.register.sample import REFERENCE_DAY, SAMPLE_PARAMETERS, sample_rows
-from toolkit.register.template import ack_formula, reply_formula
 
 GENERATOR_VERSION = 3
 CACHE_DIR = Path(tempfile.gettempdir()) / "toolkit-bench"

@@ -20,7 +20,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from toolkit.register.columns import (
+from toolkit.rules.columns import (
     COLUMNS,
     INPUT_COLUMNS,
     PARAMETERS,

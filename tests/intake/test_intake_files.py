@@ -9,7 +9,7 @@ from helpers import mail_files as mh
 
 from toolkit.cli import main
 from toolkit.intake.mail import read_mails
-from toolkit.intake.sources import Skipped
+from toolkit.intake.message import Skipped
 
 
 def _mixed_folder(tmp_path: Path) -> Path:

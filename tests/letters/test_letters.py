@@ -10,7 +10,7 @@ from helpers.letter_files import docx_text, letters_in, run_letters
 from helpers.register_files import complaint
 
 from toolkit.errors import LetterRefused
-from toolkit.letters.rules import (
+from toolkit.rules.letters import (
     CONTEXT_FIELDS,
     build_context,
     clean_text,
@@ -20,7 +20,7 @@ from toolkit.letters.rules import (
     place_and_date,
     split_items,
 )
-from toolkit.register.reading import Parameters
+from toolkit.rules.records import Parameters
 
 TODAY = date(2026, 11, 20)
 RECEIVED = date(2026, 11, 2)  # ack deadline Sat 14 Nov 2026; reply deadline 2 Dec 2026

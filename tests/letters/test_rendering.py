@@ -26,8 +26,8 @@ from toolkit.letters.rendering import (
     render_all,
     render_one,
 )
-from toolkit.letters.rules import LETTER_TYPES, build_context
-from toolkit.register.reading import Parameters
+from toolkit.rules.letters import LETTER_TYPES, build_context
+from toolkit.rules.records import Parameters
 
 TODAY = date(2026, 11, 20)
 

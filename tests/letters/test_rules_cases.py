@@ -25,8 +25,8 @@ from helpers.register_files import complaint
 from toolkit.cli import main
 from toolkit.errors import LetterRefused, UsageError
 from toolkit.letters.dossiers import dossier_dir, dossier_index, safe_name
-from toolkit.letters.rules import build_context, is_due, place_and_date
-from toolkit.register.reading import Parameters
+from toolkit.rules.letters import build_context, is_due, place_and_date
+from toolkit.rules.records import Parameters
 
 MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net"}
 LETTERHEAD = {"adresse": "12 rue des Lilas\n75011 PARIS", "signataire": "Claire Martin"}

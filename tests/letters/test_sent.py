@@ -15,10 +15,10 @@ from helpers.letter_files import docx_text, letters_in, run_letters
 from helpers.register_files import complaint
 from openpyxl import load_workbook
 
-from toolkit.api import produce_letters
 from toolkit.cli import main
 from toolkit.errors import RegisterChangedError
 from toolkit.letters.batch import LetterOptions
+from toolkit.letters.pipeline import produce_letters
 from toolkit.register.reading import read_register
 
 RECEIVED = date(2026, 11, 2)  # reply deadline Wed 2 Dec 2026

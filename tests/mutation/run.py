@@ -7,7 +7,7 @@ Mutants listed in tests/mutation-equivalents.md (one per line, ``- `name`: why``
 nothing a user could see: they are counted apart and not shown.
 
 ``python tests/mutation/run.py [module ...]`` limits the run to some modules
-(``toolkit/register/deadlines.py``); ``--report`` only prints the last results; ``--resume``
+(``toolkit/rules/deadlines.py``); ``--report`` only prints the last results; ``--resume``
 runs only the mutants without a result (an interrupted run goes on).
 """
 
@@ -111,7 +111,7 @@ def equivalents() -> set[str]:
 
 
 def module_of(mutant: str) -> str:
-    """``toolkit.register.deadlines.x_ack_deadline__mutmut_3`` → ``toolkit.register.deadlines``."""
+    """``toolkit.rules.deadlines.x_ack_deadline__mutmut_3`` → ``toolkit.rules.deadlines``."""
     return mutant.rsplit(".", 1)[0]
 
 

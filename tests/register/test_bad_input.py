@@ -40,9 +40,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from toolkit.api import check_register, register_status
 from toolkit.cli import main
 from toolkit.errors import RegisterFileError
-from toolkit.register.columns import COLUMNS, PARAMETERS
 from toolkit.register.reading import read_register, sheet_extent
 from toolkit.register.sample import SAMPLE_PARAMETERS
+from toolkit.rules.columns import COLUMNS, PARAMETERS
 
 TODAY = date(2026, 11, 20)
 FUZZ_EXAMPLES = int(os.environ.get("TOOLKIT_FUZZ_EXAMPLES", "25"))

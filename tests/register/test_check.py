@@ -22,9 +22,9 @@ from openpyxl import load_workbook
 
 from toolkit.api import check_register, register_status
 from toolkit.cli import main
-from toolkit.register.columns import DATE_KEYS, INPUT_COLUMNS, PARAMETERS, header_of
 from toolkit.register.reading import read_register
 from toolkit.register.sample import SAMPLE_PARAMETERS
+from toolkit.rules.columns import DATE_KEYS, INPUT_COLUMNS, PARAMETERS, header_of
 
 TODAY = date(2026, 11, 20)
 RECEIVED = date(2026, 11, 2)
@@ -611,7 +611,7 @@ def test_a_mediators_own_site_is_accepted(registers):
 
 
 def test_every_code_has_a_french_message_and_a_level():
-    from toolkit.register.validation import MESSAGES, WARNING_CODES
+    from toolkit.rules.validation import MESSAGES, WARNING_CODES
 
     assert set(MESSAGES) >= WARNING_CODES
     for code in ("numero_mal_forme", "complements_sans_demande", "date_en_texte",

@@ -18,8 +18,8 @@ from dateutil.easter import easter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.register.columns import Zone
-from toolkit.register.deadlines import (
+from toolkit.rules.columns import Zone
+from toolkit.rules.deadlines import (
     A_FAIRE,
     EN_RETARD,
     ENVOYE_A_TEMPS,

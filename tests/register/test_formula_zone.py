@@ -15,9 +15,9 @@ from helpers.register_files import complaint
 from openpyxl import load_workbook
 
 from toolkit.libreoffice import convert
-from toolkit.register.columns import COLUMNS
-from toolkit.register.deadlines import ack_deadline, public_holidays, reply_deadline
 from toolkit.register.template import create_register
+from toolkit.rules.columns import COLUMNS
+from toolkit.rules.deadlines import ack_deadline, public_holidays, reply_deadline
 
 COLUMN = {column.key: index for index, column in enumerate(COLUMNS, start=1)}
 FIRST_DAY, DAYS = date(2026, 1, 1), 730  # every day of 2026 and 2027

@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from toolkit.libreoffice import convert
-from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.writeback import append_complaints
+from toolkit.rules.columns import COLUMNS
 
 A4_LANDSCAPE = (841.9, 595.3)  # points
 # 36 complaints over 26 columns: two pages wide, two pages tall; one page each for

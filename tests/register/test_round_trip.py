@@ -24,12 +24,12 @@ from openpyxl.utils import get_column_letter
 
 from toolkit.errors import UnsafeWriteError
 from toolkit.libreoffice import convert
-from toolkit.register.columns import COLUMNS
-from toolkit.register.deadlines import ack_deadline, reply_deadline
 from toolkit.register.reading import read_register
 from toolkit.register.sample import SAMPLE_PARAMETERS
 from toolkit.register.template import create_register
 from toolkit.register.writeback import append_complaints, mark_dates
+from toolkit.rules.columns import COLUMNS
+from toolkit.rules.deadlines import ack_deadline, reply_deadline
 
 TODAY = "2026-11-20"
 LETTER = {column.key: get_column_letter(i) for i, column in enumerate(COLUMNS, start=1)}

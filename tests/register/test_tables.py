@@ -19,10 +19,10 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from toolkit.api import check_register
 from toolkit.libreoffice import convert
-from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
 from toolkit.register.writeback import append_complaints
+from toolkit.rules.columns import COLUMNS
 
 HEADERS = [column.header for column in COLUMNS]
 LAST = get_column_letter(len(HEADERS))  # the table spans every column of the register

@@ -1,7 +1,7 @@
 """The workbook ``toolkit init`` writes, and its formulas recalculated by LibreOffice.
 
 The headers and list values are spelled out here from SPEC, not imported from
-``toolkit.register.columns``: renaming a column in the code must fail a test.
+``toolkit.rules.columns``: renaming a column in the code must fail a test.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from toolkit.cli import main
 from toolkit.libreoffice import convert
-from toolkit.register.deadlines import ack_deadline, public_holidays, reply_deadline
+from toolkit.rules.deadlines import ack_deadline, public_holidays, reply_deadline
 
 SPEC_HEADERS = [
     "Numéro", "Date de réclamation", "Canal", "Civilité", "Nom du client", "Adresse",

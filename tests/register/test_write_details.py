@@ -20,7 +20,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableColumn
 
 from toolkit.errors import RegisterChangedError
-from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
 from toolkit.register.writeback import (
@@ -29,6 +28,7 @@ from toolkit.register.writeback import (
     append_complaints,
     mark_dates,
 )
+from toolkit.rules.columns import COLUMNS
 
 DAY = date(2026, 11, 9)
 LAST = get_column_letter(len(COLUMNS))

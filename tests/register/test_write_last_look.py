@@ -14,9 +14,9 @@ from helpers.register_files import complaint
 from openpyxl.utils import get_column_letter
 
 from toolkit.errors import RegisterChangedError, RegisterLockedError
-from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.writeback import BACKUP_DIRNAME, write_session
+from toolkit.rules.columns import COLUMNS
 
 DAY = date(2026, 11, 9)
 STAFF_NOTE = "saisi dans Excel pendant la commande"

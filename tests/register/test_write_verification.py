@@ -17,10 +17,10 @@ from openpyxl.worksheet.table import Table, TableColumn
 
 from toolkit.cli import main
 from toolkit.errors import RegisterFileError
-from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
 from toolkit.register.writeback import BACKUP_DIRNAME, append_complaints, mark_dates
+from toolkit.rules.columns import COLUMNS
 
 DAY = date(2026, 11, 9)
 # openpyxl stores this text as typed, but Excel and the register's reader both decode

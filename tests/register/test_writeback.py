@@ -33,7 +33,6 @@ from toolkit.errors import (
     UnsafeWriteError,
 )
 from toolkit.register import writeback
-from toolkit.register.columns import COLUMNS
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
 from toolkit.register.write_checks import excel_owner, libreoffice_owner
@@ -47,6 +46,7 @@ from toolkit.register.writeback import (
     next_numero,
     toolkit_lock_path,
 )
+from toolkit.rules.columns import COLUMNS
 
 DAY = date(2026, 11, 9)
 # Where columns are in the official layout: staff columns go after the toolkit's last one.

@@ -9,7 +9,7 @@ import pytest
 from helpers.register_files import complaint
 
 from toolkit.register.reading import read_register
-from toolkit.report import stats
+from toolkit.rules import stats
 
 
 def _report(make_register, rows, today: date, zone: str = "Métropole"):

@@ -27,7 +27,8 @@ from helpers.register_files import complaint
 from toolkit.api import month_statistics
 from toolkit.cli import main
 from toolkit.register.reading import read_register
-from toolkit.report import charts, stats
+from toolkit.report import charts
+from toolkit.rules import stats
 from toolkit.report.display import (
     counts_table,
     headline_html,

@@ -1,7 +1,7 @@
 """The figures an auditor checks (Qualiopi indicators 31 and 32), from the register alone.
 
 Pure: rows in, :class:`AuditSummary` out. The deadlines and their statuses come from
-:mod:`toolkit.register.status`, so the audit says exactly what ``toolkit status`` says.
+:mod:`toolkit.rules.status`, so the audit says exactly what ``toolkit status`` says.
 
 Shares are computed over the complaints whose outcome is known on ``today`` (letter sent,
 or deadline passed): a complaint received yesterday is neither a success nor a failure yet,
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from toolkit.intake.mail import without_intake_lines
-from toolkit.register.columns import CANAUX, CATEGORIES
-from toolkit.register.deadlines import A_FAIRE, EN_RETARD, ENVOYE_A_TEMPS, ENVOYE_EN_RETARD
-from toolkit.register.status import ComplaintStatus, complaint_statuses
+from toolkit.rules.columns import CANAUX, CATEGORIES
+from toolkit.rules.deadlines import A_FAIRE, EN_RETARD, ENVOYE_A_TEMPS, ENVOYE_EN_RETARD
+from toolkit.rules.status import ComplaintStatus, complaint_statuses
 
 ACK_LABEL = "accusé de réception (10 jours ouvrables)"
 REPLY_LABEL = "réponse (un mois)"
@@ -132,7 +132,7 @@ def satisfaction_counts(rows: list[dict]) -> dict[str, int]:
     value typed, then ``Non renseigné``)."""
     import pandas as pd
 
-    from toolkit.report.stats import SATISFACTION_COUNTS, counts
+    from toolkit.rules.stats import SATISFACTION_COUNTS, counts
 
     replied = [row.get("satisfaction") for row in rows
                if isinstance(row.get("date_reponse"), date)]

@@ -14,8 +14,8 @@ from toolkit.intake.mail import (
     Decision,
     strip_reply_prefixes,
 )
+from toolkit.intake.message import Skipped
 from toolkit.intake.recording import Filed, IntakeResult
-from toolkit.intake.sources import Skipped
 
 MAX_SUBJECT = 50
 

@@ -22,7 +22,7 @@ import mimetypes
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email import message_from_bytes, message_from_string, policy
 from email.message import EmailMessage
@@ -34,8 +34,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.dates import date_fr
 from toolkit.errors import ToolkitError
-from toolkit.intake.sources import NOT_MAIL, LeftAside, RawMail, Skipped, read_sources
-from toolkit.register.columns import Canal
+from toolkit.intake.message import NOT_MAIL, Attachment, IncomingMail, LeftAside, RawMail, Skipped
+from toolkit.intake.sources import read_sources
+from toolkit.rules.columns import Canal
 
 COMPLAINT, NOT_QUALIFIED, ALREADY, FOLLOW_UP, UNUSABLE, TO_CHECK = (
     "reclamation", "non_qualifie", "deja_enregistre", "suite", "inutilisable", "a_verifier")
@@ -52,31 +53,6 @@ _KEY_IN_OBSERVATIONS = re.compile(r"Message-ID : (<[^>\s]+>|sha256:[0-9a-f]{64})
 
 
 # --- one message ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content_type: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class IncomingMail:
-    """What the intake needs from one message, decoded."""
-
-    source: str
-    key: str  # Message-ID, or sha256 of the bytes when there is none
-    subject: str
-    sender_name: str  # as people write it: "Jean Dupont", never "Dupont, Jean"
-    sender_address: str
-    received: date | None  # Paris day of the Date header (of the sending time for a .msg)
-    body: str
-    attachments: tuple[Attachment, ...]
-    raw: bytes = field(repr=False)
-    sender_display: str = ""  # the display name as the mail program showed it
-    date_text: str = ""  # the Date header as written, to say why it could not be read
-    outlook: bool = False  # ``raw`` is an Outlook .msg file, kept as such in the dossier
-
 
 class _TextExtractor(HTMLParser):
     """Readable text of an HTML body: block elements become line breaks, scripts vanish."""

@@ -2,7 +2,8 @@
 
 Outlook classic saves a message dragged to a folder as ``.msg``, not ``.eml``. This module
 only turns such a file into plain fields; :mod:`toolkit.intake.mail` (which imports this
-module only when a .msg is read) decodes and qualifies them exactly as it does internet mail.
+module only when a .msg is read; this one imports only the shared types of
+:mod:`toolkit.intake.message`) decodes and qualifies them exactly as it does internet mail.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from email.utils import formataddr, parsedate_to_datetime
 from oxmsg import Message
 from oxmsg.domain import constants as props
 
-from toolkit.intake.mail import Attachment
-from toolkit.intake.sources import NOT_MAIL, UNREADABLE, LeftAside
+from toolkit.intake.message import NOT_MAIL, UNREADABLE, Attachment, LeftAside
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import date
 
 from toolkit.errors import UsageError
 from toolkit.intake.fields import MULTILINE_FIELDS, NEW_FIELDS, FieldError, parse_field
-from toolkit.register.columns import BY_KEY
+from toolkit.rules.columns import BY_KEY
 
 QUESTIONS = {
     "canal": "Canal (Courrier, Courriel, Téléphone)",

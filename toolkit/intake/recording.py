@@ -22,17 +22,18 @@ from toolkit.intake.mail import (
     COMPLAINT,
     FOLLOW_UP,
     Decision,
-    IncomingMail,
     complaint_values,
     keys_in_observations,
     qualify,
     read_mails,
     stored_mail,
 )
-from toolkit.intake.sources import MSG_SUFFIX, LeftAside, Skipped
+from toolkit.intake.message import IncomingMail, LeftAside, Skipped
+from toolkit.intake.sources import MSG_SUFFIX
 from toolkit.letters.dossiers import dossier_dir, dossiers_root, safe_name
-from toolkit.register.reading import Register, read_register
+from toolkit.register.reading import read_register
 from toolkit.register.writeback import register_lock
+from toolkit.rules.records import Register
 
 ORIGIN_EMAIL = "reclamation-courriel"
 FOLLOW_UP_EMAIL = "courriel-suite"
@@ -208,7 +209,7 @@ class IntakeResult:
 
 
 def _valid_address(address: str) -> bool:
-    from toolkit.register.validation import EMAIL
+    from toolkit.rules.validation import EMAIL
 
     return bool(EMAIL.match(address))
 
@@ -325,10 +326,10 @@ def record_complaint(register_path: Path, row: dict, dossiers: Path | None = Non
 
 def confirmation_letter(register_path: Path, numero: str, today: date,
                         dossiers: Path | None = None):
-    """Produce the ``confirmation`` letter of one complaint (``api.LettersResult``)."""
-    from toolkit.api import produce_letters
+    """Produce the ``confirmation`` letter of one complaint (``letters.pipeline.LettersResult``)."""
     from toolkit.letters.batch import LetterOptions
-    from toolkit.letters.rules import CONFIRMATION
+    from toolkit.letters.pipeline import produce_letters
+    from toolkit.rules.letters import CONFIRMATION
 
     options = LetterOptions(types=(CONFIRMATION,), numero=numero, dossiers=dossiers)
     return produce_letters(register_path, today, options)

@@ -12,44 +12,16 @@ from __future__ import annotations
 import mailbox
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import UsageError
+from toolkit.intake.message import NOT_MAIL, NOT_READ, UNREADABLE, RawMail, Skipped
 
 EML_SUFFIX, MSG_SUFFIX, MBOX_SUFFIX = ".eml", ".msg", ".mbox"
-# Why a file was left aside, as the summary shows it.
-NOT_READ, NOT_MAIL, UNREADABLE = "format non lu", "pas un courriel", "illisible"
 # mboxrd escapes every line starting with ">*From " by one more ">"; mboxo (Python's writer)
 # escapes only "From ". Removing one ">" undoes both (a ">From " that an mboxo writer left
 # as it was cannot be told apart from an escaped one).
 _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class RawMail:
-    """One message's bytes and where it came from (shown to the user)."""
-
-    source: str
-    data: bytes
-    outlook: bool = False  # an Outlook .msg compound file, not internet mail
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file, or a message of a mailbox, that the intake did not read, and why."""
-
-    source: str
-    reason: str
-    detail: str = ""
-
-
-class LeftAside(Exception):
-    """Raised while decoding a message that is not read after all (``reason`` as above)."""
-
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(reason, detail)
-        self.reason, self.detail = reason, detail
 
 
 def _is_maildir(path: Path) -> bool:
@@ -89,16 +61,29 @@ def _starts_like_mbox(path: Path) -> bool:
         return handle.read(5) == b"From "
 
 
+def _read_message_file(path: Path) -> Iterator[RawMail | Skipped]:
+    yield RawMail(str(path), path.read_bytes(), outlook=path.suffix.lower() == MSG_SUFFIX)
+
+
+# File kind (extension, any case) → its reader. A file of no listed kind is read as an mbox
+# when its first line says so, else left aside.
+READERS = {
+    EML_SUFFIX: _read_message_file,
+    MSG_SUFFIX: _read_message_file,
+    MBOX_SUFFIX: _read_mbox,
+}
+
+
 def _read_file(path: Path) -> Iterator[RawMail | Skipped]:
-    """One file: by its extension (any case), an mbox by its first line, else left aside."""
-    suffix = path.suffix.lower()
+    """One file, by the reader of its kind (:data:`READERS`)."""
     try:
-        if suffix in (EML_SUFFIX, MSG_SUFFIX):
-            yield RawMail(str(path), path.read_bytes(), outlook=suffix == MSG_SUFFIX)
-        elif suffix == MBOX_SUFFIX or _starts_like_mbox(path):
-            yield from _read_mbox(path)
-        else:
+        reader = READERS.get(path.suffix.lower())
+        if reader is None:
+            reader = _read_mbox if _starts_like_mbox(path) else None
+        if reader is None:
             yield Skipped(str(path), NOT_READ)
+        else:
+            yield from reader(path)
     except OSError as error:
         yield Skipped(str(path), UNREADABLE, error.strerror or str(error))
 

@@ -28,7 +28,10 @@ from toolkit.letters.dossiers import (
 )
 from toolkit.letters.manifest import Manifest
 from toolkit.letters.rendering import RenderJob, parallel_map, render_all
-from toolkit.letters.rules import (
+from toolkit.places import template_path
+from toolkit.resources import LETTERS, shipped_dir
+from toolkit.rules.codes import STRUCTURAL_CODES
+from toolkit.rules.letters import (
     LETTER_TYPES,
     PROMISED_COLUMN,
     SENT_COLUMN,
@@ -40,12 +43,9 @@ from toolkit.letters.rules import (
     refusal,
     superseded,
 )
-from toolkit.places import template_path
-from toolkit.register.codes import STRUCTURAL_CODES
-from toolkit.register.reading import Register, frame_records
-from toolkit.register.status import STATUS_LABELS, complaint_status
-from toolkit.register.validation import ValidationReport, validate
-from toolkit.resources import LETTERS, shipped_dir
+from toolkit.rules.records import Register, frame_records
+from toolkit.rules.status import STATUS_LABELS, complaint_status
+from toolkit.rules.validation import ValidationReport, validate
 
 TEMPLATES_DIR = shipped_dir(LETTERS)  # the shipped templates; see places.template_path
 ALL_TYPES = "—"

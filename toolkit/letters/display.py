@@ -9,8 +9,8 @@ from toolkit.dates import date_fr
 from toolkit.display import format_table, plural, shown_path
 from toolkit.letters.batch import ALL_TYPES, Outcome
 from toolkit.letters.rendering import TemplateReport
-from toolkit.letters.rules import CONTEXT_FIELDS, LABELS, PROMISED_COLUMN
-from toolkit.register.columns import header_of
+from toolkit.rules.columns import header_of
+from toolkit.rules.letters import CONTEXT_FIELDS, LABELS, PROMISED_COLUMN
 
 
 def _label(type_id: str) -> str:

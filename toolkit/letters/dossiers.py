@@ -21,8 +21,8 @@ from pathlib import Path
 from toolkit.atomic import atomic_replace
 from toolkit.dates import date_fr
 from toolkit.errors import UsageError
-from toolkit.letters.rules import LABELS, LETTER_TYPES, clean_text
-from toolkit.register.columns import INPUT_COLUMNS
+from toolkit.rules.columns import INPUT_COLUMNS
+from toolkit.rules.letters import LABELS, LETTER_TYPES, clean_text
 
 DOSSIERS_DIRNAME = "dossiers"
 FICHE_SUFFIX = "fiche-synthese"

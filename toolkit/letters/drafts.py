@@ -19,7 +19,7 @@ from email.parser import BytesHeaderParser
 from email.utils import formataddr
 from pathlib import Path
 
-from toolkit.letters.rules import clean_text
+from toolkit.rules.letters import clean_text
 
 _MESSAGE_ID = re.compile(r"Message-ID : (<[^>\s]+>)")
 _ANGLE_ID = re.compile(r"<[^>\s]+>")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from toolkit.errors import TemplateError
 from toolkit.letters.dossiers import save_atomically
-from toolkit.letters.rules import CONTEXT_FIELDS, clean_text
+from toolkit.rules.letters import CONTEXT_FIELDS, clean_text
 
 # Below this many letters, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 20

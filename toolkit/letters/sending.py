@@ -14,15 +14,15 @@ from toolkit.dates import date_fr
 from toolkit.errors import LetterRefused, ToolkitError, UsageError
 from toolkit.letters.dossiers import dossier_dir, dossiers_root, letter_path
 from toolkit.letters.manifest import Manifest
-from toolkit.letters.rules import (
+from toolkit.rules.columns import header_of
+from toolkit.rules.letters import (
     LABELS,
     PROMISED_COLUMN,
     SENT_COLUMN,
     SUIVI,
     promised_reply,
 )
-from toolkit.register.columns import header_of
-from toolkit.register.reading import Register
+from toolkit.rules.records import Register
 
 
 @dataclass(frozen=True)

@@ -10,29 +10,25 @@ from __future__ import annotations
 import gc
 import re
 import zipfile
-from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
 
 from toolkit.dates import TABLE_FORMAT, date_fr, parse_date_text
 from toolkit.errors import RegisterFileError
-from toolkit.register.columns import (
+from toolkit.rules.columns import (
     DATE_KEYS,
-    DEFAULT_NOTICE_DAYS,
-    DEFAULT_PROMISE_DAYS,
     INPUT_COLUMNS,
     KEY_BY_NORMALIZED_HEADER,
     PARAMETER_BY_NORMALIZED_LABEL,
-    PARAMETER_DEFAULTS,
     PARAMETERS,
     SHEET_PARAMETERS,
     SHEET_REGISTER,
     TEXT_KEYS,
     normalize_header,
 )
+from toolkit.rules.records import ParameterIssue, Parameters, Register, frame_records  # noqa: F401
 
 HEADER_SEARCH_ROWS = 20
 MIN_RECOGNIZED_HEADERS = 3
@@ -52,56 +48,6 @@ EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465  # 01/01/1900 .. 31/12/9999
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-@dataclass(frozen=True)
-class Parameters:
-    """The ``Paramètres`` sheet, defaults filled in."""
-
-    societe: str = PARAMETER_DEFAULTS["societe"]
-    adresse: str = PARAMETER_DEFAULTS["adresse"]
-    courriel: str = PARAMETER_DEFAULTS["courriel"]
-    telephone: str = PARAMETER_DEFAULTS["telephone"]
-    signataire: str = PARAMETER_DEFAULTS["signataire"]
-    mediateur: str = PARAMETER_DEFAULTS["mediateur"]
-    site_mediateur: str = PARAMETER_DEFAULTS["site_mediateur"]
-    zone: str = PARAMETER_DEFAULTS["zone"]
-    preavis_suivi: int = DEFAULT_NOTICE_DAYS
-    delai_suivi: int = DEFAULT_PROMISE_DAYS
-
-
-@dataclass(frozen=True)
-class ParameterIssue:
-    """A ``Paramètres`` value that could not be used (the default applies)."""
-
-    row: int
-    label: str
-    value: str
-    reason: str
-
-
-@dataclass
-class Register:
-    """A register as read: the rows (``frame``), its parameters and where columns are."""
-
-    path: Path
-    sheet_name: str
-    header_row: int
-    frame: object  # pandas.DataFrame; typed loosely so that importing this module stays cheap
-    params: Parameters
-    column_index: dict[str, int]
-    headers_found: dict[str, str] = field(default_factory=dict)
-    duplicate_headers: list[tuple[int, str]] = field(default_factory=list)
-    parameter_issues: list[ParameterIssue] = field(default_factory=list)
-    mtime_ns: int = 0
-    # (Excel row, column key, text) of each date typed as text: read, but the workbook's
-    # own formulas may not read it (#VALUE! under a non-French locale).
-    text_dates: list[tuple[int, str, str]] = field(default_factory=list)
-    parameter_rows: dict[str, int] = field(default_factory=dict)  # key → row in Paramètres
-
-    @property
-    def missing_required(self) -> list[str]:
-        return [c.header for c in INPUT_COLUMNS if c.required and c.key not in self.column_index]
 
 
 # --- cell values --------------------------------------------------------------------
@@ -460,15 +406,6 @@ def text_dates(rows: list[list[object]], header_index: int,
     return found
 
 
-def frame_records(frame, columns: list[str]) -> Iterator[dict[str, object]]:
-    """Rows as dicts, like ``to_dict("records")`` for object columns but several times
-    faster: pandas boxes every value, and on 100k rows that dominated ``status``."""
-    values = [frame[column].tolist() for column in columns]
-    # Same lengths by construction: strict checks would cost a third of the loop.
-    for row in zip(*values, strict=False):
-        yield dict(zip(columns, row, strict=False))
-
-
 def parameter_rows(rows: list[list[object]]) -> dict[str, int]:
     """Parameter key → the ``Paramètres`` row where its label is (the last one wins, as
     :func:`read_parameters` reads it)."""
@@ -509,7 +446,7 @@ def read_parameters(rows: list[list[object]]) -> tuple[Parameters, list[Paramete
 
 
 def _match_zone(text: str) -> str | None:
-    from toolkit.register.columns import ZONES
+    from toolkit.rules.columns import ZONES
 
     for zone in ZONES:
         if normalize_header(zone) == normalize_header(text):

@@ -10,9 +10,9 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from toolkit.register.columns import CANAUX, CATEGORIES, DECISIONS, SATISFACTIONS
-from toolkit.register.deadlines import add_jours_ouvrables, reply_deadline
 from toolkit.register.template import create_register
+from toolkit.rules.columns import CANAUX, CATEGORIES, DECISIONS, SATISFACTIONS
+from toolkit.rules.deadlines import add_jours_ouvrables, reply_deadline
 
 REFERENCE_DAY = date(2026, 11, 20)
 SAMPLE_PATH = Path("register") / "exemple_registre.xlsx"

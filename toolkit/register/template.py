@@ -24,7 +24,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit.errors import RegisterFileError
-from toolkit.register.columns import (
+from toolkit.rules.columns import (
     BY_KEY,
     CANAUX,
     CATEGORIES,
@@ -43,7 +43,7 @@ from toolkit.register.columns import (
     SHEET_REGISTER,
     ZONES,
 )
-from toolkit.register.deadlines import public_holidays
+from toolkit.rules.deadlines import public_holidays
 
 DATE_FORMAT = "dd/mm/yyyy"
 # The "Jours fériés" sheet: both zones' holidays, one column each, so that the formulas
@@ -211,7 +211,7 @@ def _add_deadline_highlights(ws: Worksheet, letters: dict[str, str], last_row: i
 def zone_cell(workbook) -> str | None:
     """Absolute reference of the ``Zone des jours fériés`` value in ``Paramètres``
     (``None`` when the workbook has no such line: the formulas then use Métropole)."""
-    from toolkit.register.columns import PARAMETER_BY_NORMALIZED_LABEL, normalize_header
+    from toolkit.rules.columns import PARAMETER_BY_NORMALIZED_LABEL, normalize_header
 
     for sheet in workbook.worksheets:
         if normalize_header(sheet.title) != normalize_header(SHEET_PARAMETERS):

@@ -36,7 +36,6 @@ from openpyxl.utils import get_column_letter
 
 from toolkit.atomic import atomic_replace
 from toolkit.errors import RegisterFileError, RegisterLockedError
-from toolkit.register.columns import BY_KEY, DATE, DATE_KEYS, FORMULA
 from toolkit.register.write_checks import (
     HIGHLIGHTS,
     VALIDATIONS,
@@ -47,6 +46,7 @@ from toolkit.register.write_checks import (
     refuse_unsafe,
     scan_workbook,
 )
+from toolkit.rules.columns import BY_KEY, DATE, DATE_KEYS, FORMULA
 
 __all__ = ["BACKUPS_KEPT", "BACKUP_DIRNAME", "append_complaints", "backup", "mark_dates",
            "next_numero", "office_locks", "refuse_if_changed", "refuse_if_open",

@@ -1,6 +1,6 @@
 """The monthly report's charts (matplotlib) and the notebook's display helpers.
 
-Each chart takes what :mod:`toolkit.report.stats` computed and returns a matplotlib ``Figure``
+Each chart takes what :mod:`toolkit.rules.stats` computed and returns a matplotlib ``Figure``
 built without pyplot (no global state, nothing shown twice in a notebook); French labels.
 The notebook shows them with :func:`image`, which embeds a PNG: the exported HTML then
 carries every chart inside itself.
@@ -16,10 +16,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from toolkit.register.columns import CANAUX, SATISFACTIONS
-from toolkit.register.deadlines import ACK_WORKING_DAYS
 from toolkit.report.display import month_short, number_fr
-from toolkit.report.stats import NOT_SET
+from toolkit.rules.columns import CANAUX, SATISFACTIONS
+from toolkit.rules.deadlines import ACK_WORKING_DAYS
+from toolkit.rules.stats import NOT_SET
 
 FIGSIZE = (9, 3.8)
 DPI = 110

@@ -1,6 +1,6 @@
 """French wording of the statistics: `toolkit stats` text and the report's text and tables.
 
-Pure: takes what :mod:`toolkit.report.stats` computed, returns strings or small DataFrames.
+Pure: takes what :mod:`toolkit.rules.stats` computed, returns strings or small DataFrames.
 Management reads these; complaints appear by number, never by client name.
 """
 
@@ -13,8 +13,8 @@ from datetime import date
 
 from toolkit.dates import date_fr, month_end, month_long_fr, parse_month
 from toolkit.display import agree, format_table, plural
-from toolkit.register.deadlines import EN_RETARD
-from toolkit.report.stats import NOT_SET, Headline, ReportData
+from toolkit.rules.deadlines import EN_RETARD
+from toolkit.rules.stats import NOT_SET, Headline, ReportData
 
 MONTHS_SHORT_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
                    "oct.", "nov.", "déc.")

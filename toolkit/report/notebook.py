@@ -27,8 +27,8 @@ from toolkit.errors import ReportError, ToolkitError, UsageError
 from toolkit.places import reports_dir
 from toolkit.register.reading import check_container
 from toolkit.report.display import report_heading
-from toolkit.report.stats import month_key
 from toolkit.resources import NOTEBOOKS, shipped_file
+from toolkit.rules.stats import month_key
 
 NOTEBOOK = shipped_file(NOTEBOOKS, "rapport_mensuel.ipynb")
 KERNEL_NAME = "python3"

@@ -5,8 +5,8 @@ it), its parameters and the day the figures are judged on. Conventions, stated o
 
 * a month's **cohort** is the complaints *received* in that month; every monthly figure,
   the 12-month series included, is about a cohort, judged on ``today``;
-* deadlines and their statuses come from :mod:`toolkit.register.status` (itself built on
-  :mod:`toolkit.register.deadlines`): nothing here knows the legal rules;
+* deadlines and their statuses come from :mod:`toolkit.rules.status` (itself built on
+  :mod:`toolkit.rules.deadlines`): nothing here knows the legal rules;
 * rows whose reception date is not a date are ignored (``toolkit check`` reports them);
 * reply times are calendar days, acknowledgement times jours ouvrables;
 * several registers (one per agency) are one set of complaints: each is judged with its own
@@ -27,15 +27,15 @@ from pathlib import PurePath
 import pandas as pd
 
 from toolkit.dates import as_date, month_end, parse_month, shift_month
-from toolkit.register.columns import CANAUX, CATEGORIES, DECISIONS, SATISFACTIONS
-from toolkit.register.deadlines import (
+from toolkit.rules.columns import CANAUX, CATEGORIES, DECISIONS, SATISFACTIONS
+from toolkit.rules.deadlines import (
     A_FAIRE,
     EN_RETARD,
     ENVOYE_A_TEMPS,
     ENVOYE_EN_RETARD,
     count_jours_ouvrables,
 )
-from toolkit.register.status import complaint_statuses
+from toolkit.rules.status import complaint_statuses
 
 SERIES_MONTHS = 12
 QUARTER_MONTHS = 3
@@ -88,7 +88,7 @@ _STATUS_FIELDS = ("ligne", "numero", "echeance_accuse", "echeance_reponse", "sta
 
 def complaint_facts(frame: pd.DataFrame, params, today: date) -> pd.DataFrame:
     """One row per complaint with a usable reception date: what it is, its deadlines,
-    their statuses on ``today`` (from :func:`toolkit.register.status.complaint_statuses`) and how
+    their statuses on ``today`` (from :func:`toolkit.rules.status.complaint_statuses`) and how
     long the acknowledgement and the reply took. Overdue complaints first.
 
     Built column by column (a register may hold 100,000 complaints): the register's values

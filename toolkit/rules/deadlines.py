@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 import holidays as holidays_lib
 
 from toolkit.dates import add_months
-from toolkit.register.columns import Zone
+from toolkit.rules.columns import Zone
 
 ACK_WORKING_DAYS = 10
 SUNDAY = 6

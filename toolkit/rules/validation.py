@@ -22,8 +22,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from toolkit.dates import date_fr
-from toolkit.register.codes import AVERTISSEMENT, ERREUR, MESSAGES, WARNING_CODES, Code, describe
-from toolkit.register.columns import (
+from toolkit.rules.codes import AVERTISSEMENT, ERREUR, MESSAGES, WARNING_CODES, Code, describe
+from toolkit.rules.columns import (
     BY_KEY,
     CANAUX,
     CATEGORIES,
@@ -39,7 +39,7 @@ from toolkit.register.columns import (
     header_of,
     is_mediator_list_page,
 )
-from toolkit.register.reading import Register, frame_records
+from toolkit.rules.records import Register, frame_records
 
 EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z]{2,}$")
 _COLUMN_ORDER = {column.key: i for i, column in enumerate(COLUMNS)}

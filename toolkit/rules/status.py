@@ -11,9 +11,9 @@ from datetime import date
 from functools import lru_cache
 
 from toolkit.dates import as_date, date_fr
-from toolkit.letters import rules
-from toolkit.register.columns import DEFAULT_NOTICE_DAYS
-from toolkit.register.deadlines import (
+from toolkit.rules import letters as rules
+from toolkit.rules.columns import DEFAULT_NOTICE_DAYS
+from toolkit.rules.deadlines import (
     A_FAIRE,
     EN_RETARD,
     ENVOYE_A_TEMPS,
@@ -22,7 +22,7 @@ from toolkit.register.deadlines import (
     deadline_status,
     reply_deadline,
 )
-from toolkit.register.reading import frame_records
+from toolkit.rules.records import frame_records
 
 STATUS_LABELS = {
     ENVOYE_A_TEMPS: "envoyé à temps",

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from toolkit.dates import date_fr
 from toolkit.dates import date_long_fr as french_date
 from toolkit.errors import LetterRefused
-from toolkit.register.columns import (
+from toolkit.rules.columns import (
     CIVILITES,
     DEFAULT_NOTICE_DAYS,
     MEDIATOR_LIST_PAGE,
@@ -21,7 +21,7 @@ from toolkit.register.columns import (
     Decision,
     is_mediator_list_page,
 )
-from toolkit.register.deadlines import ack_deadline, is_jour_ouvrable, reply_deadline
+from toolkit.rules.deadlines import ack_deadline, is_jour_ouvrable, reply_deadline
 
 CONFIRMATION, ACCUSE, COMPLEMENTS, SUIVI, REPONSE = (
     "confirmation", "accuse", "complements", "suivi", "reponse")

@@ -1,0 +1,76 @@
+"""What a register holds once read: its rows, its parameters and where its columns are.
+
+Plain records, with no file access: the rules work on them, the register stage fills them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.rules.columns import (
+    DEFAULT_NOTICE_DAYS,
+    DEFAULT_PROMISE_DAYS,
+    INPUT_COLUMNS,
+    PARAMETER_DEFAULTS,
+)
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The ``Paramètres`` sheet, defaults filled in."""
+
+    societe: str = PARAMETER_DEFAULTS["societe"]
+    adresse: str = PARAMETER_DEFAULTS["adresse"]
+    courriel: str = PARAMETER_DEFAULTS["courriel"]
+    telephone: str = PARAMETER_DEFAULTS["telephone"]
+    signataire: str = PARAMETER_DEFAULTS["signataire"]
+    mediateur: str = PARAMETER_DEFAULTS["mediateur"]
+    site_mediateur: str = PARAMETER_DEFAULTS["site_mediateur"]
+    zone: str = PARAMETER_DEFAULTS["zone"]
+    preavis_suivi: int = DEFAULT_NOTICE_DAYS
+    delai_suivi: int = DEFAULT_PROMISE_DAYS
+
+
+@dataclass(frozen=True)
+class ParameterIssue:
+    """A ``Paramètres`` value that could not be used (the default applies)."""
+
+    row: int
+    label: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Register:
+    """A register as read: the rows (``frame``), its parameters and where columns are."""
+
+    path: Path
+    sheet_name: str
+    header_row: int
+    frame: object  # pandas.DataFrame; typed loosely so that importing this module stays cheap
+    params: Parameters
+    column_index: dict[str, int]
+    headers_found: dict[str, str] = field(default_factory=dict)
+    duplicate_headers: list[tuple[int, str]] = field(default_factory=list)
+    parameter_issues: list[ParameterIssue] = field(default_factory=list)
+    mtime_ns: int = 0
+    # (Excel row, column key, text) of each date typed as text: read, but the workbook's
+    # own formulas may not read it (#VALUE! under a non-French locale).
+    text_dates: list[tuple[int, str, str]] = field(default_factory=list)
+    parameter_rows: dict[str, int] = field(default_factory=dict)  # key → row in Paramètres
+
+    @property
+    def missing_required(self) -> list[str]:
+        return [c.header for c in INPUT_COLUMNS if c.required and c.key not in self.column_index]
+
+
+def frame_records(frame, columns: list[str]) -> Iterator[dict[str, object]]:
+    """Rows as dicts, like ``to_dict("records")`` for object columns but several times
+    faster: pandas boxes every value, and on 100k rows that dominated ``status``."""
+    values = [frame[column].tolist() for column in columns]
+    # Same lengths by construction: strict checks would cost a third of the loop.
+    for row in zip(*values, strict=False):
+        yield dict(zip(columns, row, strict=False))
