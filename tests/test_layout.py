@@ -90,3 +90,55 @@ def test_rules_open_no_file():
         assert "open" not in names, path.name
         assert not {"read_bytes", "read_text", "write_bytes", "write_text"} & attributes, \
             path.name
+
+
+def _parameter_count(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    arguments = function.args
+    names = [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
+    names += [a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return len([name for name in names if name not in ("self", "cls")])
+
+
+def test_no_function_takes_more_than_six_parameters():
+    crowded = sorted(
+        (str(path.relative_to(PACKAGE)), node.name, _parameter_count(node))
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and _parameter_count(node) > 6)
+    assert crowded == []
+
+
+STAGE_WORK_MODULES = ("pipeline", "recording", "archive", "notebook", "writeback", "reading")
+
+
+def api_calls(function: ast.FunctionDef) -> list[str]:
+    """The ``api.<name>`` calls a handler makes."""
+    return [node.func.attr for node in ast.walk(function)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "api"]
+
+
+def test_every_command_calls_the_library_through_one_api_function():
+    """One way to wire a command: its handler (with the helpers it calls in its module)
+    makes one ``toolkit.api`` call per path; the commands import no stage's work directly."""
+    from toolkit import api
+    from toolkit.cli import COMMAND_MODULES
+
+    for module in COMMAND_MODULES:
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+        for command in module.COMMANDS:
+            calls = api_calls(functions[command.handler.__name__])
+            helpers = [name for name in functions if name.startswith("_") and any(
+                isinstance(node, ast.Name) and node.id == name
+                for node in ast.walk(functions[command.handler.__name__]))]
+            calls += [call for helper in helpers for call in api_calls(functions[helper])]
+            assert calls, f"{command.name} calls no toolkit.api function"
+            assert all(hasattr(api, call) for call in calls), (command.name, calls)
+        # Option records and display helpers may come from a stage; its work may not.
+        stage_work = [f"{node.module}.{alias.name}" for node in ast.walk(tree)
+                      if isinstance(node, ast.ImportFrom) and node.module
+                      and node.module.split(".")[-1] in STAGE_WORK_MODULES
+                      for alias in node.names if alias.name[0].islower()]
+        assert stage_work == [], module.__name__

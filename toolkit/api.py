@@ -1,6 +1,9 @@
 """What each command does, as one library call: read, compute, return (never print).
 
-The CLI calls exactly one of these per command and prints what comes back.
+Every command of :mod:`toolkit.cli` calls exactly one function of this module and prints
+what comes back. The functions that live in a stage (the letters run, intake, the report,
+the audit) are reached here by name (:data:`STAGE_FUNCTIONS`), imported only when called so
+that ``toolkit --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -15,6 +18,27 @@ from toolkit.register.reading import read_register
 from toolkit.rules.columns import Zone
 from toolkit.rules.records import Register
 from toolkit.rules.status import ComplaintStatus, complaint_statuses
+
+# Commands whose work is one function of a stage: name here → the module defining it.
+STAGE_FUNCTIONS = {
+    "produce_letters": "toolkit.letters.pipeline",
+    "record_sent": "toolkit.letters.pipeline",
+    "record_complaint": "toolkit.intake.recording",
+    "confirmation_letter": "toolkit.intake.recording",
+    "intake_mails": "toolkit.intake.recording",
+    "write_monthly_report": "toolkit.report.notebook",
+    "build_audit": "toolkit.audit.archive",
+}
+
+
+def __getattr__(name: str):
+    module = STAGE_FUNCTIONS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(module), name)
+
 
 if TYPE_CHECKING:  # pandera and openpyxl load only for the commands that use them
     from toolkit.rules.validation import ValidationReport
@@ -180,6 +204,17 @@ def copy_templates(register: Path) -> TemplatesCopy:
         raise UsageError(f"Impossible de copier les modèles dans {folder} : "
                          f"{error.strerror or error}") from None
     return result
+
+
+def inspect_templates(register: Path, templates: Path | None = None) -> list:
+    """``toolkit templates``: each letter type's template in force (``modeles/`` beside the
+    register, ``templates`` or the shipped one) and the fields it uses or does not know."""
+    from toolkit.letters.rendering import inspect_template
+    from toolkit.places import template_path
+    from toolkit.rules.letters import LETTER_TYPES
+
+    return [inspect_template(template_path(type_id, register, templates))
+            for type_id in LETTER_TYPES]
 
 
 DEMO_REGISTER_NAME = "registre_demo.xlsx"

@@ -29,6 +29,7 @@ from toolkit.resources import LETTERS, shipped_dir
 
 APP_NAME = "toolkit-reclamations"
 SETTINGS_NAME = "config.json"
+ERROR_LOG_NAME = "erreurs.log"
 REGISTER_VARIABLE = "TOOLKIT_REGISTRE"
 CONFIG_DIR_VARIABLE = "TOOLKIT_CONFIG_DIR"
 FALLBACK_REGISTER = Path("register") / "registre_reclamations.xlsx"
@@ -58,6 +59,17 @@ def settings_path() -> Path:
 
         folder = user_config_dir(APP_NAME, appauthor=False, roaming=False)
     return Path(folder) / SETTINGS_NAME
+
+
+def error_log_path() -> Path:
+    """The log of unexpected errors (tracebacks): the OS's per-user log folder, or the
+    ``TOOLKIT_CONFIG_DIR`` folder when that variable is set."""
+    folder = os.environ.get(CONFIG_DIR_VARIABLE)
+    if not folder:
+        from platformdirs import user_log_dir
+
+        folder = user_log_dir(APP_NAME, appauthor=False)
+    return Path(folder) / ERROR_LOG_NAME
 
 
 def read_settings() -> dict[str, str]:

@@ -108,20 +108,31 @@ class SentResult:
     draft: Path | None = None  # the e-mail draft beside the letter, rewritten to carry the PDF
 
 
-def record_sent(path: Path, numero: str, type_id: str, day: date, today: date, *,
-                dossiers: Path | None = None, force: bool = False, pdf: bool = False,
+@dataclass(frozen=True)
+class SentOptions:
+    """What ``toolkit sent`` records: which letter, sent on which day, and how."""
+
+    numero: str
+    type_id: str
+    day: date
+    dossiers: Path | None = None
+    force: bool = False  # replace a sending date already recorded
+    pdf: bool = False  # make the letter's missing PDF copy
+
+
+def record_sent(path: Path, options: SentOptions, today: date,
                 on_wait: Callable[[str], None] | None = None) -> SentResult:
-    """``toolkit sent``: record that a letter made earlier was sent on ``day`` (through the
-    register's one write path), make its missing PDF (``pdf``), refresh its summary sheet.
-    The register's lock is held from reading to writing (waiting, telling ``on_wait``)."""
+    """``toolkit sent``: record that a letter made earlier was sent on ``options.day``
+    (through the register's one write path), make its missing PDF (``options.pdf``),
+    refresh its summary sheet. The register's lock is held from reading to writing (waiting,
+    telling ``on_wait``)."""
     from toolkit.register.writeback import register_lock
 
     with register_lock(path, on_wait):
-        return _record_sent(path, numero, type_id, day, today, dossiers, force, pdf)
+        return _record_sent(path, options, today)
 
 
-def _record_sent(path: Path, numero: str, type_id: str, day: date, today: date,
-                 dossiers: Path | None, force: bool, pdf: bool) -> SentResult:
+def _record_sent(path: Path, options: SentOptions, today: date) -> SentResult:
     from toolkit.letters.batch import fiche_job, with_updates, write_fiches
     from toolkit.letters.manifest import load_manifest, save_manifest
     from toolkit.letters.sending import attach_to_draft, missing_pdf, sent_letter, sent_updates
@@ -129,14 +140,14 @@ def _record_sent(path: Path, numero: str, type_id: str, day: date, today: date,
 
     register = read_register(path)
     refuse_if_open(register.path)
-    found = sent_letter(register, numero, type_id, dossiers)
+    found = sent_letter(register, options.numero, options.type_id, options.dossiers)
     manifest = load_manifest(found.root)
-    updates = sent_updates(found, day, manifest, force=force)
-    made_pdf = missing_pdf(found.letter) if pdf else None
+    updates = sent_updates(found, options.day, manifest, force=options.force)
+    made_pdf = missing_pdf(found.letter) if options.pdf else None
     draft = attach_to_draft(found, made_pdf) if made_pdf else None
     backup = mark_dates(register.path, updates, expected_mtime_ns=register.mtime_ns)
     row = with_updates({found.ligne: found.row}, updates)[found.ligne]
     write_fiches([fiche_job(row, register.params, today, found.letter.parent, manifest)],
                  manifest)
     save_manifest(manifest)
-    return SentResult(found.numero, type_id, found.letter, updates, backup, made_pdf, draft)
+    return SentResult(found.numero, options.type_id, found.letter, updates, backup, made_pdf, draft)

@@ -1,0 +1,126 @@
+"""``new`` and ``intake``: complaints coming in, typed or by e-mail."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from toolkit import api
+from toolkit.cli.console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, say_waiting
+from toolkit.cli.options import Command, add_dossiers_option, today_of
+from toolkit.errors import ToolkitError
+from toolkit.places import FROM_OPTION
+
+NEW_OPTIONS = (
+    ("--canal", "canal", "Courrier, Courriel ou Téléphone"),
+    ("--date", "date_reclamation", "date de réception, JJ/MM/AAAA (par défaut : aujourd'hui)"),
+    ("--civilite", "civilite", "Madame ou Monsieur"),
+    ("--nom", "nom", "nom du client"),
+    ("--adresse", "adresse", "adresse postale (\\n sépare les lignes)"),
+    ("--courriel", "courriel", "courriel du client"),
+    ("--telephone", "telephone", "téléphone du client"),
+    ("--categorie", "categorie", "catégorie (liste du registre)"),
+    ("--description", "description", "description de la réclamation"),
+)
+
+
+def _new_options(parser: argparse.ArgumentParser) -> None:
+    for flag, dest, help_text in NEW_OPTIONS:
+        parser.add_argument(flag, dest=dest, metavar="TEXTE", help=help_text)
+    parser.add_argument("--fichier", type=Path, metavar="CHEMIN",
+                        help="réclamation écrite (scan, courrier…) à copier dans le dossier")
+    parser.add_argument("--courrier-confirmation", action="store_true",
+                        help="réclamation téléphonique : produire aussitôt le courrier de "
+                             "demande de confirmation écrite")
+    add_dossiers_option(parser)
+
+
+def _letter_command(args: argparse.Namespace, numero: str) -> str:
+    """The command that makes the confirmation letter later, naming the same register."""
+    command = f"toolkit letters --type confirmation --numero {numero}"
+    if getattr(args, "register_source", "") == FROM_OPTION:
+        command += f' --register "{args.register}"'
+    return command
+
+
+def _confirmation_offer(args: argparse.Namespace, numero: str, interactive: bool) -> int:
+    """A telephone complaint needs a written confirmation: offer the letter at once.
+
+    The complaint is already saved: a letter that cannot be made is reported with the
+    command that makes it later, and exit code 1 (never 2, which would invite running
+    ``new`` again and registering the complaint twice)."""
+    from toolkit.intake.prompts import ask_yes
+
+    wanted = args.courrier_confirmation or (
+        interactive and ask_yes("Produire maintenant le courrier de demande de confirmation ?"))
+    if not wanted:
+        print(f"Pour le produire : {_letter_command(args, numero)}")
+        return EXIT_OK
+    from toolkit.letters.display import letters_summary
+
+    try:
+        result = api.confirmation_letter(args.register, numero, today_of(args), args.dossiers)
+    except ToolkitError as error:
+        reason = str(error)
+    else:
+        print(letters_summary(result))
+        run = result.run
+        if run.made:
+            print("Une fois envoyé, inscrivez la date dans « Date de demande de confirmation "
+                  "écrite ».")
+            return EXIT_OK
+        reason = "; ".join(o.reason for o in run.plan.skipped) or "aucun courrier n'était dû"
+    print(f"Réclamation enregistrée sous {numero}, mais le courrier de demande de confirmation "
+          f"n'a pas été produit : {reason}\nNe refaites pas « toolkit new ». Pour produire le "
+          f"courrier plus tard : {_letter_command(args, numero)}", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def new(args: argparse.Namespace) -> int:
+    from toolkit.intake.display import new_summary
+    from toolkit.intake.fields import NEW_FIELDS, advice, complaint_row
+    from toolkit.rules.columns import Canal
+
+    given = {key: getattr(args, key) for key in NEW_FIELDS}
+    interactive = all(value is None for value in given.values())
+    if interactive:
+        from toolkit.intake.prompts import ask_complaint
+
+        row = ask_complaint(today_of(args))
+    else:
+        row = complaint_row(given, today_of(args))
+    filed = api.record_complaint(args.register, row, args.dossiers, args.fichier,
+                                 on_wait=say_waiting)
+    print(new_summary(filed))
+    for note in advice(row):
+        print(note)
+    if row["canal"] == Canal.TELEPHONE:
+        return _confirmation_offer(args, filed.numero, interactive)
+    return EXIT_OK
+
+
+def _intake_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("chemins", nargs="+", type=Path, metavar="CHEMIN",
+                        help="fichier .eml ou .msg (Outlook), dossier de ces fichiers, Maildir "
+                             "ou fichier mbox")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="montrer ce qui serait fait, sans rien écrire")
+    add_dossiers_option(parser)
+
+
+def intake(args: argparse.Namespace) -> int:
+    from toolkit.intake.display import intake_summary
+
+    result = api.intake_mails(args.register, args.chemins, today_of(args), args.dossiers,
+                              dry_run=args.dry_run, on_wait=say_waiting)
+    print(intake_summary(result))
+    return EXIT_USAGE if result.failures else EXIT_OK
+
+
+COMMANDS = (
+    Command("new", "enregistrer une réclamation (options, ou questions posées une à une sans "
+            "option)", new, _new_options),
+    Command("intake", "enregistrer les réclamations reçues par courriel (.eml, .msg, dossier, "
+            "Maildir ou mbox)", intake, _intake_options),
+)

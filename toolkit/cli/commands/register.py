@@ -1,0 +1,120 @@
+"""``init``, ``check``, ``status``: the register itself."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from toolkit import api
+from toolkit.cli.console import EXIT_OK, EXIT_PROBLEMS, print_json
+from toolkit.cli.options import Command, today_of
+from toolkit.dates import date_fr
+from toolkit.display import format_table, plural
+from toolkit.rules.columns import ZONES, Zone
+
+STATUS_SKIPPED_SHOWN = 20  # rows `status` names when it leaves some out
+
+
+def _init_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--zone", choices=ZONES, default=Zone.METROPOLE,
+                        help="jours fériés appliqués (par défaut : Métropole)")
+
+
+def init(args: argparse.Namespace) -> int:
+    path, settings = api.init_default_register(args.register, zone=args.zone)
+    print(f"Registre créé : {path}")
+    print(f"C'est désormais le registre par défaut (réglage enregistré dans {settings}).")
+    print("Ouvrez-le dans Excel, complétez la feuille « Paramètres » (adresse, signataire, "
+          "médiateur), puis saisissez les réclamations dans « Registre ».")
+    return EXIT_OK
+
+
+def check(args: argparse.Namespace) -> int:
+    report = api.check_register(args.register, today_of(args))
+    status = EXIT_OK if report.ok else EXIT_PROBLEMS  # warnings alone: still 0
+    if args.json:
+        print_json(report.to_json_list())
+        return status
+    if not report.problems:
+        print(f"Aucun problème dans {args.register}.")
+        return EXIT_OK
+    for problem in report.problems:
+        level = " (avertissement)" if problem in report.warnings else ""
+        print(f"ligne {problem.ligne}, colonne « {problem.colonne} »{level} : "
+              f"{problem.message} [{problem.code}]")
+    errors, warnings = len(report.errors), len(report.warnings)
+    lines = len({p.ligne for p in report.errors})
+    headline = (f"{plural(errors, 'erreur', 'erreurs')} sur {plural(lines, 'ligne', 'lignes')}"
+                if errors else "Aucune erreur")
+    noted = plural(warnings, "avertissement", "avertissements")
+    print(f"\n{headline}, {noted} dans {args.register}.")
+    return status
+
+
+def _delay_text(days: int | None) -> str:
+    if days is None:
+        return "—"
+    if days < 0:
+        return f"{-days} j de retard"
+    return "aujourd'hui" if days == 0 else f"reste {days} j"
+
+
+def _left_out_text(result) -> str:
+    """What `status` could not follow, and where to look (empty when nothing)."""
+    lines = []
+    if result.missing_columns:
+        lines.append("Colonnes obligatoires absentes de l'en-tête : "
+                     + ", ".join(f"« {header} »" for header in result.missing_columns) + ".")
+    if result.skipped_reasons:
+        shown = [f"ligne {line} ({reason})" for line, reason in
+                 list(result.skipped_reasons.items())[:STATUS_SKIPPED_SHOWN]]
+        more = len(result.skipped_reasons) - len(shown)
+        lines.append(f"{plural(len(result.skipped_reasons), 'ligne laissée', 'lignes laissées')}"
+                     f" de côté, sans délais calculés : {', '.join(shown)}"
+                     + (f" et {more} autre{'s' if more > 1 else ''}" if more else "") + ".")
+    if lines:
+        lines.append("Voir « toolkit check » pour les corriger.")
+    return "\n".join(lines)
+
+
+def _status_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ouvertes", action="store_true",
+                        help="n'afficher que les réclamations sans réponse")
+
+
+def status(args: argparse.Namespace) -> int:
+    from toolkit.rules.status import STATUS_LABELS
+
+    result = api.register_status(args.register, today_of(args))
+    statuses = [s for s in result.statuses if not (args.ouvertes and s.cloturee)]
+    exit_code = EXIT_OK if result.complete else EXIT_PROBLEMS
+    left_out = _left_out_text(result)
+    if args.json:
+        print_json([status.to_json() for status in statuses])
+        if left_out:
+            print(left_out, file=sys.stderr)
+        return exit_code
+    late = sum(1 for s in result.statuses if s.en_retard and not s.cloturee)
+    open_count = sum(1 for s in result.statuses if not s.cloturee)
+    rows_read = len(result.statuses) + len(result.skipped_rows)
+    print(f"{plural(len(result.statuses), 'réclamation suivie', 'réclamations suivies')} "
+          f"sur {plural(rows_read, 'ligne', 'lignes')} au {date_fr(today_of(args))} : "
+          f"{open_count} en cours dont {late} en retard.\n")
+    rows = [(s.numero, date_fr(s.date_reclamation), date_fr(s.echeance_accuse),
+             STATUS_LABELS[s.statut_accuse], date_fr(s.echeance_reponse),
+             STATUS_LABELS[s.statut_reponse], _delay_text(s.jours_restants),
+             s.prochaine_action) for s in statuses]
+    print(format_table(("Numéro", "Reçue le", "Accusé avant", "Accusé", "Réponse avant",
+                        "Réponse", "Délai", "Prochaine action"), rows))
+    if left_out:
+        print(f"\n{left_out}")
+    return exit_code
+
+
+COMMANDS = (
+    Command("init", "créer un registre vide (jamais d'écrasement)", init,
+            _init_options, today=False),
+    Command("check", "vérifier le registre", check, json=True),
+    Command("status", "délais et statuts, retards d'abord", status, _status_options,
+            json=True),
+)

@@ -1,0 +1,98 @@
+"""What the command line shares: French argparse, exit codes, a console that never fails on
+a character its encoding lacks, JSON output.
+
+Output never crashes on the console's encoding: a character the console cannot show
+(cp850, cp1252...) is written as a close ASCII equivalent or ``?``; JSON is then written
+with ASCII escapes, which lose nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import contextlib
+import json
+import os
+import re
+import sys
+
+# Exit codes, as docs/guide/commandes.md lists them.
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_UNEXPECTED = 3  # a fault of the tool itself: the traceback is in the log file
+EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE, as shells do
+CONSOLE_ERRORS = "toolkit-console"
+_CONSOLE_FALLBACKS = {"—": "-", "–": "-", "…": "...", "’": "'", "‘": "'", "“": '"',
+                      "”": '"', "«": '"', "»": '"', "\u202f": " ", "\xa0": " ", "œ": "oe",
+                      "Œ": "OE", "\u2011": "-"}
+
+_ARGPARSE_FR = (
+    (r"unrecognized arguments: (.*)", r"option ou argument inconnu : \1"),
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
+     r"\1 : choix invalide \2 (choix possibles : \3)"),
+    (r"argument (\S+): expected one argument", r"\1 : une valeur est attendue"),
+    (r"argument (\S+): (.*)", r"\1 : \2"),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", r"commande inconnue \1 (commandes : \2)"),
+)
+
+
+def _french(message: str) -> str:
+    for pattern, replacement in _ARGPARSE_FR:
+        if re.match(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
+class FrenchHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups,
+                          "Utilisation : " if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse speaking French, exiting 2 on usage errors (never a traceback)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog} : erreur : {_french(message)}\n")
+
+
+def print_json(data: object) -> None:
+    utf8 = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8"
+    print(json.dumps(data, ensure_ascii=not utf8, indent=2))
+
+
+def _console_fallback(error: UnicodeError) -> tuple[str, int]:
+    text = error.object[error.start:error.end]
+    return "".join(_CONSOLE_FALLBACKS.get(char, "?") for char in text), error.end
+
+
+def safe_console() -> None:
+    """Make stdout and stderr unable to fail on a character their encoding lacks."""
+    codecs.register_error(CONSOLE_ERRORS, _console_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):  # not a reconfigurable stream
+            stream.reconfigure(errors=CONSOLE_ERRORS)
+
+
+def silence_closed_stdout() -> None:
+    """After a closed pipe: point stdout at the null device, so that Python's final flush
+    does not fail again (Python documentation, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def say_waiting(message: str) -> None:
+    """Another toolkit run is writing the register: say why we pause (on stderr)."""
+    print(message, file=sys.stderr, flush=True)

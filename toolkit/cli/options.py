@@ -1,0 +1,126 @@
+"""How a command is declared, and the options several commands share.
+
+A command is one :class:`Command`: its name, its help, the function that adds its own
+options and the handler that calls one :mod:`toolkit.api` function and prints the result.
+Each stage's commands sit in one module of :mod:`toolkit.cli.commands`, options next to
+their handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from toolkit.dates import parse_day, parse_month
+from toolkit.errors import UsageError
+from toolkit.places import FALLBACK_REGISTER, REGISTER_VARIABLE, locate_register
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _no_options(parser: argparse.ArgumentParser) -> None:
+    """A command with only the shared options."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One ``toolkit`` command. ``register``: the usual ``--register`` option (one register);
+    ``today``: ``--today``; ``json``: ``--json``; ``resolve_register``: replace ``--register``
+    by the register in force before the handler runs (``config`` takes the option as
+    given)."""
+
+    name: str
+    help: str
+    handler: Handler
+    add_options: Callable[[argparse.ArgumentParser], None] = _no_options
+    description: str | None = None
+    register: bool = True
+    today: bool = True
+    json: bool = False
+    resolve_register: bool = True
+
+    def add_to(self, subparsers) -> argparse.ArgumentParser:
+        parser = subparsers.add_parser(self.name, help=self.help,
+                                       description=self.description or self.help)
+        if self.register:
+            add_register_option(parser)
+        if self.today:
+            parser.add_argument("--today", type=day_argument, default=None,
+                                metavar="AAAA-MM-JJ",
+                                help="date du jour pour les délais (par défaut : aujourd'hui)")
+        if self.json:
+            parser.add_argument("--json", action="store_true",
+                                help="sortie JSON (pour d'autres outils)")
+        self.add_options(parser)
+        parser.set_defaults(handler=self.handler, resolve_register=self.resolve_register)
+        return parser
+
+
+# --- argument types ---------------------------------------------------------------------
+
+def day_argument(text: str) -> date:
+    try:
+        return parse_day(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def month_argument(text: str) -> tuple[int, int]:
+    try:
+        return parse_month(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+# --- shared options -------------------------------------------------------------------
+
+def add_register_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--register", type=Path, default=None, metavar="CHEMIN",
+                        help=f"classeur du registre (par défaut : variable {REGISTER_VARIABLE}, "
+                             f"sinon le registre enregistré par « toolkit init » ou « toolkit "
+                             f"config --register », sinon {FALLBACK_REGISTER} ; voir « toolkit "
+                             "config »)")
+
+
+def add_registers_option(parser: argparse.ArgumentParser) -> None:
+    """``--register`` repeated: several agencies' registers added together."""
+    parser.add_argument("--register", type=Path, action="append", metavar="CHEMIN",
+                        help="classeur du registre (par défaut : celui de « toolkit config ») ; "
+                             "option répétable : les registres de plusieurs agences sont "
+                             "additionnés")
+
+
+def add_dossiers_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dossiers", type=Path, metavar="DOSSIER",
+                        help="dossier des dossiers de réclamation (par défaut : dossiers/ "
+                             "à côté du registre)")
+
+
+def add_templates_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--templates", type=Path, default=None, metavar="DOSSIER",
+                        help="dossier des modèles Word (par défaut : ceux de modeles/ à côté "
+                             "du registre, sinon les modèles livrés)")
+
+
+def resolve_registers(args: argparse.Namespace) -> None:
+    """Replace the ``--register`` value(s) by the register(s) in force (``places``); keep
+    where a single one came from, for messages naming a later command."""
+    if not hasattr(args, "register"):
+        return
+    if isinstance(args.register, list):
+        args.register = [locate_register(value).path for value in args.register]
+        return
+    located = locate_register(args.register)
+    args.register, args.register_source = located.path, located.source
+
+
+def today_of(args: argparse.Namespace) -> date:
+    return args.today or date.today()
+
+
+def registers_of(args: argparse.Namespace) -> list[Path]:
+    """``--register`` repeated (several agencies), or the one register in force."""
+    return args.register if isinstance(args.register, list) else [args.register]
