@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import PureWindowsPath
 
 import pandas as pd
 import pytest
@@ -18,8 +19,8 @@ from toolkit.cli import main
 from toolkit.errors import ReportError
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
-from toolkit.rules import stats
 from toolkit.report.display import headline_markdown, markdown_text, month_figures_text
+from toolkit.rules import stats
 
 TODAY = date(2026, 11, 20)
 CLOSED = {"resolution": "Réponse apportée.", "actions": "Entretien avec le moniteur"}
@@ -539,3 +540,11 @@ def test_agencies_without_a_company_of_their_own_are_named_by_file(tmp_path):
         ("nord/registre.xlsx", "nord/registre.xlsx"), ("sud/registre.xlsx", "sud/registre.xlsx")]
     assert stats.unique_names([tmp_path / "a.xlsx", tmp_path / "b.xlsx"]) == ["a.xlsx",
                                                                               "b.xlsx"]
+
+
+def test_the_same_file_given_twice_gets_two_names_without_a_leading_slash(tmp_path):
+    path = tmp_path / "nord" / "registre.xlsx"
+    assert stats.unique_names([path, path]) == ["registre.xlsx", "registre.xlsx (2)"]
+    windows = PureWindowsPath("C:/agences/sud/registre.xlsx")
+    assert stats.unique_names([windows, path, windows]) == [
+        "sud/registre.xlsx", "nord/registre.xlsx", "sud/registre.xlsx (2)"]
