@@ -89,7 +89,7 @@ def dossier_dir(root: Path, numero: object, nom: object = None,
 
 
 def letter_path(dossier: Path, numero: object, type_id: str) -> Path:
-    """``<Numéro>_<type>.docx`` in the dossier (SPEC)."""
+    """``<Numéro>_<type>.docx`` in the dossier (docs/product-rules.md, "Letters")."""
     return dossier / f"{safe_name(numero)}_{type_id}.docx"
 
 

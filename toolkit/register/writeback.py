@@ -138,7 +138,7 @@ class WriteTarget:
 
     def add_column(self, key: str) -> None:
         """Add the header of an optional column the register lacks, after the last used
-        column (SPEC: an older register keeps working)."""
+        column (docs/product-rules.md, "New register columns": an older register keeps working)."""
         from copy import copy
 
         last = max((column for (_, column), cell in self.sheet._cells.items()

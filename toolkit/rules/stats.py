@@ -181,7 +181,7 @@ def sources_facts(sources: Sequence[Source], today: date) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-# --- the month's figures (SPEC `toolkit stats`) ---------------------------------------------
+# --- the month's figures (docs/product-rules.md, "Command line": toolkit stats) -----------------
 
 def _number(value: float) -> int | float:
     """JSON-friendly: 12.0 → 12, 12.5 stays. Only ever given a median of whole days or a
@@ -214,7 +214,8 @@ def cohort(facts: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def cohort_figures(complaints: pd.DataFrame, key: str) -> dict[str, object]:
-    """SPEC's figures for complaints received in month ``key``."""
+    """The figures of ``toolkit stats`` (docs/product-rules.md, "Command line") for complaints
+    received in month ``key``."""
     ack, reply = complaints["statut_accuse"], complaints["statut_reponse"]
     return {
         "mois": key,
