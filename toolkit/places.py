@@ -117,7 +117,7 @@ def beside(register: Path, name: str) -> Path:
 
 def dossiers_dir(register: Path, option: Path | None = None) -> Path:
     """``--dossiers`` when given, else ``dossiers/`` beside the register: one folder per
-    complaint."""
+    complaint (docs/product-rules.md, "Letters")."""
     return option or beside(register, DOSSIERS_DIRNAME)
 
 
