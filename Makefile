@@ -26,13 +26,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
-# TOOLKIT_BENCH_README=1: the benchmarks that publish figures refresh them in README.md.
+# TOOLKIT_BENCH_PUBLISH=1: the benchmarks that publish figures refresh them in
+# docs/developer/benchmarks.md.
 bench: $(STAMP)
 	@for script in tests/benchmarks/bench_*.py; do \
-		echo "== $$script"; TOOLKIT_BENCH_README=1 $(BIN)/python $$script || exit 1; done
+		echo "== $$script"; TOOLKIT_BENCH_PUBLISH=1 $(BIN)/python $$script || exit 1; done
 
 # Mutation testing of the core (pyproject.toml [tool.mutmut]): slow, not part of `make test`.
-# MODULES="toolkit/register/deadlines.py ..." limits it to some modules.
+# MODULES="toolkit/rules/deadlines.py ..." limits it to some modules.
 mutation: $(STAMP)
 	$(BIN)/python tests/mutation/run.py $(MODULES)
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI step (called by .ci/run): the wheel as an office installs it.
-#  1. build the wheel and check it carries the shipped files and no build script;
+#  1. build the wheel and check it carries the shipped files (put there by hatchling's
+#     force-include, pyproject.toml) and no build script;
 #  2. install it with its runtime dependencies only into a fresh venv outside the checkout,
 #     and run the smoke test (every command, default encoding and cp850);
 #  3. install the lowest versions the dependencies allow (uv --resolution lowest-direct)
@@ -23,7 +24,7 @@ expected |= {"toolkit/resources/notebooks/rapport_mensuel.ipynb",
              "toolkit/resources/register/exemple_registre.xlsx"}
 missing = expected - set(names)
 unwanted = [n for n in names if n.startswith(("tests/", "letters/", "notebooks/"))
-            or n.endswith(("build_templates.py", "rapport_mensuel.py"))]
+            or n.endswith(("setup.py", "build_templates.py", "rapport_mensuel.py"))]
 assert not missing and not unwanted, (missing, unwanted)
 print(f"{sys.argv[1].rsplit('/', 1)[-1]}: {len(names)} files, shipped files present")
 PY

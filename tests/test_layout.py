@@ -1,6 +1,6 @@
-"""The package's layout as docs/developer.md describes it: pure rules at the bottom, then the
-stages in the order data flows through them; no stage imports a later one and no two
-modules import each other, lazily or not."""
+"""The package's layout as docs/developer/architecture.md describes it: pure rules at the
+bottom, then the stages in the order data flows through them; no stage imports a later one
+and no two modules import each other, lazily or not."""
 
 from __future__ import annotations
 

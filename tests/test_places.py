@@ -3,6 +3,7 @@ register, ``modeles/`` overriding the shipped templates, ``toolkit demo``."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -12,17 +13,24 @@ from pathlib import Path
 from docx import Document
 from helpers.register_files import ROOT, complaint, toolkit_script
 
+from toolkit.api import places
 from toolkit.places import (
     FROM_DEFAULT,
     FROM_OPTION,
     FROM_SETTINGS,
     FROM_VARIABLE,
     Located,
+    audit_archive,
+    backups_dir,
+    dossiers_dir,
     locate_register,
+    reports_dir,
     save_default_register,
     settings_path,
     template_path,
+    templates_dir,
 )
+from toolkit.register.writeback import backup
 from toolkit.resources import LETTERS, NOTEBOOKS, REGISTER, shipped_dir
 from toolkit.rules.letters import LETTER_TYPES
 
@@ -79,6 +87,41 @@ def test_config_register_writes_the_settings_and_the_variable_still_wins(tmp_pat
     shown = run_in(tmp_path, "config", TOOLKIT_REGISTRE=str(tmp_path / "autre.xlsx"))
     assert f"Registre : {tmp_path / 'autre.xlsx'} (fichier absent)\n  choisi par : " \
         "variable d'environnement TOOLKIT_REGISTRE" in shown.stdout
+
+
+def test_the_folders_beside_the_register_and_what_uses_them(make_register, tmp_path):
+    register = make_register([complaint()])
+    here = register.parent
+    assert (dossiers_dir(register), backups_dir(register), reports_dir(register),
+            templates_dir(register)) == (here / "dossiers", here / "sauvegardes",
+                                         here / "rapports", here / "modeles")
+    assert audit_archive(register, date(2026, 11, 1), date(2026, 11, 30)) == \
+        here / "audit_reclamations_2026-11-01_2026-11-30.zip"
+    chosen = tmp_path / "ailleurs"
+    assert dossiers_dir(register, chosen) == reports_dir(register, chosen) == chosen
+    assert backup(register).parent == backups_dir(register)
+    shown = places(register)
+    assert (shown.dossiers, shown.backups, shown.reports, shown.templates_override) == (
+        dossiers_dir(register), backups_dir(register), reports_dir(register),
+        templates_dir(register))
+
+
+# cli.py's `toolkit demo` message still joins two of these names itself (to be moved).
+_JOINS_ALLOWED_IN = {"places.py", "cli.py"}
+
+
+def test_no_module_but_places_joins_a_folder_name_beside_the_register():
+    names = {"dossiers", "sauvegardes", "rapports", "modeles"}
+    joins = []
+    for module in sorted((ROOT / "toolkit").rglob("*.py")):
+        if module.name in _JOINS_ALLOWED_IN and module.parent.name == "toolkit":
+            continue
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+                joins += [f"{module.relative_to(ROOT)}:{node.lineno}"
+                          for side in (node.left, node.right)
+                          if isinstance(side, ast.Constant) and side.value in names]
+    assert joins == []
 
 
 def test_templates_copy_then_override_file_by_file(make_register, tmp_path):

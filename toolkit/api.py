@@ -147,22 +147,22 @@ class Places:
 
 
 def places(register_option: Path | None = None) -> Places:
-    from toolkit.letters.dossiers import dossiers_root
     from toolkit.libreoffice import find_soffice
     from toolkit.places import (
+        backups_dir,
+        dossiers_dir,
         locate_register,
-        override_templates_dir,
         reports_dir,
         settings_path,
+        templates_dir,
     )
-    from toolkit.register.writeback import BACKUP_DIRNAME
     from toolkit.resources import LETTERS, shipped_dir
 
     located = locate_register(register_option)
     register, settings = located.path, settings_path()
     return Places(register, located.source, settings, settings.is_file(),
-                  dossiers_root(register), register.parent / BACKUP_DIRNAME,
-                  reports_dir(register), override_templates_dir(register),
+                  dossiers_dir(register), backups_dir(register),
+                  reports_dir(register), templates_dir(register),
                   shipped_dir(LETTERS), find_soffice())
 
 
@@ -186,10 +186,10 @@ def copy_templates(register: Path) -> TemplatesCopy:
     import shutil
 
     from toolkit.errors import UsageError
-    from toolkit.places import override_templates_dir, template_path
+    from toolkit.places import template_path, templates_dir
     from toolkit.rules.letters import LETTER_TYPES
 
-    folder = override_templates_dir(register)
+    folder = templates_dir(register)
     result = TemplatesCopy(folder, [], [])
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -228,13 +228,13 @@ def prepare_demo(folder: Path) -> Path:
     import shutil
 
     from toolkit.errors import UsageError
-    from toolkit.letters.dossiers import dossiers_root
+    from toolkit.places import dossiers_dir
     from toolkit.resources import REGISTER, shipped_file
 
     target = Path(folder) / DEMO_REGISTER_NAME
     try:
         if target.exists():
-            shutil.rmtree(dossiers_root(target), ignore_errors=True)
+            shutil.rmtree(dossiers_dir(target), ignore_errors=True)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shipped_file(REGISTER, "exemple_registre.xlsx"), target)
     except OSError as error:

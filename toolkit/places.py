@@ -1,6 +1,6 @@
 """Where things live: the register, the settings file, and the folders beside the register.
 
-The register is found in this order (SPEC, "Where things live"):
+The register is found in this order (docs/product-rules.md, "Where things live"):
 
 1. ``--register PATH`` on the command line;
 2. the environment variable ``TOOLKIT_REGISTRE``;
@@ -10,7 +10,8 @@ The register is found in this order (SPEC, "Where things live"):
 Everything the toolkit writes or reads next to the register (``dossiers/``, ``sauvegardes/``,
 ``rapports/``, audit archives, a ``modeles/`` folder overriding the shipped Word templates)
 is placed beside the register, never in the current folder, so that a register in a shared
-or OneDrive folder can be used from any terminal.
+or OneDrive folder can be used from any terminal. The functions below are the only place
+these folders are decided; the rest of the toolkit calls them.
 
 The settings file is ``config.json`` in the OS's per-user configuration folder
 (platformdirs); the environment variable ``TOOLKIT_CONFIG_DIR`` replaces that folder (tests
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from toolkit.errors import UsageError
@@ -33,6 +35,8 @@ ERROR_LOG_NAME = "erreurs.log"
 REGISTER_VARIABLE = "TOOLKIT_REGISTRE"
 CONFIG_DIR_VARIABLE = "TOOLKIT_CONFIG_DIR"
 FALLBACK_REGISTER = Path("register") / "registre_reclamations.xlsx"
+DOSSIERS_DIRNAME = "dossiers"
+BACKUPS_DIRNAME = "sauvegardes"
 REPORTS_DIRNAME = "rapports"
 TEMPLATES_DIRNAME = "modeles"
 
@@ -119,17 +123,37 @@ def resolve_register(option: Path | str | None = None) -> Path:
 
 
 def beside(register: Path, name: str) -> Path:
-    """A folder next to the register (``rapports``, ``modeles``...)."""
+    """A folder or file next to the register."""
     return Path(register).parent / name
 
 
+def dossiers_dir(register: Path, option: Path | None = None) -> Path:
+    """``--dossiers`` when given, else ``dossiers/`` beside the register: one folder per
+    complaint (docs/product-rules.md, "Letters")."""
+    return option or beside(register, DOSSIERS_DIRNAME)
+
+
+def backups_dir(register: Path) -> Path:
+    """``sauvegardes/`` beside the register: its copies before each write."""
+    return beside(register, BACKUPS_DIRNAME)
+
+
 def reports_dir(register: Path, option: Path | None = None) -> Path:
+    """``--out``/``--rapports`` when given, else ``rapports/`` beside the register."""
     return option or beside(register, REPORTS_DIRNAME)
 
 
-def override_templates_dir(register: Path) -> Path:
+def templates_dir(register: Path) -> Path:
     """``modeles/`` beside the register: its ``.docx`` replace the shipped ones by name."""
     return beside(register, TEMPLATES_DIRNAME)
+
+
+override_templates_dir = templates_dir  # the name older code imports
+
+
+def audit_archive(register: Path, du: date, au: date) -> Path:
+    """The default audit archive of the period, beside the register."""
+    return beside(register, f"audit_reclamations_{du.isoformat()}_{au.isoformat()}.zip")
 
 
 def template_path(type_id: str, register: Path | None = None,
@@ -140,7 +164,7 @@ def template_path(type_id: str, register: Path | None = None,
     if folder is not None:
         return Path(folder) / name
     if register is not None:
-        override = override_templates_dir(register) / name
+        override = templates_dir(register) / name
         if override.is_file():
             return override
     return shipped_dir(LETTERS) / name

@@ -1,10 +1,11 @@
 """The long run of the generated bad registers (tests/test_bad_input.py): thousands of
 examples instead of the few dozen of ``make test``.
 
-    python tests/benchmarks/bench_bad_input.py [--examples 3000] [--write-readme]
+    python tests/benchmarks/bench_bad_input.py [--examples 3000] [--publish]
 
-``--write-readme`` records the count between ``<!-- fuzz:start -->`` and
-``<!-- fuzz:end -->`` in README.md; ``make bench`` asks for it (TOOLKIT_BENCH_README=1).
+``--publish`` records the count between ``<!-- fuzz:start -->`` and
+``<!-- fuzz:end -->`` in docs/developer/benchmarks.md; ``make bench`` asks for it
+(TOOLKIT_BENCH_PUBLISH=1).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
-from readme_section import add_write_readme_option, replace_section  # noqa: E402
+from publish import add_publish_option, replace_section  # noqa: E402
 
 TEST = "tests/test_bad_input.py::test_generated_registers_are_always_explained"
 
@@ -37,7 +38,7 @@ def run(examples: int) -> tuple[int, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=3000)
-    add_write_readme_option(parser)
+    add_publish_option(parser)
     args = parser.parse_args(argv)
     start = time.perf_counter()
     code, output = run(args.examples)
@@ -49,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     text = (f"Registres mal formés générés et vérifiés par `check` et `status` : {tried} "
             f"({verdict}, {elapsed:.0f} s).")
     print(text)
-    if args.write_readme and code == 0:
-        replace_section(ROOT / "README.md", "fuzz", text)
+    if args.publish and code == 0:
+        replace_section("fuzz", text)
     return code
 
 

@@ -1,12 +1,12 @@
 """``toolkit intake`` of a 200-message mbox: first run (200 complaints registered, 200
 dossiers) and second run (nothing registered), each the real command in a new process.
 
-    python tests/benchmarks/bench_intake.py [--count 200] [--write-readme]
+    python tests/benchmarks/bench_intake.py [--count 200] [--publish]
 
 Goal: under 10 s for the first run. The mbox is written with the standard ``mailbox``
-package (tests/helpers/mail_files.py). ``--write-readme`` replaces the lines between
-``<!-- bench-intake:start -->`` and ``<!-- bench-intake:end -->`` in README.md;
-``make bench`` asks for it (TOOLKIT_BENCH_README=1).
+package (tests/helpers/mail_files.py). ``--publish`` replaces the lines between
+``<!-- bench-intake:start -->`` and ``<!-- bench-intake:end -->`` in docs/developer/benchmarks.md;
+``make bench`` asks for it (TOOLKIT_BENCH_PUBLISH=1).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from helpers.mail_files import numbered_complaints, write_mbox  # noqa: E402
-from helpers.register_files import ROOT, toolkit_script  # noqa: E402
-from readme_section import replace_section  # noqa: E402
+from helpers.register_files import toolkit_script  # noqa: E402
+from publish import add_publish_option, replace_section  # noqa: E402
 
 from toolkit.register.template import create_register  # noqa: E402
 
@@ -42,8 +42,7 @@ def timed_intake(register: Path, mbox: Path) -> tuple[float, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--write-readme", action="store_true",
-                        default=os.environ.get("TOOLKIT_BENCH_README") == "1")
+    add_publish_option(parser)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
@@ -58,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         text += (f" Charge moyenne de la machine pendant la mesure : {os.getloadavg()[0]:.1f} "
                  f"pour {os.cpu_count()} cœurs.")
     print(text)
-    if args.write_readme:
-        replace_section(ROOT / "README.md", "bench-intake", text)
+    if args.publish:
+        replace_section("bench-intake", text)
     return 0 if first < GOAL_S else 1
 
 

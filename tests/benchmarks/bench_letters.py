@@ -1,7 +1,7 @@
 """Benchmark of ``toolkit letters``: rendering speed, and a cost that follows the work.
 
     .venv/bin/python tests/benchmarks/bench_letters.py [--count 500] [--sizes 2000 10000]
-                                                       [--write-readme]
+                                                       [--publish]
 
 1. 500 letters by the toolkit's batch renderer against a bare docxtpl loop. The baseline is
    what one would write without the toolkit: for each letter, load the template, render it
@@ -16,9 +16,9 @@
    wheel installed with its runtime dependencies only (``installed.py``). Goal: the run
    with nothing due takes at most 2 times ``status`` on 2,000 rows.
 
-``--write-readme`` replaces the figures between ``<!-- bench-letters:start -->`` and
-``<!-- bench-letters:end -->`` in README.md; ``make bench`` asks for it
-(TOOLKIT_BENCH_README=1).
+``--publish`` replaces the figures between ``<!-- bench-letters:start -->`` and
+``<!-- bench-letters:end -->`` in docs/developer/benchmarks.md; ``make bench`` asks for it
+(TOOLKIT_BENCH_PUBLISH=1).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from big_register import TODAY as BIG_TODAY  # noqa: E402
 from big_register import cached_big_register  # noqa: E402
 from helpers.register_files import ROOT  # noqa: E402
 from installed import installed_toolkit  # noqa: E402
-from readme_section import replace_section  # noqa: E402
+from publish import add_publish_option, replace_section  # noqa: E402
 
 from toolkit.cli import main  # noqa: E402
 from toolkit.letters.batch import TEMPLATES_DIR  # noqa: E402
@@ -145,7 +145,7 @@ def _thousands(number: int) -> str:
     return f"{number:,}".replace(",", " ")
 
 
-def readme_text(count: int, ratio: float, bare: float, batch: float,
+def published_text(count: int, ratio: float, bare: float, batch: float,
                 noops: dict[int, dict[str, float]]) -> str:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     lines = [f"{count} courriers : boucle docxtpl simple {bare:.2f} s, `render_all` du toolkit "
@@ -166,8 +166,7 @@ def main_bench(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
-    parser.add_argument("--write-readme", action="store_true",
-                        default=os.environ.get("TOOLKIT_BENCH_README") == "1")
+    add_publish_option(parser)
     args = parser.parse_args(argv)
     ratio, bare, batch = run(args.count)
     noops = {}
@@ -179,9 +178,9 @@ def main_bench(argv: list[str] | None = None) -> int:
             print(f"{rows} lignes : 1re exécution {r['first']:.1f} s ; sans rien à faire "
                   f"{r['letters']:.2f} s ; status {r['status']:.2f} s ; {r['ratio']:.2f}x",
                   flush=True)
-            if args.write_readme:  # after each size: the large one takes long
-                replace_section(ROOT / "README.md", "bench-letters",
-                                readme_text(args.count, ratio, bare, batch, noops))
+            if args.publish:  # after each size: the large one takes long
+                replace_section("bench-letters",
+                                published_text(args.count, ratio, bare, batch, noops))
     noop_ok = all(r["ratio"] <= NOOP_GOAL for rows, r in noops.items() if rows <= NOOP_GOAL_ROWS)
     return 0 if ratio >= GOAL and noop_ok else 1
 

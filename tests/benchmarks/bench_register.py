@@ -5,10 +5,11 @@ file, measured in the same run (interleaved, best of several), as library calls 
 real commands in a subprocess. Goals (issue 5): ratio <= 1.5 on 100k rows, ``toolkit
 --help`` cold start <= 0.3 s.
 
-    python tests/benchmarks/bench_register.py [--sizes 1000 10000] [--write-readme]
+    python tests/benchmarks/bench_register.py [--sizes 1000 10000] [--publish]
 
-``--write-readme`` replaces the table between ``<!-- bench:start -->`` and
-``<!-- bench:end -->`` in README.md; ``make bench`` asks for it (TOOLKIT_BENCH_README=1).
+``--publish`` replaces the table between ``<!-- bench:start -->`` and
+``<!-- bench:end -->`` in docs/developer/benchmarks.md; ``make bench`` asks for it
+(TOOLKIT_BENCH_PUBLISH=1).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from big_register import TODAY, cached_big_register  # noqa: E402
 from helpers.register_files import ROOT, measure_command, toolkit_script  # noqa: E402
-from readme_section import add_write_readme_option, replace_section  # noqa: E402
+from publish import add_publish_option, replace_section  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 REPEATS = {1_000: 5, 10_000: 3, 100_000: 2}
@@ -144,7 +145,7 @@ def report(results: dict[int, dict[str, dict[str, float]]], peaks: dict[str, flo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
-    add_write_readme_option(parser)
+    add_publish_option(parser)
     args = parser.parse_args(argv)
     results: dict[int, dict[str, dict[str, float]]] = {}
     for size in args.sizes:
@@ -156,9 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     peaks = peak_memory(cached_big_register(max(args.sizes)))
     text = report(results, peaks, cold_start())
     print(text)
-    if args.write_readme:
-        replace_section(ROOT / "README.md", "bench", text)
-        print("README.md mis à jour.")
+    if args.publish:
+        replace_section("bench", text)
     return 0
 
 

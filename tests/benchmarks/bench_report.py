@@ -2,14 +2,14 @@
 and on five agencies' registers of 20,000 rows each, reported together.
 
     .venv/bin/python tests/benchmarks/bench_report.py [--count 10000] [--agencies 5]
-        [--agency-rows 20000] [--write-readme]
+        [--agency-rows 20000] [--publish]
 
 Each command runs as users run it, in a fresh process (interpreter start, registers read,
 kernel start, notebook, HTML export), so the times are what management waits for.
 Goals: the report within 15 s on 10,000 complaints (issue 4), and within 30 s on five
-registers of 20,000 (issue 14). ``--write-readme`` replaces the text between
-``<!-- bench-report:start -->`` and ``<!-- bench-report:end -->`` in README.md; ``make
-bench`` asks for it (TOOLKIT_BENCH_README=1).
+registers of 20,000 (issue 14). ``--publish`` replaces the text between
+``<!-- bench-report:start -->`` and ``<!-- bench-report:end -->`` in
+docs/developer/benchmarks.md; ``make bench`` asks for it (TOOLKIT_BENCH_PUBLISH=1).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench_register import machine
 from big_register import TODAY, cached_big_register
-from readme_section import add_write_readme_option, replace_section
+from publish import add_publish_option, replace_section
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "register" / "exemple_registre.xlsx"
@@ -66,7 +66,7 @@ def _verdict(seconds: float, goal: float) -> str:
     return "atteint" if seconds <= goal else "NON ATTEINT"
 
 
-def readme_text(rows: list[tuple[str, float, float, float]],
+def published_text(rows: list[tuple[str, float, float, float]],
                 goals: list[tuple[str, float, float]], load: float) -> str:
     lines = ["| Registres | `stats --json` (s) | `report` (s) | `report`, temps processeur (s) |",
              "|---|---|---|---|"]
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--agencies", type=int, default=5)
     parser.add_argument("--agency-rows", type=int, default=20_000)
-    add_write_readme_option(parser)
+    add_publish_option(parser)
     args = parser.parse_args(argv)
     big = cached_big_register(args.count)
     network = [cached_big_register(args.agency_rows, agency=number)
@@ -99,11 +99,10 @@ def main(argv: list[str] | None = None) -> int:
                 for index, (label, registers) in enumerate(runs)]
     goals = [(labels[1], rows[1][2], GOAL_SECONDS), (labels[2], rows[2][2],
                                                       NETWORK_GOAL_SECONDS)]
-    text = readme_text(rows, goals, load)
+    text = published_text(rows, goals, load)
     print(text)
-    if args.write_readme:
-        replace_section(ROOT / "README.md", "bench-report", text)
-        print("README.md mis à jour.")
+    if args.publish:
+        replace_section("bench-report", text)
     return 0 if all(seconds <= goal for _, seconds, goal in goals) else 1
 
 

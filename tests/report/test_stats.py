@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import PureWindowsPath
 
 import pandas as pd
 import pytest
@@ -539,3 +540,11 @@ def test_agencies_without_a_company_of_their_own_are_named_by_file(tmp_path):
         ("nord/registre.xlsx", "nord/registre.xlsx"), ("sud/registre.xlsx", "sud/registre.xlsx")]
     assert stats.unique_names([tmp_path / "a.xlsx", tmp_path / "b.xlsx"]) == ["a.xlsx",
                                                                               "b.xlsx"]
+
+
+def test_the_same_file_given_twice_gets_two_names_without_a_leading_slash(tmp_path):
+    path = tmp_path / "nord" / "registre.xlsx"
+    assert stats.unique_names([path, path]) == ["registre.xlsx", "registre.xlsx (2)"]
+    windows = PureWindowsPath("C:/agences/sud/registre.xlsx")
+    assert stats.unique_names([windows, path, windows]) == [
+        "sud/registre.xlsx", "nord/registre.xlsx", "sud/registre.xlsx (2)"]

@@ -29,7 +29,7 @@ from toolkit.audit.summary import AuditSummary, audit_summary, in_period
 from toolkit.dates import date_fr, months_between
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.letters.dossiers import dossier_dir, dossiers_root
-from toolkit.places import reports_dir
+from toolkit.places import audit_archive, reports_dir
 from toolkit.register.reading import check_container, read_register
 from toolkit.report.notebook import report_filename, write_monthly_report
 
@@ -53,12 +53,6 @@ class AuditResult:
     path: Path
     summary: AuditSummary
     contents: ArchiveContents
-
-
-def default_out(register_path: Path, du: date, au: date) -> Path:
-    """The archive's default place: beside the register."""
-    name = f"audit_reclamations_{du.isoformat()}_{au.isoformat()}.zip"
-    return Path(register_path).parent / name
 
 
 def period_dossiers(frame, root: Path, du: date, au: date) -> tuple[list[Path], list[str]]:
@@ -130,6 +124,6 @@ def build_audit(register_path: Path, options: AuditOptions) -> AuditResult:
         contents = ArchiveContents(tuple(d.name for d in dossiers), tuple(missing),
                                    tuple(r.name for r in reports), tuple(failures))
         page = render_summary(summary, contents, register_path.name, register.params.societe)
-        out = options.out or default_out(register_path, options.du, options.au)
+        out = options.out or audit_archive(register_path, options.du, options.au)
         target = _write_zip(out, members, page)
     return AuditResult(target, summary, contents)

@@ -21,11 +21,13 @@ from pathlib import Path
 from toolkit.atomic import atomic_replace
 from toolkit.dates import date_fr
 from toolkit.errors import UsageError
+from toolkit.places import dossiers_dir
 from toolkit.rules.columns import INPUT_COLUMNS
 from toolkit.rules.letters import LABELS, LETTER_TYPES, clean_text
 
-DOSSIERS_DIRNAME = "dossiers"
 FICHE_SUFFIX = "fiche-synthese"
+# The dossiers' folder (--dossiers, else dossiers/ beside the register) is decided in places.
+dossiers_root = dossiers_dir
 MAX_NAME_CHARS = 60
 # Windows refuses these names whatever the extension; the dossiers live on shared drives.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
@@ -42,11 +44,6 @@ def safe_name(text: object, max_chars: int = MAX_NAME_CHARS) -> str:
     if cleaned.split(".")[0].casefold() in _RESERVED:
         cleaned = f"_{cleaned}"
     return cleaned
-
-
-def dossiers_root(register_path: Path, dossiers: Path | None = None) -> Path:
-    """``--dossiers``, else ``dossiers/`` beside the register (SPEC)."""
-    return dossiers or Path(register_path).parent / DOSSIERS_DIRNAME
 
 
 def _inside(root: Path, path: Path) -> Path:
@@ -92,7 +89,7 @@ def dossier_dir(root: Path, numero: object, nom: object = None,
 
 
 def letter_path(dossier: Path, numero: object, type_id: str) -> Path:
-    """``<Numéro>_<type>.docx`` in the dossier (SPEC)."""
+    """``<Numéro>_<type>.docx`` in the dossier (docs/product-rules.md, "Letters")."""
     return dossier / f"{safe_name(numero)}_{type_id}.docx"
 
 

@@ -303,7 +303,8 @@ def _sheet_rows(workbook, name: str, path: Path) -> list[list[object]]:
 
 
 def register_sheet_name(sheet_names: list[str]) -> str:
-    """``Registre`` (any case, any accents), else the first sheet, as SPEC says."""
+    """``Registre`` (any case, any accents), else the first sheet (docs/product-rules.md,
+    "The register workbook")."""
     wanted = normalize_header(SHEET_REGISTER)
     for name in sheet_names:
         if normalize_header(name) == wanted:

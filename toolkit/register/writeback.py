@@ -36,6 +36,8 @@ from openpyxl.utils import get_column_letter
 
 from toolkit.atomic import atomic_replace
 from toolkit.errors import RegisterFileError, RegisterLockedError
+from toolkit.places import BACKUPS_DIRNAME as BACKUP_DIRNAME
+from toolkit.places import backups_dir
 from toolkit.register.write_checks import (
     HIGHLIGHTS,
     VALIDATIONS,
@@ -52,7 +54,6 @@ __all__ = ["BACKUPS_KEPT", "BACKUP_DIRNAME", "append_complaints", "backup", "mar
            "next_numero", "office_locks", "refuse_if_changed", "refuse_if_open",
            "register_lock", "write_session"]
 
-BACKUP_DIRNAME = "sauvegardes"
 BACKUPS_KEPT = 20
 LOCK_TIMEOUT_S = 300  # how long a writer waits for the others (eight writes take about a minute)
 # A value starting with one of these would be a formula (or a DDE payload) if typed in Excel.
@@ -137,7 +138,7 @@ class WriteTarget:
 
     def add_column(self, key: str) -> None:
         """Add the header of an optional column the register lacks, after the last used
-        column (SPEC: an older register keeps working)."""
+        column (docs/product-rules.md, "New register columns": an older register keeps working)."""
         from copy import copy
 
         last = max((column for (_, column), cell in self.sheet._cells.items()
@@ -297,7 +298,7 @@ def backup(path: Path) -> Path:
     The copy is made under a temporary name then renamed: a killed run never leaves a
     truncated file that looks like a backup.
     """
-    folder = path.parent / BACKUP_DIRNAME
+    folder = backups_dir(path)
     folder.mkdir(exist_ok=True)
     stamp = datetime.now().strftime(_STAMP_FORMAT)
     target, counter = folder / f"{path.stem}_{stamp}{path.suffix}", 2

@@ -1,9 +1,11 @@
 """The files shipped with the toolkit: Word templates, report notebook, sample register.
 
-In an installed wheel they are package data under ``toolkit/resources/<folder>/`` (copied
-there at build time, see ``setup.py``) and are found with :mod:`importlib.resources`. In a
-checkout (editable install, tests) the same names resolve to the top-level source folders
-``letters/``, ``notebooks/`` and ``register/``, which stay the only place they are edited.
+In an installed wheel they are package data under ``toolkit/resources/<folder>/`` (put there
+by the build backend: ``force-include`` in ``pyproject.toml``) and are found with
+:mod:`importlib.resources`. In a checkout (editable install, tests) the package is imported
+from the checkout itself, where ``toolkit/resources/`` holds no copies: the same names then
+resolve to the top-level source folders ``letters/``, ``notebooks/`` and ``register/``, which
+stay the only place they are edited.
 """
 
 from __future__ import annotations

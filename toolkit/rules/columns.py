@@ -1,4 +1,5 @@
-"""The register's columns, list values and parameters, as SPEC names them.
+"""The register's columns, list values and parameters, as docs/product-rules.md,
+"The register workbook", names them.
 
 Headers are a contract with other tools: never rename them. Code refers to columns by
 their short ``key``; users only ever see the ``header``.
@@ -156,7 +157,7 @@ def _folded_url(url: str) -> str:
 
 def is_mediator_list_page(url: object) -> bool:
     """The government's list of approved mediators, however its address is typed: never a
-    mediator's own site (SPEC)."""
+    mediator's own site (docs/product-rules.md, "The register workbook")."""
     return bool(url) and isinstance(url, str) and \
         _folded_url(url).startswith(_folded_url(MEDIATOR_LIST_PAGE))
 PARAMETER_BY_NORMALIZED_LABEL = {normalize_header(p.label): p for p in PARAMETERS}

@@ -1,6 +1,6 @@
 """The legal calendar: jours ouvrables, the two deadlines and their statuses.
 
-Pure functions, no I/O. The rules are SPEC "Deadlines":
+Pure functions, no I/O. The rules are docs/product-rules.md, "Deadlines":
 
 * acknowledgement: the 10th jour ouvrable *after* reception (the day of reception is not
   counted, Code de procédure civile art. 641); jours ouvrables are Monday to Saturday
@@ -86,7 +86,7 @@ def reply_deadline(received: date) -> date:
 
 
 def deadline_status(deadline: date, sent: date | None, today: date) -> str:
-    """One of the four SPEC statuses of a deadline on ``today``."""
+    """One of the four statuses of a deadline on ``today`` (docs/product-rules.md, "Deadlines")."""
     if sent is not None:
         return ENVOYE_A_TEMPS if sent <= deadline else ENVOYE_EN_RETARD
     return A_FAIRE if today <= deadline else EN_RETARD

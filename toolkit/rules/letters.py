@@ -1,8 +1,8 @@
 """Which letters are due, and what each letter says: pure functions, no I/O.
 
-The due rules are SPEC "Letters". A letter's context is one flat dict, the same keys for
-every type (``CONTEXT_FIELDS``), so that a template edited in Word can use any field and
-``toolkit templates`` can tell which fields exist.
+The due rules are docs/product-rules.md, "Letters". A letter's context is one flat dict, the
+same keys for every type (``CONTEXT_FIELDS``), so that a template edited in Word can use any
+field and ``toolkit templates`` can tell which fields exist.
 """
 
 from __future__ import annotations
@@ -154,7 +154,8 @@ def due_types(row: dict, today: date,
 
 
 def superseded(type_id: str, row: dict, due: list[str]) -> str | None:
-    """Why a due letter makes no sense any more (SPEC's rules are about each letter alone)."""
+    """Why a due letter makes no sense any more (the rules of
+    docs/product-rules.md, "Letters", are about each letter alone)."""
     replied = row.get("date_reponse")
     if type_id != REPONSE and _filled(replied):
         shown = date_fr(replied) if isinstance(replied, date) else replied

@@ -137,14 +137,29 @@ class Source:
 
 
 def unique_names(paths: Sequence[PurePath]) -> list[str]:
-    """File names, with as many parent folders as it takes to tell equal names apart
-    (``nord/registre.xlsx``, ``sud/registre.xlsx``)."""
-    deepest = max([len(PurePath(path).parts) for path in paths] + [1])
-    for depth in range(1, deepest + 1):
-        names = ["/".join(PurePath(path).parts[-depth:]) for path in paths]
-        if len(set(names)) == len(names):
-            break
-    return names
+    """File names, with as many parent folders as it takes to tell different files apart
+    (``nord/registre.xlsx``, ``sud/registre.xlsx``); a file given again is numbered
+    (``registre.xlsx (2)``). The root (``/``, ``C:\\``) is never part of a name."""
+    parts = [_parts_below_root(PurePath(path)) for path in paths]
+    files = len(set(parts))
+    depth = 1
+    while len({part[-depth:] for part in parts}) < files:
+        depth += 1
+    return _numbered(["/".join(part[-depth:]) for part in parts])
+
+
+def _parts_below_root(path: PurePath) -> tuple[str, ...]:
+    return path.parts[1:] if path.anchor else path.parts
+
+
+def _numbered(names: list[str]) -> list[str]:
+    """``name (2)``, ``name (3)``… for the second and later occurrences of a name."""
+    seen: Counter[str] = Counter()
+    numbered = []
+    for name in names:
+        seen[name] += 1
+        numbered.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return numbered
 
 
 def sources_of(registers: Sequence) -> list[Source]:
@@ -166,7 +181,7 @@ def sources_facts(sources: Sequence[Source], today: date) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-# --- the month's figures (SPEC `toolkit stats`) ---------------------------------------------
+# --- the month's figures (docs/product-rules.md, "Command line": toolkit stats) -----------------
 
 def _number(value: float) -> int | float:
     """JSON-friendly: 12.0 → 12, 12.5 stays. Only ever given a median of whole days or a
@@ -199,7 +214,8 @@ def cohort(facts: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def cohort_figures(complaints: pd.DataFrame, key: str) -> dict[str, object]:
-    """SPEC's figures for complaints received in month ``key``."""
+    """The figures of ``toolkit stats`` (docs/product-rules.md, "Command line") for complaints
+    received in month ``key``."""
     ack, reply = complaints["statut_accuse"], complaints["statut_reponse"]
     return {
         "mois": key,

@@ -1,4 +1,5 @@
-"""Validation of the register: a pandera model for each cell, then SPEC's coherence rules.
+"""Validation of the register: a pandera model for each cell, then the coherence rules
+of docs/product-rules.md, "The register workbook".
 
 The result is a :class:`ValidationReport` of :class:`Problem` items — Excel row, column
 header, stable code, French message, level — sorted and de-duplicated. ``toolkit check
@@ -192,7 +193,7 @@ def _cell_problems(frame: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-# --- coherence rules (SPEC) --------------------------------------------------------------
+# --- coherence rules (docs/product-rules.md, "The register workbook") -------------------------
 
 def _row_coherence(row: dict[str, object], today: date) -> list[tuple[str, str, str]]:
     """(column key, code, message) of one row's coherence problems."""

@@ -1,7 +1,7 @@
-"""Regenerate the five Word letter templates of this folder (docxtpl syntax).
+"""Regenerate the five Word letter templates of the top-level letters/ folder (docxtpl syntax).
 
-    python letters/build_templates.py            # writes letters/*.docx
-    python letters/build_templates.py OUT_DIR    # writes them elsewhere
+    python scripts/build_templates.py            # writes letters/*.docx
+    python scripts/build_templates.py OUT_DIR    # writes them elsewhere
 
 The .docx files are the real artefacts: staff edit them in Word afterwards, so rerunning this
 script throws their edits away. Every Jinja tag sits alone in its own run, so that Word's
@@ -25,6 +25,8 @@ from docx.shared import Cm, Pt
 FONT = "Arial"
 FONT_SIZE = Pt(11)
 RIGHT_BLOCK_INDENT = Cm(9.5)
+# The folder the wheel ships the templates from (pyproject.toml, force-include).
+LETTERS_DIR = Path(__file__).resolve().parents[1] / "letters"
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
 
 SENDER = [
@@ -235,7 +237,7 @@ def build(letter: Letter):
 
 
 def main(argv: list[str]) -> int:
-    out_dir = Path(argv[0]) if argv else Path(__file__).resolve().parent
+    out_dir = Path(argv[0]) if argv else LETTERS_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     for type_id, letter in LETTERS.items():
         target = out_dir / f"{type_id}.docx"
