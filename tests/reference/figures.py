@@ -15,9 +15,9 @@ from datetime import date
 
 from reference.legal_calendar import (
     A_FAIRE,
+    EN_RETARD,
     ENVOYE_A_TEMPS,
     ENVOYE_EN_RETARD,
-    EN_RETARD,
     ack_deadline,
     deadline_status,
     jours_ouvrables_between,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 from dateutil.easter import easter
 
@@ -21,7 +21,7 @@ ACK_JOURS_OUVRABLES = 10
 SUNDAY = 6
 
 
-@lru_cache(maxsize=None)
+@cache
 def public_holidays(year: int, zone: str) -> frozenset[date]:
     """L3133-1's eleven days; Alsace-Moselle adds Vendredi saint and 26 décembre."""
     sunday = easter(year)

@@ -13,9 +13,9 @@ from datetime import date
 
 from reference import letters
 from reference.legal_calendar import (
+    EN_RETARD,
     ENVOYE_A_TEMPS,
     ENVOYE_EN_RETARD,
-    EN_RETARD,
     ack_deadline,
     deadline_status,
     reply_deadline,
