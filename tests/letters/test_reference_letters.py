@@ -9,17 +9,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from reference import letters
-from reference.registers import Case, registers
+from reference.registers import SETTINGS, Case, registers
 
 from toolkit.letters.batch import plan_letters
 from toolkit.register.reading import read_register
 from toolkit.rules.validation import validate
-
-EXAMPLES = 40  # random registers compared per run
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def _run(path: Path, case: Case) -> dict:

@@ -12,16 +12,23 @@ as anywhere else.
 from __future__ import annotations
 
 import calendar
+import io
+import json
+from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from helpers.register_files import write_register
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from reference import legal_calendar as cal
 from reference.figures import CANAUX, CATEGORIES, DECISIONS, SATISFACTIONS
 
+EXAMPLES = 40  # random registers each reference test compares per run
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 KINDS = ("reply_on_time", "reply_on_deadline_day", "reply_late", "open_running",
          "open_due_today", "open_overdue", "received_month_end")
 ACK_KINDS = ("none", "on_time", "deadline_day", "late")
@@ -124,8 +131,10 @@ def _handling(draw, row: dict, today: date) -> None:
         asked = row["date_demande_complements"] = _maybe_day(draw, received, today)
         if asked is not None:
             row["date_reception_complements"] = _maybe_day(draw, asked, today)
-    informed = row["date_information"] = _maybe_day(draw, received, today)
-    if informed is not None and informed > cal.reply_deadline(received) and draw(st.booleans()):
+    row["date_information"] = _maybe_day(draw, received, today)
+    late_from = cal.reply_deadline(received) + timedelta(days=1)
+    if late_from <= today and draw(st.booleans()):  # a late suivi sent, and its promise
+        informed = row["date_information"] = _day_between(draw, late_from, today)
         row["date_reponse_annoncee"] = informed + timedelta(days=draw(st.integers(0, 20)))
     if row.get("date_reponse") is not None:
         row["resolution"], row["decision"] = "Leçon offerte.", draw(st.sampled_from(DECISIONS))
@@ -172,3 +181,13 @@ def registers(draw) -> Case:
              *draw(st.lists(st.sampled_from(KINDS), max_size=5))]
     rows = [_row(draw, kind, number, today, zone) for number, kind in enumerate(kinds, 1)]
     return Case(today, zone, notice, params, rows)
+
+
+def cli_json(*argv: str) -> object:
+    """What ``toolkit <argv>`` prints, as JSON (the real CLI entry point, in this process)."""
+    from toolkit.cli import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        main(list(argv))
+    return json.loads(out.getvalue())

@@ -4,33 +4,21 @@ kind in both holiday zones."""
 
 from __future__ import annotations
 
-import io
-import json
 import math
 import tempfile
-from contextlib import redirect_stdout
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from reference import figures
-from reference.registers import Case, registers
+from reference.registers import SETTINGS, Case, cli_json, registers
 
 from toolkit.api import stats_registers
-from toolkit.cli import main
 from toolkit.rules.stats import report_data, sources_of
-
-EXAMPLES = 40  # random registers compared per run, by each test below
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def _stats_json(path: Path, month: str, case: Case) -> dict:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = main(["stats", "--register", str(path), "--month", month, "--json",
-                     "--today", case.today.isoformat()])
-    assert code == 0
-    return json.loads(out.getvalue())
+    return cli_json("stats", "--register", str(path), "--month", month, "--json",
+                    "--today", case.today.isoformat())
 
 
 def _plain(value: object) -> object:
