@@ -50,7 +50,8 @@ from toolkit.register.write_checks import (
 )
 from toolkit.rules.columns import BY_KEY, DATE, DATE_KEYS, FORMULA
 
-__all__ = ["BACKUPS_KEPT", "BACKUP_DIRNAME", "append_complaints", "backup", "mark_dates",
+__all__ = ["BACKUPS_KEPT", "BACKUP_DIRNAME", "append_complaints", "backup", "is_empty_value",
+           "mark_dates",
            "next_numero", "office_locks", "refuse_if_changed", "refuse_if_open",
            "register_lock", "write_session"]
 
@@ -487,10 +488,16 @@ def mark_dates(register_path: Path | str, updates: Sequence[tuple[int, str, date
     return target.backup
 
 
+def is_empty_value(value: object) -> bool:
+    """``None``, ``""`` or only spaces: left blank, never written as a cell of spaces that
+    the workbook's formulas (``=""``) would take for a value."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def append_complaints(register_path: Path | str, rows: Sequence[Mapping[str, object]],
                       expected_mtime_ns: int | None = None) -> list[int]:
     """Append complaints (values by column key) after the last used row; return their
-    Excel rows. Empty values are left blank."""
+    Excel rows. Empty values (:func:`is_empty_value`) are left blank."""
     from toolkit.register.template import fit_row_height
 
     if not rows:
@@ -501,7 +508,7 @@ def append_complaints(register_path: Path | str, rows: Sequence[Mapping[str, obj
         target.format_from_row = first
         for line, values in enumerate(rows, start=first):
             for key, value in values.items():
-                if value is not None and value != "":
+                if not is_empty_value(value):
                     target.set_value(line, key, value)
             fit_row_height(target.sheet, line, target.column_index)
     return list(range(first, first + len(rows)))
