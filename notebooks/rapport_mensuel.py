@@ -20,8 +20,8 @@
 from toolkit import dates
 from toolkit.api import stats_registers
 from toolkit.report import charts
-from toolkit.rules import stats
 from toolkit.report import display as words
+from toolkit.rules import stats
 
 # %% tags=["parameters"]
 # Gardez le r devant les guillemets : un chemin Windows se colle alors tel quel, par exemple
