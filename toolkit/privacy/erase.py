@@ -102,10 +102,10 @@ def _archives_and_exports(register: Path, scope: copies.Scope) -> tuple[list[Pat
         if copies.is_audit_archive(names):
             archives.append(path)
         elif copies.EXPORT_INDEX in names and copies.export_numbers(path) & scope.numeros:
-            exports.add(path)
+            exports.add(path.resolve())
     for entry in log.recorded_exports(register):
         if set(entry.get("numeros", [])) & scope.numeros and Path(entry["fichier"]).is_file():
-            exports.add(Path(entry["fichier"]))
+            exports.add(Path(entry["fichier"]).resolve())
     return archives, sorted(exports)
 
 
