@@ -1,10 +1,10 @@
 """Finding a person's complaints, and the texts that identify them (pure: rows in, rows out).
 
-A person is known by their names, addresses and phone numbers. ``--numero`` and
-``--courriel`` start from the rows they name; ``--client`` from the rows bearing that name.
-The rows of one person are then every row sharing one of their addresses or phones, or their
-name without another address: an office writes one client's name the same way, and two
-clients with one name have two addresses. Rows already erased are nobody's.
+Rows belong to one person when they share an e-mail address or a phone number. A row with
+neither address nor phone link (a letter, a call) joins the one person bearing its name; when
+two people bear it, the name alone cannot say whose it is. ``--numero`` and ``--courriel``
+name the person of the rows they find; ``--client`` refuses a name that designates several
+people, listing them. Rows already erased are nobody's.
 """
 
 from __future__ import annotations
@@ -64,13 +64,12 @@ class Person:
     phones: frozenset[str]
 
     def owns(self, row: dict) -> bool:
+        """A row of an older copy sharing their address or phone (the number is matched
+        apart: a name alone could be a homonym's)."""
         if is_erased(row.get("nom")):
             return False
         email, phone = email_key(row.get("courriel")), phone_key(row.get("telephone"))
-        if (email and email in self.emails) or (phone and phone in self.phones):
-            return True
-        return fold(row.get("nom")) in self.names and \
-            (not email or not self.emails or email in self.emails)
+        return bool((email and email in self.emails) or (phone and phone in self.phones))
 
 
 def identity(rows: Iterable[dict]) -> Person:
@@ -82,15 +81,45 @@ def identity(rows: Iterable[dict]) -> Person:
                             if phone_key(r.get("telephone"))))
 
 
-def rows_of(seed: list[dict], rows: list[dict]) -> tuple[Person, list[dict]]:
-    """The person of the ``seed`` rows and all their rows (grown until stable)."""
-    found = seed
-    while True:
-        person = identity(found)
-        grown = [row for row in rows if person.owns(row)]
-        if len(grown) <= len(found):
-            return person, found
-        found = grown
+def _linked(rows: list[dict]) -> list[list[int]]:
+    """Indexes of the rows grouped by shared address or phone (union-find)."""
+    parent = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(rows):
+        for kind, key in (("@", email_key(row.get("courriel"))),
+                          ("tel", phone_key(row.get("telephone")))):
+            if key:
+                parent[root(index)] = root(first.setdefault((kind, key), index))
+    groups: dict[int, list[int]] = {}
+    for index in range(len(rows)):
+        groups.setdefault(root(index), []).append(index)
+    return list(groups.values())
+
+
+def people(rows: list[dict]) -> list[list[dict]]:
+    """The rows grouped by person: linked rows together; a group with no address joins
+    the only group with an address bearing its name, or the other address-less groups of
+    that name when none has one."""
+    groups = [[rows[i] for i in group] for group in _linked(rows)]
+    with_email = [g for g in groups if any(email_key(r.get("courriel")) for r in g)]
+    merged = {id(g): g for g in with_email}
+    for group in (g for g in groups if id(g) not in merged):
+        names = {fold(r.get("nom")) for r in group}
+        owners = [g for g in with_email if names & {fold(r.get("nom")) for r in g}] or \
+            [g for g in merged.values() if g not in with_email
+             and names & {fold(r.get("nom")) for r in g}]
+        if len(owners) == 1:
+            owners[0].extend(group)
+        else:
+            merged[id(group)] = group
+    return [sorted(g, key=lambda r: int(r["ligne"])) for g in merged.values()]
 
 
 def _live(rows: list[dict]) -> list[dict]:
@@ -122,24 +151,19 @@ def describe_people(groups: list[list[dict]]) -> str:
 
 
 def find_person(rows: list[dict], selector: Selector) -> tuple[Person, list[dict]]:
-    """The person ``selector`` names and their rows; refuse (saying why, nothing removed)
-    when nobody or several people match."""
+    """The person ``selector`` names and all their rows; refuse (saying why, nothing
+    removed) when nobody or several people match."""
     rows = _live(rows)
-    seed = _seed(rows, selector)
+    seed = {int(row["ligne"]) for row in _seed(rows, selector)}
     if not seed:
         raise UsageError(f"Aucune réclamation ne correspond à {selector.shown()} (ou ses "
                          "données sont déjà effacées) : rien n'a été fait.")
-    if selector.numero:
-        return rows_of(seed[:1], rows)
-    groups: dict[frozenset[int], list[dict]] = {}
-    for row in seed:
-        _, group = rows_of([row], rows)
-        groups.setdefault(frozenset(int(r["ligne"]) for r in group), group)
+    groups = [g for g in people(rows) if seed & {int(r["ligne"]) for r in g}]
     if len(groups) > 1:
         raise UsageError(f"{selector.shown().capitalize()} désigne plusieurs personnes :\n"
-                         f"{describe_people(list(groups.values()))}\nPrécisez --courriel "
-                         "ADRESSE ou --numero N : rien n'a été fait.")
-    return rows_of(seed, rows)
+                         f"{describe_people(groups)}\nPrécisez --courriel ADRESSE ou "
+                         "--numero N : rien n'a été fait.")
+    return identity(groups[0]), groups[0]
 
 
 # --- texts to remove from the copies that are not the register -----------------------------
