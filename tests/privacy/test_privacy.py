@@ -176,7 +176,7 @@ def test_purge_erases_what_is_past_its_period_and_nothing_else(make_register, ca
                  "--yes"]) == 0
     printed = capsys.readouterr().out
     print(printed)
-    assert printed.startswith("Purge terminé : réclamations 2020-001.")
+    assert printed.startswith("Purge terminée : réclamations 2020-001.")
     rows = {r["numero"]: r for r in read_register(register).frame.to_dict("records")}
     assert rows["2020-001"]["nom"] == "effacé le 06/12/2026"
     assert rows["2020-001"]["date_reponse"] == date(2020, 3, 20)

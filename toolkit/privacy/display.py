@@ -13,6 +13,8 @@ from toolkit.display import plural, shown_path
 from toolkit.privacy.erase import ErasurePlan, ErasureResult
 from toolkit.privacy.export import ExportResult
 
+DONE = {"Effacement": "Effacement terminé", "Purge": "Purge terminée"}
+
 
 def _names(paths: list[Path]) -> str:
     return ", ".join(shown_path(p) for p in paths)
@@ -66,7 +68,7 @@ def result_text(result: ErasureResult, action: str = "Effacement") -> str:
         return plan_text(plan, action) + ("" if plan.empty else
                                           "\nSimulation (--dry-run) : rien n'a été effacé.")
     return "\n".join([
-        f"{action} terminé : réclamations {', '.join(plan.numeros)}.",
+        f"{DONE.get(action, action)} : réclamations {', '.join(plan.numeros)}.",
         f"Registre : {plural(result.rows, 'ligne anonymisée', 'lignes anonymisées')} "
         f"(« {plan.scope.mark} »).",
         f"Dossiers supprimés : {result.dossiers} ; entrées retirées du manifeste des "
