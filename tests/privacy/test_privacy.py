@@ -206,3 +206,15 @@ def test_an_interrupted_erasure_is_finished_by_the_next_run(make_register, capsy
     assert names["2019-002"] == "effacé le 06/12/2026"
     assert names["2020-001"] == "Ancien Client"
     assert log.pending_numbers(register) == []
+
+
+def test_rows_without_address_join_the_one_person_of_their_name():
+    from toolkit.privacy.people import people
+
+    rows = _rows([complaint("2026-001", nom="Yves Roux", courriel=None, canal="Téléphone"),
+                  complaint("2026-002", nom="yves roux", courriel=None, canal="Courrier"),
+                  complaint("2026-003", nom="Yves Roux", courriel=None, telephone="0601020304"),
+                  complaint("2026-004", nom="Anne Roux", courriel="anne@exemple.fr"),
+                  complaint("2026-005", nom="Anne Roux", courriel=None)])
+    groups = sorted([r["numero"] for r in g] for g in people(rows))
+    assert groups == [["2026-001", "2026-002", "2026-003"], ["2026-004", "2026-005"]]

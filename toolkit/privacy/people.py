@@ -108,18 +108,25 @@ def people(rows: list[dict]) -> list[list[dict]]:
     the only group with an address bearing its name, or the other address-less groups of
     that name when none has one."""
     groups = [[rows[i] for i in group] for group in _linked(rows)]
-    with_email = [g for g in groups if any(email_key(r.get("courriel")) for r in g)]
-    merged = {id(g): g for g in with_email}
-    for group in (g for g in groups if id(g) not in merged):
+    by_name: dict[str, list[list[dict]]] = {}  # name → groups with an address bearing it
+    addressless: dict[str, list[list[dict]]] = {}
+    for group in groups:
+        has_email = any(email_key(r.get("courriel")) for r in group)
+        for name in {fold(r.get("nom")) for r in group}:
+            (by_name if has_email else addressless).setdefault(name, []).append(group)
+    kept: dict[int, list[dict]] = {id(g): g for g in groups}
+    for group in groups:
+        if any(email_key(r.get("courriel")) for r in group):
+            continue
         names = {fold(r.get("nom")) for r in group}
-        owners = [g for g in with_email if names & {fold(r.get("nom")) for r in g}] or \
-            [g for g in merged.values() if g not in with_email
-             and names & {fold(r.get("nom")) for r in g}]
+        owners = list({id(g): g for name in names for g in by_name.get(name, [])}.values())
+        if not owners:  # no address anywhere: the address-less groups of the name together
+            owners = [g for name in names for g in addressless.get(name, [])
+                      if g is not group and id(g) in kept][:1]
         if len(owners) == 1:
             owners[0].extend(group)
-        else:
-            merged[id(group)] = group
-    return [sorted(g, key=lambda r: int(r["ligne"])) for g in merged.values()]
+            kept.pop(id(group), None)
+    return [sorted(g, key=lambda r: int(r["ligne"])) for g in kept.values()]
 
 
 def _live(rows: list[dict]) -> list[dict]:
