@@ -28,6 +28,9 @@ STAGE_FUNCTIONS = {
     "intake_mails": "toolkit.intake.recording",
     "write_monthly_report": "toolkit.report.notebook",
     "build_audit": "toolkit.audit.archive",
+    "export_person": "toolkit.privacy.export",
+    "erase_person": "toolkit.privacy.erase",
+    "purge_register": "toolkit.privacy.purge",
 }
 
 

@@ -157,7 +157,9 @@ def test_audit_zip_contents(period_register, tmp_path):
     ]
     extracted = tmp_path / "extrait"
     copy = read_register(extracted / "registre" / "registre.xlsx")
-    assert list(copy.frame["numero"]) == [row["numero"] for row in PERIOD_ROWS]
+    # 2026-001 (received before the period, still open in it) stays; 2026-006 (after) goes
+    assert list(copy.frame["numero"]) == [row["numero"] for row in PERIOD_ROWS
+                                          if row["numero"] != "2026-006"]
     assert (extracted / "rapports" / "rapport_2026-11.html").read_text(encoding="utf-8") == \
         kept.read_text(encoding="utf-8")  # an existing report is reused, not redone
     assert (reports / "rapport_2026-10.html").is_file()  # the missing one was produced
@@ -173,3 +175,28 @@ def test_audit_refuses_an_empty_period(period_register, tmp_path):
     with pytest.raises(UsageError, match="Période vide"):
         build_audit(period_register, AuditOptions(AU, DU, TODAY, out=tmp_path / "a.zip"))
     assert not (tmp_path / "a.zip").exists()
+
+
+def test_audit_copy_holds_only_the_period_complaints(make_register, tmp_path):
+    old_answered = _closed("2020-004", date(2020, 3, 2), date(2020, 3, 5), date(2020, 3, 20),
+                           nom="Ancien Client", courriel="ancien@exemple.fr")
+    still_open = complaint("2026-010", date(2026, 10, 20), nom="Encore Ouverte")
+    answered_in = _closed("2026-011", date(2026, 10, 21), date(2026, 10, 22),
+                          date(2026, 11, 5), nom="Répondu Pendant")
+    answered_before = _closed("2026-012", date(2026, 10, 1), date(2026, 10, 2),
+                              date(2026, 10, 30), nom="Clos Avant")
+    received = complaint("2026-013", date(2026, 11, 3), nom="Reçue Pendant")
+    later = complaint("2026-014", date(2026, 12, 2), nom="Reçue Après")
+    register = make_register([old_answered, still_open, answered_in, answered_before,
+                              received, later])
+    result = build_audit(register, AuditOptions(DU, AU, TODAY, out=tmp_path / "a.zip"))
+    with zipfile.ZipFile(result.path) as archive:
+        archive.extract(f"registre/{register.name}", tmp_path / "x")
+        raw = archive.read(f"registre/{register.name}")
+    copy = read_register(tmp_path / "x" / "registre" / register.name)
+    assert list(copy.frame["numero"]) == ["2026-010", "2026-011", "2026-013"]
+    with zipfile.ZipFile(__import__("io").BytesIO(raw)) as workbook:
+        xml = b"".join(workbook.read(name) for name in workbook.namelist())
+    for gone in (b"Ancien Client", b"ancien@exemple.fr", b"Clos Avant", b"2020-004",
+                 "Reçue Après".encode()):
+        assert gone not in xml

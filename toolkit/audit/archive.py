@@ -3,7 +3,9 @@
 Layout of the archive::
 
     synthese.html                      the summary page (audit_page)
-    registre/<register file>           a copy of the register as it was read
+    registre/<register file>           a copy of the register as it was read, holding only
+                                       the period's complaints (received in it, or still
+                                       open in it); the other rows are left empty
     dossiers/<Numéro_Nom>/...          the dossiers of the complaints received in the period
     rapports/rapport_AAAA-MM.html      the monthly reports of the period
 
@@ -25,11 +27,12 @@ from pathlib import Path
 
 from toolkit.atomic import atomic_replace
 from toolkit.audit.page import ArchiveContents, render_summary
-from toolkit.audit.summary import AuditSummary, audit_summary, in_period
+from toolkit.audit.summary import AuditSummary, audit_summary, in_period, open_in_period
 from toolkit.dates import date_fr, months_between
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.letters.dossiers import dossier_dir, dossiers_root
 from toolkit.places import audit_archive, reports_dir
+from toolkit.register.copies import blank_rows
 from toolkit.register.reading import check_container, read_register
 from toolkit.report.notebook import report_filename, write_monthly_report
 
@@ -67,6 +70,13 @@ def period_dossiers(frame, root: Path, du: date, au: date) -> tuple[list[Path], 
         else:
             missing.append(str(row["numero"]))
     return found, missing
+
+
+def period_copy(snapshot: Path, frame, du: date, au: date, target: Path) -> Path:
+    """The register copy the archive holds: the rows of other periods emptied."""
+    others = [int(row["ligne"]) for row in frame.to_dict("records")
+              if not open_in_period(row, du, au)]
+    return blank_rows(snapshot, target, others)
 
 
 def _evidence_files(folder: Path) -> list[Path]:
@@ -117,7 +127,9 @@ def build_audit(register_path: Path, options: AuditOptions) -> AuditResult:
         dossiers, missing = period_dossiers(register.frame, root, options.du, options.au)
         reports, failures = monthly_reports(snapshot, options,
                                             reports_dir(register_path, options.reports))
-        members = [(f"registre/{register_path.name}", snapshot)]
+        copy = period_copy(snapshot, register.frame, options.du, options.au,
+                           Path(scratch) / "copie" / register_path.name)
+        members = [(f"registre/{register_path.name}", copy)]
         members += [(f"dossiers/{folder.name}/{file.relative_to(folder).as_posix()}", file)
                     for folder in dossiers for file in _evidence_files(folder)]
         members += [(f"rapports/{report.name}", report) for report in reports]

@@ -144,6 +144,16 @@ def in_period(row: dict, du: date, au: date) -> bool:
     return isinstance(received, date) and du <= received <= au
 
 
+def open_in_period(row: dict, du: date, au: date) -> bool:
+    """Received in the period, or received before it and not yet answered when it began:
+    what the audit's register copy keeps (SPEC: data minimisation, GDPR art. 5(1)(c))."""
+    if in_period(row, du, au):
+        return True
+    received, replied = row.get("date_reclamation"), row.get("date_reponse")
+    return isinstance(received, date) and received < du and \
+        not (isinstance(replied, date) and replied < du)
+
+
 def audit_summary(frame, params, du: date, au: date, today: date) -> AuditSummary:
     """Figures of the complaints received from ``du`` to ``au`` (both included)."""
     records = frame.to_dict("records")

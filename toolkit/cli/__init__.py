@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.cli.commands import audit, intake, letters, register, report, setup
+from toolkit.cli.commands import audit, intake, letters, privacy, register, report, setup
 from toolkit.cli.console import (
     EXIT_CLOSED_PIPE,
     EXIT_INTERRUPTED,
@@ -29,7 +29,7 @@ from toolkit.errors import ToolkitError
 from toolkit.places import error_log_path
 
 # In the order ``toolkit --help`` lists them.
-COMMAND_MODULES = (register, letters, report, intake, audit, setup)
+COMMAND_MODULES = (register, letters, report, intake, audit, privacy, setup)
 
 
 def build_parser() -> Parser:

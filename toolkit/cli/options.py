@@ -30,21 +30,29 @@ class Command:
     """One ``toolkit`` command. ``register``: the usual ``--register`` option (one register);
     ``today``: ``--today``; ``json``: ``--json``; ``resolve_register``: replace ``--register``
     by the register in force before the handler runs (``config`` takes the option as
-    given)."""
+    given). ``subcommands``: a command grouping others (``rgpd export``…): it has no
+    handler and no options of its own; each sub-command is declared as a command is."""
 
     name: str
     help: str
-    handler: Handler
+    handler: Handler | None
     add_options: Callable[[argparse.ArgumentParser], None] = _no_options
     description: str | None = None
     register: bool = True
     today: bool = True
     json: bool = False
     resolve_register: bool = True
+    subcommands: tuple[Command, ...] = ()
 
     def add_to(self, subparsers) -> argparse.ArgumentParser:
         parser = subparsers.add_parser(self.name, help=self.help,
                                        description=self.description or self.help)
+        if self.subcommands:
+            nested = parser.add_subparsers(title="sous-commandes", metavar="SOUS-COMMANDE",
+                                           parser_class=type(parser), required=True)
+            for command in self.subcommands:
+                command.add_to(nested)
+            return parser
         if self.register:
             add_register_option(parser)
         if self.today:

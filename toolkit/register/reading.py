@@ -428,10 +428,13 @@ def read_parameters(rows: list[list[object]]) -> tuple[Parameters, list[Paramete
         text = cell_to_text(row[1])
         if parameter is None or text is None:
             continue
-        if parameter.key in ("preavis_suivi", "delai_suivi"):
-            if not re.fullmatch(r"\d{1,2}", text):
+        if parameter.key in ("preavis_suivi", "delai_suivi", "duree_conservation"):
+            years = parameter.key == "duree_conservation"
+            # Zero years would erase every answered complaint at the next purge.
+            if not re.fullmatch(r"\d{1,2}", text) or (years and int(text) == 0):
+                unit = "d'années (au moins 1)" if years else "de jours"
                 issues.append(ParameterIssue(index, parameter.label, text,
-                                             "un nombre entier de jours est attendu"))
+                                             f"un nombre entier {unit} est attendu"))
                 continue
             values[parameter.key] = int(text)
         elif parameter.key == "zone":

@@ -377,6 +377,11 @@ def _write_parameters(ws: Worksheet, values: Mapping[str, str]) -> None:
                        "de la nouvelle date de réponse annoncée (reportée au jour ouvrable "
                        "suivant si besoin).",
         "adresse": "Adresse postale de la société, sur plusieurs lignes.",
+        "duree_conservation": "Nombre d'années, après la réponse au client, pendant lesquelles "
+                              "une réclamation garde ses données personnelles ; ensuite « "
+                              "toolkit rgpd purge » les efface. 5 ans par défaut : prescription "
+                              "des actions contractuelles (Code civil, art. 2224), durée admise "
+                              "par le référentiel CNIL « gestion commerciale ».",
     }
     for parameter in PARAMETERS:
         ws.append([parameter.label, values.get(parameter.key, parameter.default),

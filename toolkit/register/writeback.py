@@ -53,7 +53,7 @@ from toolkit.rules.columns import BY_KEY, DATE, DATE_KEYS, FORMULA
 __all__ = ["BACKUPS_KEPT", "BACKUP_DIRNAME", "append_complaints", "backup", "is_empty_value",
            "mark_dates",
            "next_numero", "office_locks", "refuse_if_changed", "refuse_if_open",
-           "register_lock", "write_session"]
+           "register_lock", "write_session", "write_values"]
 
 BACKUPS_KEPT = 20
 LOCK_TIMEOUT_S = 300  # how long a writer waits for the others (eight writes take about a minute)
@@ -512,3 +512,21 @@ def append_complaints(register_path: Path | str, rows: Sequence[Mapping[str, obj
                     target.set_value(line, key, value)
             fit_row_height(target.sheet, line, target.column_index)
     return list(range(first, first + len(rows)))
+
+
+def write_values(register_path: Path | str, updates: Sequence[tuple[int, str, object]],
+                 expected_mtime_ns: int | None = None) -> Path | None:
+    """Write each (Excel row, column key, value) on existing rows, any input column kind;
+    None or "" clears the cell. Return the backup made (None when nothing was written)."""
+    if not updates:
+        return None
+    with write_session(register_path, expected_mtime_ns) as target:
+        for row, key, value in updates:
+            if value is None or value == "":
+                if key not in target.column_index:
+                    continue
+                target.sheet.cell(row=row, column=target.column_index[key]).value = None
+                target.written[(row, key)] = None
+            else:
+                target.set_value(row, key, value)
+    return target.backup

@@ -30,6 +30,7 @@ class Code(StrEnum):
     DATE_EN_TEXTE = "date_en_texte"
     PARAMETRE_MANQUANT = "parametre_manquant"
     SITE_MEDIATEUR_INVALIDE = "site_mediateur_invalide"
+    CONSERVATION_DEPASSEE = "conservation_depassee"
 
 
 # One French sentence per code; ``{…}`` fields are filled by :func:`describe`.
@@ -64,6 +65,9 @@ MESSAGES: dict[Code, str] = {
     Code.PARAMETRE_MANQUANT: "feuille « Paramètres » : « {valeur} » est vide ; {liste}.",
     Code.SITE_MEDIATEUR_INVALIDE: "feuille « Paramètres » : « {valeur} » n'est pas le site du "
                                   "médiateur ; {liste}.",
+    Code.CONSERVATION_DEPASSEE: "réponse du {date} : la durée de conservation ({annees} ans) "
+                                "est dépassée depuis le {depuis} ; « toolkit rgpd purge » "
+                                "efface les données personnelles de cette réclamation.",
 }
 
 # Problems of the workbook's layout rather than of one complaint: they block no row.
@@ -73,7 +77,7 @@ STRUCTURAL_CODES = frozenset({Code.COLONNE_MANQUANTE, Code.COLONNE_EN_DOUBLE,
 # Levels: an "erreur" makes `check` fail; an "avertissement" is reported, exit code unchanged.
 ERREUR, AVERTISSEMENT = "erreur", "avertissement"
 WARNING_CODES = frozenset({Code.DATE_EN_TEXTE, Code.PARAMETRE_MANQUANT,
-                           Code.SITE_MEDIATEUR_INVALIDE})
+                           Code.SITE_MEDIATEUR_INVALIDE, Code.CONSERVATION_DEPASSEE})
 
 
 def describe(code: Code, **values: object) -> str:

@@ -131,6 +131,10 @@ class Parameter:
 # Days before the reply deadline when a progress letter becomes due.
 DEFAULT_NOTICE_DAYS = 5
 DEFAULT_PROMISE_DAYS = 15  # days a late progress letter gives itself to reply
+# Years a complaint keeps its personal data after its reply (SPEC "Personal data"): the
+# limitation period of a contractual claim, Code civil art. 2224; CNIL référentiel
+# « gestion commerciale » (clients et prospects).
+DEFAULT_RETENTION_YEARS = 5
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("societe", "Société", "ONLY PERMIS"),
     Parameter("adresse", "Adresse", ""),
@@ -143,6 +147,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("preavis_suivi", "Jours de préavis de suivi", str(DEFAULT_NOTICE_DAYS)),
     Parameter("delai_suivi", "Délai annoncé dans le courrier de suivi",
               str(DEFAULT_PROMISE_DAYS)),
+    Parameter("duree_conservation", "Durée de conservation (années)",
+              str(DEFAULT_RETENTION_YEARS)),
 )
 # The government's list of approved mediators: where to find one, never a mediator's site.
 MEDIATOR_LIST_PAGE = "https://www.economie.gouv.fr/mediation-conso"

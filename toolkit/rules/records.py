@@ -12,6 +12,7 @@ from pathlib import Path
 from toolkit.rules.columns import (
     DEFAULT_NOTICE_DAYS,
     DEFAULT_PROMISE_DAYS,
+    DEFAULT_RETENTION_YEARS,
     INPUT_COLUMNS,
     PARAMETER_DEFAULTS,
 )
@@ -31,6 +32,7 @@ class Parameters:
     zone: str = PARAMETER_DEFAULTS["zone"]
     preavis_suivi: int = DEFAULT_NOTICE_DAYS
     delai_suivi: int = DEFAULT_PROMISE_DAYS
+    duree_conservation: int = DEFAULT_RETENTION_YEARS
 
 
 @dataclass(frozen=True)

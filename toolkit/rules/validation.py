@@ -41,6 +41,7 @@ from toolkit.rules.columns import (
     is_mediator_list_page,
 )
 from toolkit.rules.records import Register, frame_records
+from toolkit.rules.retention import purge_from
 
 EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z]{2,}$")
 _COLUMN_ORDER = {column.key: i for i, column in enumerate(COLUMNS)}
@@ -289,6 +290,23 @@ def _parameter_problems(register: Register) -> list[Problem]:
     return problems
 
 
+def _retention_problems(register: Register, today: date) -> list[Problem]:
+    """Complaints answered more than ``Durée de conservation (années)`` ago (a warning:
+    ``toolkit rgpd purge`` erases them; ``status`` says nothing of them)."""
+    frame, years = register.frame, register.params.duree_conservation
+    if "date_reponse" not in frame or "nom" not in frame:
+        return []
+    problems = []
+    for record in frame_records(frame, ["ligne", "nom", "date_reponse"]):
+        start = purge_from(record, years)
+        if start is not None and today >= start:
+            problems.append(Problem(
+                int(record["ligne"]), header_of("date_reponse"), Code.CONSERVATION_DEPASSEE,
+                describe(Code.CONSERVATION_DEPASSEE, date=date_fr(record["date_reponse"]),
+                         annees=years, depuis=date_fr(start))))
+    return problems
+
+
 def _leveled(problem: Problem) -> Problem:
     return replace(problem, niveau=AVERTISSEMENT if problem.code in WARNING_CODES else ERREUR)
 
@@ -302,6 +320,7 @@ def validate(register: Register, today: date) -> ValidationReport:
     problems = set(_structure_problems(register))
     problems.update(_parameter_problems(register))
     problems.update(_text_date_problems(register))
+    problems.update(_retention_problems(register, today))
     if len(checked):
         problems.update(_cell_problems(checked))
         problems.update(_coherence_problems(checked, today))
