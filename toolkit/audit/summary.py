@@ -146,7 +146,8 @@ def in_period(row: dict, du: date, au: date) -> bool:
 
 def open_in_period(row: dict, du: date, au: date) -> bool:
     """Received in the period, or received before it and not yet answered when it began:
-    what the audit's register copy keeps (SPEC: data minimisation, GDPR art. 5(1)(c))."""
+    what the audit's register copy keeps (docs/product-rules.md, "Personal data": data
+    minimisation, GDPR art. 5(1)(c))."""
     if in_period(row, du, au):
         return True
     received, replied = row.get("date_reclamation"), row.get("date_reponse")

@@ -50,8 +50,11 @@ def log_unexpected(error: BaseException, argv: list[str]) -> Path | None:
     """Append the traceback of ``error`` to the error log; its path, or None when even the
     log cannot be written."""
     path = error_log_path()
+    # The command's name only: its options may name a client (personal data has no place
+    # in a log nobody purges).
+    command = next((word for word in argv if not word.startswith("-")), "")
     entry = (f"--- {datetime.now().isoformat(timespec='seconds')} toolkit {__version__} "
-             f"{' '.join(argv)}\n"
+             f"{command}\n"
              + "".join(traceback.format_exception(error)))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

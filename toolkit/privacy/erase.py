@@ -1,5 +1,5 @@
 """``toolkit rgpd erase``: remove a person from the register and from every copy the toolkit
-keeps beside it (GDPR art. 17; SPEC "Personal data").
+keeps beside it (GDPR art. 17; docs/product-rules.md, "Personal data").
 
 Their rows stay, so that numbering and statistics hold: number, dates, channel, category,
 decision and satisfaction are kept; every text that can identify them reads « effacé le

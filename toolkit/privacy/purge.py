@@ -1,5 +1,5 @@
 """``toolkit rgpd purge``: erase every complaint answered more than ``Durée de conservation
-(années)`` ago (GDPR art. 5(1)(e); SPEC "Personal data").
+(années)`` ago (GDPR art. 5(1)(e); docs/product-rules.md, "Personal data").
 
 Each such complaint is erased as ``rgpd erase`` erases a person, but alone: the same client's
 more recent complaints keep their data, and the texts they still hold stay in the pages.

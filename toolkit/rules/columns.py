@@ -131,8 +131,8 @@ class Parameter:
 # Days before the reply deadline when a progress letter becomes due.
 DEFAULT_NOTICE_DAYS = 5
 DEFAULT_PROMISE_DAYS = 15  # days a late progress letter gives itself to reply
-# Years a complaint keeps its personal data after its reply (SPEC "Personal data"): the
-# limitation period of a contractual claim, Code civil art. 2224; CNIL référentiel
+# Years a complaint keeps its personal data after its reply (docs/product-rules.md,
+# "Personal data"): the limitation period of a contractual claim, Code civil art. 2224; CNIL référentiel
 # « gestion commerciale » (clients et prospects).
 DEFAULT_RETENTION_YEARS = 5
 PARAMETERS: tuple[Parameter, ...] = (
