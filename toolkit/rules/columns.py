@@ -132,7 +132,8 @@ class Parameter:
 DEFAULT_NOTICE_DAYS = 5
 DEFAULT_PROMISE_DAYS = 15  # days a late progress letter gives itself to reply
 # Years a complaint keeps its personal data after its reply (docs/product-rules.md,
-# "Personal data"): the limitation period of a contractual claim, Code civil art. 2224; CNIL référentiel
+# "Personal data"): the limitation period of a contractual claim, Code civil art. 2224;
+# CNIL référentiel
 # « gestion commerciale » (clients et prospects).
 DEFAULT_RETENTION_YEARS = 5
 PARAMETERS: tuple[Parameter, ...] = (

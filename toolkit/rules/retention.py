@@ -1,7 +1,8 @@
 """How long a complaint keeps its personal data, and what an erased row looks like (pure).
 
 docs/product-rules.md, "Personal data": a complaint answered more than
-``Durée de conservation (années)`` ago is due for purge; an erased text reads « effacé le JJ/MM/AAAA ».
+``Durée de conservation (années)`` ago is due for purge; an erased text reads
+« effacé le JJ/MM/AAAA ».
 """
 
 from __future__ import annotations
