@@ -107,7 +107,7 @@ def test_the_folders_beside_the_register_and_what_uses_them(make_register, tmp_p
 
 
 # cli.py's `toolkit demo` message still joins two of these names itself (to be moved).
-_JOINS_ALLOWED_IN = {"places.py", "cli.py"}
+_JOINS_ALLOWED_IN = {"places.py"}
 
 
 def test_no_module_but_places_joins_a_folder_name_beside_the_register():

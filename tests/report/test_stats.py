@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import PureWindowsPath
+from pathlib import PurePosixPath, PureWindowsPath
 
 import pandas as pd
 import pytest
@@ -548,3 +548,12 @@ def test_the_same_file_given_twice_gets_two_names_without_a_leading_slash(tmp_pa
     windows = PureWindowsPath("C:/agences/sud/registre.xlsx")
     assert stats.unique_names([windows, path, windows]) == [
         "sud/registre.xlsx", "nord/registre.xlsx", "sud/registre.xlsx (2)"]
+
+
+def test_a_name_as_long_as_its_whole_path_has_no_root_and_a_relative_path_keeps_its_parts():
+    assert stats.unique_names([PurePosixPath("/nord/registre.xlsx"),
+                               PurePosixPath("/agences/nord/registre.xlsx")]) == [
+        "nord/registre.xlsx", "agences/nord/registre.xlsx"]
+    assert stats.unique_names([PurePosixPath("registre.xlsx"),
+                               PurePosixPath("nord/registre.xlsx")]) == [
+        "registre.xlsx", "nord/registre.xlsx"]

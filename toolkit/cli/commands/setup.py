@@ -9,6 +9,7 @@ from toolkit import api
 from toolkit.cli.console import EXIT_OK
 from toolkit.cli.options import Command, resolve_registers
 from toolkit.dates import date_fr
+from toolkit.places import dossiers_dir, reports_dir
 
 
 def _config_options(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +62,7 @@ def demo(args: argparse.Namespace) -> int:
         resolve_registers(step_args)
         codes.append(step_args.handler(step_args))
     print(f"\nÀ regarder : le registre {register}, les courriers dans "
-          f"{register.parent / 'dossiers'}, le rapport dans {register.parent / 'rapports'}.")
+          f"{dossiers_dir(register)}, le rapport dans {reports_dir(register)}.")
     return max(codes)  # the worst step: a sample register with problems would show here
 
 
