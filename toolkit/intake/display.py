@@ -62,8 +62,8 @@ _SECTIONS = (
                        "suites de réclamations enregistrées"),
      "copie au dossier de la réclamation citée dans l'objet, dont le client est l'expéditeur"),
     (TO_CHECK, True, ("à vérifier", "à vérifier"),
-     "l'objet cite une réclamation mais l'expéditeur n'est pas connu de ce client : rien "
-     "n'est écrit, vérifiez qui écrit"),
+     "rien n'est écrit : lisez-le ; une suite se classe avec « toolkit intake FICHIER "
+     "--numero N », une nouvelle réclamation s'enregistre avec « toolkit new »"),
     (ALREADY, True, ("déjà enregistré", "déjà enregistrés"),
      "rien n'est enregistré une seconde fois"),
     (NOT_QUALIFIED, False, ("non qualifié (demande d'information ?)",
@@ -116,12 +116,20 @@ def intake_summary(result: IntakeResult) -> str:
         parts.append(f"{plural(len(result.skipped), 'fichier laissé', 'fichiers laissés')} de "
                      f"côté :\n{_skipped_table(result.skipped)}")
     parts += [full_text_line(path) for path in result.full_texts]
+    parts += [confirmation_line(numero, day, result.dry_run)
+              for numero, day in sorted(result.confirmations.items())]
     parts.append(_tally(result))
     parts += [f"Erreur : {failure}" for failure in result.failures]
     if result.dry_run:
         parts.append("Simulation (--dry-run) : ni le registre ni les dossiers n'ont été "
                      "modifiés.")
     return "\n\n".join(parts)
+
+
+def confirmation_line(numero: str, day, dry_run: bool) -> str:
+    done = "à inscrire" if dry_run else "inscrite"
+    return (f"{numero} : confirmation écrite de la réclamation téléphonique reçue le "
+            f"{date_fr(day)} — « Date de confirmation écrite » {done}.")
 
 
 def new_summary(filed: Filed) -> str:

@@ -106,14 +106,19 @@ def _intake_options(parser: argparse.ArgumentParser) -> None:
                              "ou fichier mbox")
     parser.add_argument("--dry-run", action="store_true",
                         help="montrer ce qui serait fait, sans rien écrire")
+    parser.add_argument("--numero", metavar="AAAA-NNN",
+                        help="classer ces courriels dans le dossier de cette réclamation, quel "
+                             "qu'en soit l'expéditeur (confirmation écrite d'un appel, client "
+                             "écrivant d'une autre adresse…)")
     add_dossiers_option(parser)
 
 
 def intake(args: argparse.Namespace) -> int:
     from toolkit.intake.display import intake_summary
+    from toolkit.intake.recording import IntakeOptions
 
-    result = api.intake_mails(args.register, args.chemins, today_of(args), args.dossiers,
-                              dry_run=args.dry_run, on_wait=say_waiting)
+    options = IntakeOptions(args.dossiers, args.dry_run, say_waiting, args.numero)
+    result = api.intake_mails(args.register, args.chemins, today_of(args), options)
     print(intake_summary(result))
     return EXIT_USAGE if result.failures else EXIT_OK
 
