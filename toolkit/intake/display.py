@@ -15,7 +15,7 @@ from toolkit.intake.mail import (
     strip_reply_prefixes,
 )
 from toolkit.intake.message import Skipped
-from toolkit.intake.recording import Filed, IntakeResult
+from toolkit.intake.recording import Filed, IntakeResult, open_warning
 
 MAX_SUBJECT = 50
 
@@ -138,6 +138,9 @@ def new_summary(filed: Filed) -> str:
              f"Dossier : {shown_path(filed.dossier)}"]
     lines += [f"Réclamation écrite copiée : {path.name}" for path in filed.files]
     lines += [full_text_line(path) for path in filed.full_texts]
+    if filed.already_open:
+        lines.append(f"Attention : {open_warning(filed.already_open)} (à rapprocher de "
+                     "celle-ci).")
     return "\n".join(lines)
 
 

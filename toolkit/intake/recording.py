@@ -59,6 +59,8 @@ class Filed:
     row: dict
     files: tuple[Path, ...] = ()  # what was put into the dossier
     full_texts: tuple[Path, ...] = ()  # texts too long for a cell, kept whole in the dossier
+    # (Numéro, reception day) of the same client's complaints still open when it was added.
+    already_open: tuple[tuple[str, object], ...] = ()
 
 
 def numbers_for(existing: Iterable[object], days: Sequence[date]) -> list[str]:
@@ -72,6 +74,32 @@ def numbers_for(existing: Iterable[object], days: Sequence[date]) -> list[str]:
         taken.append(numero)
         numbers.append(numero)
     return numbers
+
+
+def _same_name(name: object) -> str:
+    """A client's name as compared: no case, accents, punctuation, nor word order
+    (« PETIT Lucas » is « Lucas Petit »)."""
+    from toolkit.intake.mail import fold
+
+    return " ".join(sorted(re.findall(r"[a-z0-9]+", fold(str(name or "")))))
+
+
+def open_complaints(register: Register, nom: object, courriel: object) -> list[tuple[str, object]]:
+    """(Numéro, reception day) of the register's complaints still open (no « Date de réponse
+    au client ») whose client has the same e-mail or the same name."""
+    name = _same_name(nom)
+    address = str(courriel or "").strip().casefold()
+    frame = register.frame
+    found = []
+    for numero, day, other_name, other_address, answered in zip(
+            frame["numero"], frame["date_reclamation"], frame["nom"], frame["courriel"],
+            frame["date_reponse"], strict=True):
+        if not numero or isinstance(answered, date):
+            continue
+        same_address = bool(address) and str(other_address or "").strip().casefold() == address
+        if same_address or (name and _same_name(other_name) == name):
+            found.append((str(numero), day))
+    return found
 
 
 def numbers_outside_register(root: Path) -> set[str]:
@@ -333,6 +361,23 @@ def _write_confirmations(register: Register, confirmations: dict[str, date]) -> 
                                for numero, day in sorted(confirmations.items())])
 
 
+def open_warning(already_open: Sequence[tuple[str, object]]) -> str:
+    """« déjà une réclamation en cours : 2026-003 » (French, for the summaries)."""
+    numbers = ", ".join(numero for numero, _ in already_open)
+    many = "des réclamations" if len(already_open) > 1 else "une réclamation"
+    return f"ce client a déjà {many} en cours : {numbers}"
+
+
+def _with_open_warning(decision: Decision, register: Register) -> Decision:
+    if decision.kind != COMPLAINT:
+        return decision
+    already = open_complaints(register, decision.mail.sender_name, decision.mail.sender_address)
+    if not already:
+        return decision
+    reason = "; ".join(filter(None, (decision.reason, open_warning(already))))
+    return replace(decision, reason=reason)
+
+
 @dataclass(frozen=True)
 class IntakeOptions:
     """How ``toolkit intake`` runs: ``numero`` files every mail into that complaint's
@@ -373,7 +418,8 @@ def intake_mails(register_path: Path, paths: Sequence[Path], today: date,
         register = read_register(register_path)
         root = dossiers_root(register.path, options.dossiers)
         in_dossiers = mails_in_dossiers(root)
-        decisions = _decisions(mails, register, in_dossiers, today, options.numero)
+        decisions = [_with_open_warning(d, register)
+                     for d in _decisions(mails, register, in_dossiers, today, options.numero)]
         decisions, filed = _numbered(decisions, register, root, dry_run)
         result = IntakeResult(decisions, dry_run, skipped)
         result.confirmations = written_confirmations(register, decisions)
@@ -401,6 +447,8 @@ def record_complaint(register_path: Path, row: dict, dossiers: Path | None = Non
     with register_lock(register_path, on_wait):
         register = read_register(register_path)
         (filed,) = file_complaints(register, [row], dossiers_root(register.path, dossiers))
+        filed = replace(filed, already_open=tuple(
+            open_complaints(register, row.get("nom"), row.get("courriel"))))
     filed.dossier.mkdir(parents=True, exist_ok=True)
     if fichier is None:
         return filed
