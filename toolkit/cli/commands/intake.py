@@ -65,10 +65,15 @@ def _confirmation_offer(args: argparse.Namespace, filed, interactive: bool) -> i
 
     numero = filed.numero
     if not (filed.row.get("adresse") or filed.row.get("courriel")):
-        print(f"Pour produire le courrier de demande de confirmation, inscrivez d'abord "
-              f"l'adresse postale ou le courriel du client dans le registre (ligne "
-              f"{filed.ligne}), puis : {_letter_command(args, numero)}")
-        return EXIT_OK
+        fill = (f"inscrivez d'abord l'adresse postale ou le courriel du client dans le registre "
+                f"(ligne {filed.ligne}), puis : {_letter_command(args, numero)}")
+        if not args.courrier_confirmation:
+            print(f"Pour produire le courrier de demande de confirmation, {fill}")
+            return EXIT_OK
+        print(f"Réclamation enregistrée sous {numero}, mais le courrier de demande de "
+              f"confirmation n'a pas été produit : ni adresse postale ni courriel.\nNe refaites "
+              f"pas « toolkit new ». Pour produire le courrier, {fill}", file=sys.stderr)
+        return EXIT_PROBLEMS
     wanted = args.courrier_confirmation or (
         interactive and ask_yes("Produire maintenant le courrier de demande de confirmation ?"))
     if not wanted:
