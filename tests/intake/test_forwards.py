@@ -166,3 +166,12 @@ def test_numero_unknown_writes_nothing(phone_register, tmp_path, capsys):
     assert _intake(phone_register, _confirmation(tmp_path), extra=("--numero", "2026-009")) == 2
     assert "Réclamation 2026-009 absente du registre" in capsys.readouterr().err
     assert phone_register.read_bytes() == before
+
+
+def test_a_mail_older_than_the_call_is_no_confirmation(make_register, tmp_path, capsys):
+    register = make_register([complaint("2026-006", date(2026, 11, 12), nom="Inès Haddad",
+                                        canal="Téléphone", courriel=None)], params=COMPANY)
+    assert _intake(register, _confirmation(tmp_path), extra=("--numero", "2026-006")) == 0
+    assert "Date de confirmation écrite" not in capsys.readouterr().out
+    (row,) = read_register(register).frame.to_dict("records")
+    assert row["date_confirmation"] is None

@@ -342,13 +342,17 @@ def written_confirmations(register: Register, decisions: Sequence[Decision]) -> 
     """Numéro → day of the client's first written mail, for each telephone complaint filed
     here whose « Date de confirmation écrite » is still empty."""
     frame = register.frame
-    waiting = {str(numero) for numero, canal, confirmed in zip(
-        frame["numero"], frame["canal"], frame["date_confirmation"], strict=True)
-        if canal == Canal.TELEPHONE and not isinstance(confirmed, date)}
+    # Numéro → reception day: a mail written before the call confirms nothing.
+    waiting = {str(numero): received for numero, canal, confirmed, received in zip(
+        frame["numero"], frame["canal"], frame["date_confirmation"], frame["date_reclamation"],
+        strict=True)
+        if canal == Canal.TELEPHONE and not isinstance(confirmed, date)
+        and isinstance(received, date)}
     found: dict[str, date] = {}
     for decision in decisions:
         day = decision.mail.received
-        if decision.kind == FOLLOW_UP and decision.numero in waiting and day is not None:
+        if decision.kind == FOLLOW_UP and decision.numero in waiting and day is not None \
+                and day >= waiting[decision.numero]:
             found[decision.numero] = min(day, found.get(decision.numero, day))
     return found
 
