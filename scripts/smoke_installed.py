@@ -37,6 +37,38 @@ Bonjour,
 
 Trois leçons annulées la veille — sans report proposé…
 """
+# A client's mail forwarded by the desk from the company's own domain (the Paramètres
+# Courriel is contact@onlypermis.fr): the client, never the company, is recorded.
+FORWARD = """From: Accueil ONLY PERMIS <accueil@onlypermis.fr>
+To: reclamations@onlypermis.fr
+Subject: TR: =?utf-8?q?R=C3=A9clamation_examen_du_permis?=
+Date: Wed, 18 Nov 2026 08:05:00 +0100
+Message-ID: <smoke-fwd@onlypermis.fr>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+________________________________
+De : Lucas Petit <lucas.petit@exemple.fr>
+Envoyé : lundi 16 novembre 2026 18:42
+À : accueil@onlypermis.fr
+Objet : Réclamation examen du permis
+
+Mon examen a été annulé la veille.
+"""
+# The written confirmation of the telephone complaint 2026-002, from an address the
+# register does not know yet.
+CONFIRMATION = """From: Karim Benali <k.benali@exemple.fr>
+To: contact@onlypermis.fr
+Subject: RE: Votre =?utf-8?q?r=C3=A9clamation?= n° 2026-002
+Date: Fri, 20 Nov 2026 10:00:00 +0100
+Message-ID: <smoke-conf@exemple.fr>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+Je confirme par écrit ma réclamation faite au téléphone.
+"""
 
 
 @dataclass(frozen=True)
@@ -47,6 +79,7 @@ class Step:
     env: tuple[tuple[str, str], ...] = ()
     close_stdout: bool = False  # the reader goes away at once, as with `| head`
     python: bool = False  # args are a Python program run by the environment's interpreter
+    shows: tuple[str, ...] = ()  # what the output must say
 
 
 # What staff type into « Paramètres » after `toolkit init` (in Excel); letters need it.
@@ -60,6 +93,42 @@ for label, value in workbook["Paramètres"].iter_rows(min_row=2, max_col=2):
         value.value = values[label.value]
 workbook.save(sys.argv[1])
 """
+
+
+# Staff delete the register's last row in Excel (a duplicate): its dossier stays.
+DELETE_LAST_ROW = """
+import sys, openpyxl
+workbook = openpyxl.load_workbook(sys.argv[1])
+sheet = workbook["Registre"]
+last = max(cell.row for cell in sheet["A"] if cell.value)
+sheet.delete_rows(last)
+workbook.save(sys.argv[1])
+"""
+
+
+def desk_steps(register: Path) -> list[Step]:
+    """A day at the desk in miniature: a forward from the company's address, a confirmation
+    from an unknown address filed on staff's word, a deleted last row then ``new`` (its
+    number is not given again), a French date typed in ``new``."""
+    office = register.parent
+    return [
+        Step("intake (transfert depuis l'adresse de la société)",
+             ("intake", str(office / "transfert.eml"), "--today", TODAY), 0,
+             shows=("1 réclamation enregistrée", "2026-004", "Lucas Petit")),
+        Step("intake (confirmation d'une adresse inconnue : à vérifier)",
+             ("intake", str(office / "confirmation.eml"), "--today", TODAY), 0,
+             shows=("1 à vérifier",)),
+        Step("intake --numero (confirmation écrite)",
+             ("intake", str(office / "confirmation.eml"), "--numero", "2026-002", "--today",
+              TODAY), 0, shows=("« Date de confirmation écrite » inscrite",)),
+        Step("dernière ligne supprimée (comme dans Excel)", ("-c", DELETE_LAST_ROW,
+                                                             str(register)), 0, python=True),
+        Step("new après suppression (numéro jamais redonné), date JJ/MM/AAAA",
+             ("new", "--today", TODAY, "--canal", "courrier", "--date", "06/11/2026",
+              "--civilite", "Mme", "--nom", "Eva Roy", "--adresse", r"1 rue Haute\n75003 Paris",
+              "--categorie", "examen", "--description", "Examen reporté."), 0,
+             shows=("Réclamation 2026-005 enregistrée", "reçue le 06/11/2026")),
+    ]
 
 
 def steps(register: Path, mail: Path) -> list[Step]:
@@ -80,6 +149,7 @@ def steps(register: Path, mail: Path) -> list[Step]:
              ("new", "--today", TODAY, "--canal", "Téléphone", "--nom", "Karim Benali",
               "--description", "Appel.", "--courrier-confirmation"), 1),
         Step("intake", ("intake", str(mail), "--today", TODAY), 0),
+        *desk_steps(register),
         Step("check", ("check", "--today", TODAY), 0),
         Step("status", ("status", "--today", TODAY), 0),
         Step("status | head (tube fermé)", ("status", "--today", TODAY), 141,
@@ -118,6 +188,9 @@ def run_step(toolkit: str, step: Step, cwd: Path, env: dict[str, str]) -> tuple[
         return False, "traceback:\n" + text[-2000:]
     if child.returncode != step.expected:
         return False, f"exit {child.returncode}, attendu {step.expected}:\n{text[-2000:]}"
+    missing = [wanted for wanted in step.shows if wanted not in text]
+    if missing:
+        return False, f"absent de la sortie : {missing}\n{text[-2000:]}"
     return True, ""
 
 
@@ -131,6 +204,8 @@ def run_sequence(toolkit: str, encoding: str | None) -> tuple[int, int]:
             folder.mkdir()
         mail = office / "courriel.eml"
         mail.write_text(MAIL, encoding="utf-8")
+        (office / "transfert.eml").write_text(FORWARD, encoding="utf-8")
+        (office / "confirmation.eml").write_text(CONFIRMATION, encoding="utf-8")
         env = {**os.environ, "TOOLKIT_CONFIG_DIR": str(settings)}
         env.pop("TOOLKIT_REGISTRE", None)
         env.pop("PYTHONIOENCODING", None)

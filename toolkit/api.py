@@ -68,11 +68,13 @@ class StatusResult:
         return [status.to_json() for status in self.statuses]
 
 
-def init_register(path: Path, zone: str = Zone.METROPOLE) -> Path:
-    """Create an empty official register at ``path`` (never overwrites)."""
+def init_register(path: Path, zone: str = Zone.METROPOLE,
+                  company: dict[str, str] | None = None) -> Path:
+    """Create an empty official register at ``path`` (never overwrites); ``company``: the
+    ``Paramètres`` values typed at ``toolkit init`` (by parameter key)."""
     from toolkit.register.template import create_register
 
-    return create_register(path, parameters={"zone": zone})
+    return create_register(path, parameters={**(company or {}), "zone": zone})
 
 
 def check_register(path: Path, today: date) -> ValidationReport:
@@ -124,12 +126,13 @@ def register_status(path: Path, today: date) -> StatusResult:
     return StatusResult(register, statuses, list(reasons), reasons)
 
 
-def init_default_register(path: Path, zone: str = "Métropole") -> tuple[Path, Path]:
+def init_default_register(path: Path, zone: str = "Métropole",
+                          company: dict[str, str] | None = None) -> tuple[Path, Path]:
     """``toolkit init``: create the register, then record it as the default register.
     Returns (register, settings file)."""
     from toolkit.places import save_default_register
 
-    register = init_register(path, zone)
+    register = init_register(path, zone, company)
     return register, save_default_register(register)
 
 

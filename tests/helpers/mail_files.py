@@ -169,3 +169,82 @@ def numbered_complaints(count: int) -> list[bytes]:
                    date=format_datetime(FIRST_DAY + timedelta(days=index)),
                    body=f"Leçon {index} annulée.\nFrom the start, nothing went well.")
             for index in range(count)]
+
+
+# --- forwards from the company's own address --------------------------------------------
+# Each mail program writes the forwarded header block its own way; these bodies copy what
+# each one writes (labels, separators, date forms, the tab after Thunderbird's colons).
+
+COMPANY = "ONLY PERMIS Accueil <accueil@onlypermis.fr>"
+CLIENT_TEXT = "Bonjour,\nMon examen du permis a été annulé la veille sans explication.\nLucas Petit"
+FORWARD_BODIES = {
+    "outlook_fr": (
+        "Pour suite à donner.\n\n________________________________\n"
+        "De : Lucas Petit <lucas.petit@exemple.fr>\n"
+        "Envoyé : lundi 2 novembre 2026 18:42\n"
+        "À : accueil@onlypermis.fr\n"
+        "Objet : Réclamation examen du permis\n\n" + CLIENT_TEXT),
+    "outlook_en": (
+        "FYI\n\n-----Original Message-----\n"
+        "From: Lucas Petit <lucas.petit@exemple.fr>\n"
+        "Sent: Monday, November 2, 2026 6:42 PM\n"
+        "To: accueil@onlypermis.fr\n"
+        "Subject: Réclamation examen du permis\n\n" + CLIENT_TEXT),
+    "gmail_en": (
+        "\n\n---------- Forwarded message ---------\n"
+        "From: Lucas Petit <lucas.petit@exemple.fr>\n"
+        "Date: Mon, Nov 2, 2026 at 6:42 PM\n"
+        "Subject: Réclamation examen du permis\n"
+        "To: <accueil@onlypermis.fr>\n\n\n" + CLIENT_TEXT),
+    "gmail_fr": (
+        "\n\n---------- Message transféré ---------\n"
+        "De : Lucas Petit <lucas.petit@exemple.fr>\n"
+        "Date: lun. 2 nov. 2026 à 18:42\n"
+        "Subject: Réclamation examen du permis\n"
+        "To: <accueil@onlypermis.fr>\n\n\n" + CLIENT_TEXT),
+    "thunderbird": (
+        "\n\n\n-------- Message transféré --------\n"
+        "Sujet : \tRéclamation examen du permis\n"
+        "Date : \tMon, 2 Nov 2026 18:42:10 +0100\n"
+        "De : \tLucas Petit <lucas.petit@exemple.fr>\n"
+        "Pour : \taccueil@onlypermis.fr\n\n\n\n" + CLIENT_TEXT),
+    "apple_fr": (
+        "\n\nDébut du message réexpédié :\n\n"
+        "De: Lucas Petit <lucas.petit@exemple.fr>\n"
+        "Objet: Réclamation examen du permis\n"
+        "Date: 2 novembre 2026 à 18:42:10 UTC+1\n"
+        "À: accueil@onlypermis.fr\n\n" + CLIENT_TEXT),
+    "apple_en": (
+        "\n\nBegin forwarded message:\n\n"
+        "From: Lucas Petit <lucas.petit@exemple.fr>\n"
+        "Subject: Réclamation examen du permis\n"
+        "Date: November 2, 2026 at 6:42:10 PM GMT+1\n"
+        "To: accueil@onlypermis.fr\n\n" + CLIENT_TEXT),
+}
+
+
+def forward(program: str, message_id: str | None = None,
+            subject: str = "TR: Réclamation examen du permis") -> bytes:
+    """A client's complaint forwarded on 5 November by the company's desk, as ``program``
+    writes it (a key of :data:`FORWARD_BODIES`)."""
+    return simple(subject, message_id or f"<fwd-{program}@onlypermis.fr>", sender=COMPANY,
+                  date="Thu, 05 Nov 2026 09:10:00 +0100", body=FORWARD_BODIES[program])
+
+
+def forward_html_thunderbird() -> bytes:
+    """Thunderbird's HTML forward: the header block is a table."""
+    html = ("<html><body><p>Voir ci-dessous.</p><div class=\"moz-forward-container\">"
+            "-------- Message transféré --------<table class=\"moz-email-headers-table\">"
+            "<tr><th>Sujet :</th><td>Réclamation examen du permis</td></tr>"
+            "<tr><th>Date :</th><td>Mon, 2 Nov 2026 18:42:10 +0100</td></tr>"
+            "<tr><th>De :</th><td>Lucas Petit &lt;lucas.petit@exemple.fr&gt;</td></tr>"
+            "<tr><th>Pour :</th><td>accueil@onlypermis.fr</td></tr></table><br>"
+            "<p>Bonjour,<br>Mon examen du permis a été annulé la veille.</p></div>"
+            "</body></html>")
+    message = EmailMessage()
+    message["From"] = COMPANY
+    message["Subject"] = "Fwd: Réclamation examen du permis"
+    message["Date"] = "Thu, 05 Nov 2026 09:10:00 +0100"
+    message["Message-ID"] = "<fwd-html@onlypermis.fr>"
+    message.set_content(html, subtype="html")
+    return bytes(message)

@@ -185,8 +185,11 @@ SENDERS = {"2026-004": frozenset({"jean.dupont@exemple.fr", "j.dupont@perso.fr"}
     ("Suite 2026-004", "Jean Dupont <JEAN.Dupont@Exemple.fr>", FOLLOW_UP, "2026-004"),
     # The sender of a mail already in its dossier: filed too.
     ("RE: Votre réclamation n° 2026-004", "j.dupont@perso.fr", FOLLOW_UP, "2026-004"),
-    # Someone else quoting the number with a complaint subject: a new complaint.
-    ("Réclamation : ma facture 2026-004 est fausse", "autre@example.fr", COMPLAINT, None),
+    # Someone else quoting the number with a complaint subject: never a new complaint (most
+    # often the client writing from another address), to be checked.
+    ("Réclamation : ma facture 2026-004 est fausse", "autre@example.fr", TO_CHECK, "2026-004"),
+    # A number the register does not hold, quoted as a complaint's: to be checked too.
+    ("RE: Votre réclamation n° 2026-099", "autre@example.fr", TO_CHECK, None),
     # Someone else, another subject: listed to be checked, nothing written.
     ("Dossier 2026-004", "autre@example.fr", TO_CHECK, "2026-004"),
     # A complaint whose client has no known address cannot be followed up by mail.
@@ -204,8 +207,9 @@ def test_stranger_quoting_a_number_is_told_apart(tmp_path):
         _follow_up(tmp_path / "b", "Dossier 2026-004", "autre@example.fr"),
         _follow_up(tmp_path / "c", "Dossier 2026-005", "client@exemple.fr"),
     ], {}, SENDERS, TODAY)
+    assert new.kind == TO_CHECK
     assert new.reason == ("cite 2026-004, mais autre@example.fr n'est ni le courriel du client "
-                          "ni celui d'un courriel de son dossier : nouvelle réclamation")
+                          "ni celui d'un courriel de son dossier")
     assert check.reason == ("cite 2026-004, mais autre@example.fr n'est ni le courriel du "
                             "client ni celui d'un courriel de son dossier")
     assert unknown.reason == "cite 2026-005, dont le client n'a pas de courriel connu"

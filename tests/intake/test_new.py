@@ -13,6 +13,7 @@ from helpers.register_files import ROOT, complaint
 from openpyxl import load_workbook
 
 from toolkit.cli import main
+from toolkit.intake.fields import FieldError, parse_field
 from toolkit.intake.recording import numbers_for
 from toolkit.register.reading import read_register
 
@@ -81,6 +82,20 @@ def test_telephone_complaint_gets_its_confirmation_letter(register, capsys):
     letter = register.parent / "dossiers" / "2026-037_Karim Benali" / \
         "2026-037_confirmation.docx"
     assert letter.is_file()
+    # Once sent, the letter is recorded by the command, not typed into the register.
+    assert "Une fois le courrier envoyé : toolkit sent --numero 2026-037 --type confirmation" \
+        in out
+    assert "inscrivez la date" not in out
+
+
+def test_telephone_complaint_without_address_nor_email_says_what_to_fill(register, capsys):
+    code = main(["new", "--register", str(register), "--today", "2026-12-30",
+                 "--canal", "Téléphone", "--nom", "Karim Benali", "--description", "Appel."])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert ("Pour produire le courrier de demande de confirmation, inscrivez d'abord l'adresse "
+            "postale ou le courriel du client dans le registre (ligne 3)") in out
+    assert "Pour le produire :" not in out
 
 
 def _run_prompts(register: Path, answers: str) -> subprocess.CompletedProcess:
@@ -101,11 +116,16 @@ def test_new_with_prompts(register):
         "karim@", "karim.benali@exemple.fr",
         "06 12 34 56 78", "planning / leçons",
         "Trois leçons annulées.", "Aucune proposition de report.", "",
+        "",                               # record (Entrée = oui)
         "n",                              # no confirmation letter now
     ]) + "\n"
     result = _run_prompts(register, answers)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Recommencez.") == 2
+    assert "Canal (1. Courrier  2. Courriel  3. Téléphone) : " in result.stdout
+    assert "  Adresse : 27 avenue Gambetta\n      75020 Paris\n" in result.stdout
+    assert "  Téléphone : 06 12 34 56 78\n" in result.stdout
+    assert "Enregistrer ? [O/n] " in result.stdout
     assert "Réclamation 2026-037 enregistrée" in result.stdout
     assert "toolkit letters --type confirmation --numero 2026-037" in result.stdout
     row = _row(register, "2026-037")
@@ -118,12 +138,77 @@ def test_new_with_prompts(register):
     assert (register.parent / "dossiers" / "2026-037_Karim Benali").is_dir()
 
 
+def test_prompts_ask_for_a_way_to_write_to_a_telephone_client(register):
+    answers = "\n".join([
+        "Téléphone", "", "", "Karim Benali",
+        "",                               # no address
+        "",                               # no e-mail
+        "", "", "Appel au sujet du code.", "",
+        "",                               # asked again: still no address
+        "karim.benali@exemple.fr",        # an e-mail, then
+        "o",                              # record
+        "n",                              # no confirmation letter now
+    ]) + "\n"
+    result = _run_prompts(register, answers)
+    assert result.returncode == 0, result.stderr
+    assert "Indiquez au moins l'un des deux." in result.stdout
+    assert _row(register, "2026-037")["courriel"] == "karim.benali@exemple.fr"
+    assert "toolkit letters --type confirmation --numero 2026-037" in result.stdout
+
+
 def test_prompts_abandoned_write_nothing(register):
     before = register.read_bytes()
     result = _run_prompts(register, "Courrier\n\nMadame\n")
     assert result.returncode == 2
     assert "Saisie interrompue" in result.stderr
+    # After Ctrl-D the question's line is ended: the message does not follow the prompt.
+    assert result.stdout.endswith("Nom du client : \n")
     assert register.read_bytes() == before
+
+
+def test_prompts_take_numbers_abbreviations_and_words(register):
+    answers = "\n".join([
+        "3", "06/11/2026", "mme", "Inès Haddad", "", "ines@exemple.fr", "", "planning",
+        "Leçon annulée.", "",
+        "n",                              # not recorded
+    ]) + "\n"
+    before = register.read_bytes()
+    result = _run_prompts(register, answers)
+    assert result.returncode == 0, result.stderr
+    assert "Recommencez." not in result.stdout
+    assert ("À enregistrer :\n  Canal : Téléphone\n  Date de réclamation : "
+            "06/11/2026\n  Civilité : Madame\n  Nom du client : Inès Haddad\n"
+            "  Courriel : ines@exemple.fr\n  Catégorie : Planning / leçons\n") in result.stdout
+    assert "Réclamation non enregistrée : rien n'a été écrit." in result.stdout
+    assert register.read_bytes() == before
+
+
+@pytest.mark.parametrize(("key", "typed", "value"), [
+    ("civilite", "Mme", "Madame"), ("civilite", "M.", "Monsieur"), ("civilite", "Mr", "Monsieur"),
+    ("civilite", "MADAME", "Madame"), ("canal", "telephone", "Téléphone"),
+    ("canal", "tél", "Téléphone"), ("canal", "e-mail", "Courriel"),
+    ("categorie", "examen", "Examen"), ("categorie", "Pedagogie", "Pédagogie"),
+    ("categorie", "financement", "Facturation / financement"),
+])
+def test_choices_as_people_type_them(key, typed, value):
+    assert parse_field(key, typed, date(2026, 12, 30)) == value
+
+
+@pytest.mark.parametrize(("key", "typed"), [("canal", "courri"), ("canal", "fax"),
+                                            ("civilite", "Mx"), ("categorie", "a")])
+def test_ambiguous_or_unknown_choices_are_refused(key, typed):
+    with pytest.raises(FieldError, match="n'est pas une valeur de la liste"):
+        parse_field(key, typed, date(2026, 12, 30))
+
+
+def test_new_options_take_abbreviations(register, capsys):
+    code = main(["new", "--register", str(register), "--today", "2026-12-30",
+                 "--canal", "telephone", "--civilite", "Mme", "--categorie", "examen",
+                 "--nom", "Inès Haddad", "--courriel", "ines@exemple.fr",
+                 "--description", "Appel."])
+    assert code == 0, capsys.readouterr().err
+    row = _row(register, "2026-037")
+    assert (row["canal"], row["civilite"], row["categorie"]) == ("Téléphone", "Madame", "Examen")
 
 
 def test_a_description_too_long_for_a_cell_is_kept_whole_in_the_dossier(register, capsys):

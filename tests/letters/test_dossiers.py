@@ -153,3 +153,22 @@ def test_summary_sheet_rewritten_only_when_it_changes(make_register, tmp_path, c
     fiche.unlink()  # deleted by hand: made again even though the digest is known
     run_letters(register, today="2026-11-11")
     assert fiche.exists()
+
+
+@pytest.mark.parametrize(("numero", "other"), [
+    ("2026-01", "2026-015_Olivier Garnier"),
+    ("A", "A_1"),
+    ("2026", "2026-015_Olivier Garnier"),
+])
+def test_a_dossier_is_found_by_its_exact_number_only(tmp_path, numero, other):
+    root = tmp_path / "dossiers"
+    (root / other).mkdir(parents=True)
+    assert dossier_dir(root, numero, "Lucas Petit") == root / f"{numero}_Lucas Petit"
+
+
+def test_an_existing_dossier_keeps_its_folder_whatever_the_name(tmp_path):
+    root = tmp_path / "dossiers"
+    for name in ("2026-015_Olivier Garnier", "2026-0150_Autre", "A"):
+        (root / name).mkdir(parents=True)
+    assert dossier_dir(root, "2026-015", "Lucas Petit") == root / "2026-015_Olivier Garnier"
+    assert dossier_dir(root, "A", "Lucas Petit") == root / "A"

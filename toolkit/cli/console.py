@@ -16,14 +16,13 @@ import os
 import re
 import sys
 
+from toolkit.display import CONSOLE_FALLBACKS
+
 # Exit codes, as docs/guide/commandes.md lists them.
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_UNEXPECTED = 3  # a fault of the tool itself: the traceback is in the log file
 EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE, as shells do
 CONSOLE_ERRORS = "toolkit-console"
-_CONSOLE_FALLBACKS = {"—": "-", "–": "-", "…": "...", "’": "'", "‘": "'", "“": '"',
-                      "”": '"', "«": '"', "»": '"', "\u202f": " ", "\xa0": " ", "œ": "oe",
-                      "Œ": "OE", "\u2011": "-"}
 
 _ARGPARSE_FR = (
     (r"unrecognized arguments: (.*)", r"option ou argument inconnu : \1"),
@@ -72,7 +71,7 @@ def print_json(data: object) -> None:
 
 def _console_fallback(error: UnicodeError) -> tuple[str, int]:
     text = error.object[error.start:error.end]
-    return "".join(_CONSOLE_FALLBACKS.get(char, "?") for char in text), error.end
+    return "".join(CONSOLE_FALLBACKS.get(char, "?") for char in text), error.end
 
 
 def safe_console() -> None:

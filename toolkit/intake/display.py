@@ -15,7 +15,7 @@ from toolkit.intake.mail import (
     strip_reply_prefixes,
 )
 from toolkit.intake.message import Skipped
-from toolkit.intake.recording import Filed, IntakeResult
+from toolkit.intake.recording import Filed, IntakeResult, open_warning
 
 MAX_SUBJECT = 50
 
@@ -62,8 +62,8 @@ _SECTIONS = (
                        "suites de réclamations enregistrées"),
      "copie au dossier de la réclamation citée dans l'objet, dont le client est l'expéditeur"),
     (TO_CHECK, True, ("à vérifier", "à vérifier"),
-     "l'objet cite une réclamation mais l'expéditeur n'est pas connu de ce client : rien "
-     "n'est écrit, vérifiez qui écrit"),
+     "rien n'est écrit : lisez-le ; une suite se classe avec « toolkit intake FICHIER "
+     "--numero N », une nouvelle réclamation s'enregistre avec « toolkit new »"),
     (ALREADY, True, ("déjà enregistré", "déjà enregistrés"),
      "rien n'est enregistré une seconde fois"),
     (NOT_QUALIFIED, False, ("non qualifié (demande d'information ?)",
@@ -116,6 +116,8 @@ def intake_summary(result: IntakeResult) -> str:
         parts.append(f"{plural(len(result.skipped), 'fichier laissé', 'fichiers laissés')} de "
                      f"côté :\n{_skipped_table(result.skipped)}")
     parts += [full_text_line(path) for path in result.full_texts]
+    parts += [confirmation_line(numero, day, result.dry_run)
+              for numero, day in sorted(result.confirmations.items())]
     parts.append(_tally(result))
     parts += [f"Erreur : {failure}" for failure in result.failures]
     if result.dry_run:
@@ -124,12 +126,21 @@ def intake_summary(result: IntakeResult) -> str:
     return "\n\n".join(parts)
 
 
+def confirmation_line(numero: str, day, dry_run: bool) -> str:
+    done = "à inscrire" if dry_run else "inscrite"
+    return (f"{numero} : confirmation écrite de la réclamation téléphonique reçue le "
+            f"{date_fr(day)} — « Date de confirmation écrite » {done}.")
+
+
 def new_summary(filed: Filed) -> str:
     lines = [f"Réclamation {filed.numero} enregistrée (ligne {filed.ligne} du registre), "
              f"reçue le {date_fr(filed.row['date_reclamation'])}.",
              f"Dossier : {shown_path(filed.dossier)}"]
     lines += [f"Réclamation écrite copiée : {path.name}" for path in filed.files]
     lines += [full_text_line(path) for path in filed.full_texts]
+    if filed.already_open:
+        lines.append(f"Attention : {open_warning(filed.already_open)} (à rapprocher de "
+                     "celle-ci).")
     return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ read the same sentence here and in ``toolkit check``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 
@@ -32,11 +33,42 @@ def _refuse(key: str, code: str, value: object = "") -> FieldError:
     return FieldError(f"{column.header} : {text}")
 
 
+# The usual ways of writing a list value (folded as by normalize_header).
+ABBREVIATIONS = {
+    "civilite": {"mme": "Madame", "mme.": "Madame", "mlle": "Madame", "mlle.": "Madame",
+                 "mrs": "Madame", "ms": "Madame", "m": "Monsieur", "m.": "Monsieur",
+                 "mr": "Monsieur", "mr.": "Monsieur"},
+    "canal": {"tel": "Téléphone", "tel.": "Téléphone", "phone": "Téléphone",
+              "appel": "Téléphone", "mail": "Courriel", "email": "Courriel",
+              "e-mail": "Courriel", "mel": "Courriel", "lettre": "Courrier",
+              "poste": "Courrier", "papier": "Courrier"},
+}
+_MIN_PREFIX = 3
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", normalize_header(text))
+
+
 def _choice(key: str, text: str) -> str:
-    """The list value whatever the case or accents: ``telephone`` → ``Téléphone``."""
-    for choice in BY_KEY[key].choices:
-        if normalize_header(choice) == normalize_header(text):
+    """The list value as people type it: any case, with or without accents
+    (``telephone`` → ``Téléphone``), the usual abbreviations (``Mme``, ``M.``, ``tel``), or
+    the start of one value or of one of its words (``planning``, ``fact``), when only one
+    value fits."""
+    choices = BY_KEY[key].choices
+    typed = normalize_header(text)
+    for choice in choices:
+        if normalize_header(choice) == typed:
             return choice
+    if typed in ABBREVIATIONS.get(key, {}):
+        return ABBREVIATIONS[key][typed]
+    typed_words = _words(text)
+    if len("".join(typed_words)) >= _MIN_PREFIX:
+        fitting = [choice for choice in choices
+                   if normalize_header(choice).startswith(typed)
+                   or any(word.startswith(" ".join(typed_words)) for word in _words(choice))]
+        if len(fitting) == 1:
+            return fitting[0]
     raise _refuse(key, Code.VALEUR_HORS_LISTE, text)
 
 

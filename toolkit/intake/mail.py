@@ -22,7 +22,7 @@ import mimetypes
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from email import message_from_bytes, message_from_string, policy
 from email.message import EmailMessage
@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.dates import date_fr
 from toolkit.errors import ToolkitError
+from toolkit.intake.forwards import forwarded_messages
 from toolkit.intake.message import NOT_MAIL, Attachment, IncomingMail, LeftAside, RawMail, Skipped
 from toolkit.intake.sources import read_sources
 from toolkit.rules.columns import Canal
@@ -49,6 +50,15 @@ _PREFIXES = re.compile(r"^\s*(?:(?:re|tr|fwd?|ref|aw|wg)\s*(?:\[\d+\])?\s*:\s*)+
 # "réclamations" counts, "déclamation" does not.
 _COMPLAINT_WORD = re.compile(r"(?<![a-z])reclamations?(?![a-z])")
 _NUMERO = re.compile(r"(?<![\d-])(\d{4}-\d{3,})(?![\d-])")
+# « réclamation n° 2026-006 » in a subject or a text (folded: no accents, lower case).
+_CITED_NUMERO = re.compile(r"reclamation\s*(?:n\s*[°o.]?|numero|#)?\s*:?\s*"
+                           r"(?<![\d-])(\d{4}-\d{3,})(?![\d-])")
+# A complaint in other words than « réclamation »: never set aside as a request for
+# information (docs/product-rules.md, "The desk's day"). Folded, matched as word starts.
+_COMPLAINT_WORDS = re.compile(
+    r"(?<![a-z])(?:plainte|mecontent|inadmissible|inacceptable|litige|scandal|insatisf|"
+    r"rembourse|honteu|arnaque|escroquer|mediateur|porter plainte|pas satisfait|"
+    r"pas content|decu|decue)")
 _KEY_IN_OBSERVATIONS = re.compile(r"Message-ID : (<[^>\s]+>|sha256:[0-9a-f]{64})")
 
 
@@ -347,6 +357,45 @@ def is_known_sender(mail: IncomingMail, addresses: Iterable[str]) -> bool:
     return bool(sender) and sender in {address.casefold() for address in addresses}
 
 
+def company_domain(courriel: object) -> str:
+    """The domain of the company's ``Courriel`` parameter (``""`` without one)."""
+    address = str(courriel or "").strip()
+    return address.rpartition("@")[2].casefold() if "@" in address else ""
+
+
+def is_company_address(address: str, domain: str) -> bool:
+    return bool(domain) and address.strip().casefold().endswith(f"@{domain}")
+
+
+def unwrap_forward(mail: IncomingMail, domain: str) -> IncomingMail | None:
+    """The client's message inside a forward from the company's address: the first
+    forwarded sender outside the company, with its name, address and day; ``None`` when no
+    such block can be read (no header block, no sender, no readable date)."""
+    for forwarded in forwarded_messages(mail.body):
+        if is_company_address(forwarded.address, domain) or forwarded.day is None:
+            continue
+        if not forwarded.address:
+            continue  # a name alone: who wrote is not known for sure
+        return replace(mail, sender_name=person_name(forwarded.name),
+                       sender_address=forwarded.address, sender_display=forwarded.name,
+                       received=forwarded.day, date_text=forwarded.date_text,
+                       subject=forwarded.subject or mail.subject,
+                       body=forwarded.body, forwarded_by=mail.sender_address)
+    return None
+
+
+def cited_numero(mail: IncomingMail) -> str | None:
+    """The number quoted as « réclamation n° N » in the subject or the text."""
+    found = _CITED_NUMERO.search(fold(f"{mail.subject}\n{mail.body}"))
+    return found.group(1) if found else None
+
+
+def complaint_words(mail: IncomingMail) -> str | None:
+    """The first word of the subject or text that says « complaint » in other words."""
+    found = _COMPLAINT_WORDS.search(fold(f"{mail.subject}\n{mail.body}"))
+    return found.group(0) if found else None
+
+
 def _unknown_sender(mail: IncomingMail, numero: str, addresses: frozenset[str]) -> str:
     if not addresses:
         return f"cite {numero}, dont le client n'a pas de courriel connu"
@@ -364,19 +413,51 @@ def _date_problem(mail: IncomingMail, today: date) -> str:
     return ""
 
 
+def _from_company(mail: IncomingMail, domain: str) -> IncomingMail | Decision:
+    """A mail from the company's own address: the client's message it forwards, else a
+    decision that never makes the company a client."""
+    inner = unwrap_forward(mail, domain)
+    if inner is not None:
+        return inner
+    if is_complaint_subject(mail.subject) or cited_numero(mail) or complaint_words(mail):
+        return Decision(mail, TO_CHECK, cited_numero(mail),
+                        f"envoyé depuis l'adresse de l'entreprise ({mail.sender_address}) "
+                        "sans message de client transféré lisible : qui est le client ?")
+    return Decision(mail, NOT_QUALIFIED)
+
+
+def _cited(mail: IncomingMail, senders: Mapping[str, frozenset[str]]) -> Decision | str | None:
+    """The complaint a message belongs to by the number it quotes: that number when its
+    client wrote it, « à vérifier » when a stranger did or the number is unknown."""
+    numero = referenced_numero(mail.subject, senders) or cited_numero(mail)
+    if not numero:
+        return None
+    if numero not in senders:
+        return Decision(mail, TO_CHECK, None, f"cite la réclamation {numero}, absente du registre")
+    if not is_known_sender(mail, senders[numero]):
+        # Never file a stranger's mail in a client's dossier, nor make it a new complaint:
+        # it is most often the client writing from another address.
+        return Decision(mail, TO_CHECK, numero, _unknown_sender(mail, numero, senders[numero]))
+    return numero
+
+
 def _decide(mail: IncomingMail, known: Mapping[str, str],
-            senders: Mapping[str, frozenset[str]], today: date) -> Decision:
+            senders: Mapping[str, frozenset[str]], today: date, domain: str = "") -> Decision:
     if mail.key in known:
         return Decision(mail, ALREADY, known[mail.key])
-    numero, note = referenced_numero(mail.subject, senders), ""
-    complaint = is_complaint_subject(mail.subject)
-    if numero and not is_known_sender(mail, senders[numero]):
-        # Never file a stranger's mail in a client's dossier, whatever number it quotes.
-        note = _unknown_sender(mail, numero, senders[numero])
-        if not complaint:
-            return Decision(mail, TO_CHECK, numero, note)
-        numero, note = None, f"{note} : nouvelle réclamation"
-    if not numero and not complaint:
+    if is_company_address(mail.sender_address, domain):
+        unwrapped = _from_company(mail, domain)
+        if isinstance(unwrapped, Decision):
+            return unwrapped
+        mail = unwrapped
+    numero = _cited(mail, senders)
+    if isinstance(numero, Decision):
+        return numero
+    if not numero and not is_complaint_subject(mail.subject):
+        word = complaint_words(mail)
+        if word:
+            return Decision(mail, TO_CHECK, None, f"parle de « {word}… » sans le mot "
+                            "« Réclamation » dans l'objet : est-ce une réclamation ?")
         return Decision(mail, NOT_QUALIFIED)
     problem = _date_problem(mail, today)
     if problem:
@@ -385,21 +466,24 @@ def _decide(mail: IncomingMail, known: Mapping[str, str],
         return Decision(mail, FOLLOW_UP, numero)
     if not mail.sender_name:
         return Decision(mail, UNUSABLE, reason="expéditeur absent")
+    note = f"transmise par {mail.forwarded_by}" if mail.forwarded_by else ""
     return Decision(mail, COMPLAINT, reason=note)
 
 
 def qualify(mails: Iterable[IncomingMail], known: Mapping[str, str],
-            senders: Mapping[str, frozenset[str]], today: date) -> list[Decision]:
+            senders: Mapping[str, frozenset[str]], today: date,
+            domain: str = "") -> list[Decision]:
     """One decision per message, in order; a message seen twice counts once.
 
     ``known`` maps the keys of messages already registered to their Numéro; ``senders``
     maps every Numéro of the register to the addresses its client writes from (the
     ``Courriel`` cell and the senders of the mails in its dossier). A message quoting a
-    Numéro is filed there only when it comes from one of those addresses.
+    Numéro is filed there only when it comes from one of those addresses. ``domain``: the
+    company's own (``Courriel`` parameter): its mails are forwards, never a client's.
     """
     decisions, seen = [], dict(known)
     for mail in mails:
-        decision = _decide(mail, seen, senders, today)
+        decision = _decide(mail, seen, senders, today, domain)
         if decision.kind == ALREADY and mail.key not in known:
             decision = Decision(mail, ALREADY, reason="présent deux fois dans ce lot")
         seen.setdefault(mail.key, decision.numero or "")
@@ -425,6 +509,8 @@ def complaint_values(mail: IncomingMail, valid_address) -> dict[str, object]:
     address the register would reject is kept in the dossier's ``.eml`` only.
     """
     observations = [observation_line(mail.key)]
+    if mail.forwarded_by:
+        observations.append(f"Transmise par {mail.forwarded_by} (message du client transféré)")
     if mail.sender_display and mail.sender_display != mail.sender_name:
         observations.append(f"Nom affiché par la messagerie : « {mail.sender_display} »")
     return {

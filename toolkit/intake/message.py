@@ -60,3 +60,6 @@ class IncomingMail:
     sender_display: str = ""  # the display name as the mail program showed it
     date_text: str = ""  # the Date header as written, to say why it could not be read
     outlook: bool = False  # ``raw`` is an Outlook .msg file, kept as such in the dossier
+    # The company address that forwarded the client's message (the client's name, address
+    # and date above then come from the forwarded header block).
+    forwarded_by: str = ""

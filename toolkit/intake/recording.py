@@ -22,17 +22,22 @@ from toolkit.intake.mail import (
     COMPLAINT,
     FOLLOW_UP,
     Decision,
+    company_domain,
     complaint_values,
+    is_company_address,
     keys_in_observations,
     qualify,
     read_mails,
     stored_mail,
+    unwrap_forward,
 )
 from toolkit.intake.message import IncomingMail, LeftAside, Skipped
 from toolkit.intake.sources import MSG_SUFFIX
-from toolkit.letters.dossiers import dossier_dir, dossiers_root, safe_name
+from toolkit.letters.dossiers import dossier_dir, dossier_numero, dossiers_root, safe_name
+from toolkit.letters.manifest import load_manifest
 from toolkit.register.reading import read_register
 from toolkit.register.writeback import register_lock
+from toolkit.rules.columns import Canal
 from toolkit.rules.records import Register
 
 ORIGIN_EMAIL = "reclamation-courriel"
@@ -42,7 +47,6 @@ ATTACHMENT = "PJ"
 # The copies of the client's own mails: their senders are the client's known addresses.
 CLIENT_MAIL_KINDS = (ORIGIN_EMAIL, FOLLOW_UP_EMAIL)
 MAIL_SUFFIXES = (".eml", MSG_SUFFIX)
-_DOSSIER_NUMERO = re.compile(r"^(\d{4}-\d{3,})(?:_|$)")
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class Filed:
     row: dict
     files: tuple[Path, ...] = ()  # what was put into the dossier
     full_texts: tuple[Path, ...] = ()  # texts too long for a cell, kept whole in the dossier
+    # (Numéro, reception day) of the same client's complaints still open when it was added.
+    already_open: tuple[tuple[str, object], ...] = ()
 
 
 def numbers_for(existing: Iterable[object], days: Sequence[date]) -> list[str]:
@@ -68,6 +74,44 @@ def numbers_for(existing: Iterable[object], days: Sequence[date]) -> list[str]:
         taken.append(numero)
         numbers.append(numero)
     return numbers
+
+
+def _same_name(name: object) -> str:
+    """A client's name as compared: no case, accents, punctuation, nor word order
+    (« PETIT Lucas » is « Lucas Petit »)."""
+    from toolkit.intake.mail import fold
+
+    return " ".join(sorted(re.findall(r"[a-z0-9]+", fold(str(name or "")))))
+
+
+def open_complaints(register: Register, nom: object, courriel: object) -> list[tuple[str, object]]:
+    """(Numéro, reception day) of the register's complaints still open (no « Date de réponse
+    au client ») whose client has the same e-mail or the same name."""
+    name = _same_name(nom)
+    address = str(courriel or "").strip().casefold()
+    frame = register.frame
+    found = []
+    for numero, day, other_name, other_address, answered in zip(
+            frame["numero"], frame["date_reclamation"], frame["nom"], frame["courriel"],
+            frame["date_reponse"], strict=True):
+        if not numero or isinstance(answered, date):
+            continue
+        same_address = bool(address) and str(other_address or "").strip().casefold() == address
+        if same_address or (name and _same_name(other_name) == name):
+            found.append((str(numero), day))
+    return found
+
+
+def numbers_outside_register(root: Path) -> set[str]:
+    """Complaint numbers the dossiers folder still holds: its folders' names and the letters
+    and summary sheets of its manifest. A row deleted from the register leaves them behind,
+    and its number must not be given to another client (whose papers would join the old
+    dossier)."""
+    names = [entry.name for entry in root.iterdir() if entry.is_dir()] if root.is_dir() else []
+    manifest = load_manifest(root)
+    for key in [*manifest.letters, *manifest.fiches]:
+        names += key.split("/", 1)
+    return {numero for numero in map(dossier_numero, names) if numero}
 
 
 def full_text_name(numero: str, key: str) -> str:
@@ -107,7 +151,8 @@ def file_complaints(register: Register, rows: Sequence[dict], root: Path,
     long for its cell is cut in the register and saved whole into the dossier."""
     from toolkit.register.writeback import append_complaints
 
-    numbers = numbers_for(register.frame["numero"], [row["date_reclamation"] for row in rows])
+    taken = [*register.frame["numero"], *sorted(numbers_outside_register(root))]
+    numbers = numbers_for(taken, [row["date_reclamation"] for row in rows])
     numbered = [{**row, "numero": numero} for row, numero in zip(rows, numbers, strict=True)]
     lines: list[int | None] = [None] * len(rows)
     if numbered and not dry_run:
@@ -180,16 +225,16 @@ def mails_in_dossiers(root: Path) -> DossierMails:
     """Every ``.eml`` and ``.msg`` kept in a dossier."""
     found = DossierMails()
     for path in sorted(root.glob("*/*")) if root.is_dir() else []:
-        match = _DOSSIER_NUMERO.match(path.parent.name)
-        if not match or path.suffix.lower() not in MAIL_SUFFIXES:
+        numero = dossier_numero(path.parent.name)
+        if not numero or path.suffix.lower() not in MAIL_SUFFIXES:
             continue
         try:
             key, sender = stored_mail(path.read_bytes(), path.suffix.lower() == MSG_SUFFIX)
         except (OSError, LeftAside):
             continue  # unreadable copy: the register's Observations still count
-        found.keys.setdefault(key, match.group(1))
-        if sender and _is_client_mail(path, match.group(1)):
-            found.senders.setdefault(match.group(1), set()).add(sender)
+        found.keys.setdefault(key, numero)
+        if sender and _is_client_mail(path, numero):
+            found.senders.setdefault(numero, set()).add(sender)
     return found
 
 
@@ -203,6 +248,8 @@ class IntakeResult:
     saved: dict[str, list[Path]] = field(default_factory=dict)  # Numéro → files saved
     failures: list[str] = field(default_factory=list)
     full_texts: list[Path] = field(default_factory=list)  # texts too long for a cell
+    # Numéro → day written into « Date de confirmation écrite » (to write, in a dry run).
+    confirmations: dict[str, date] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[Decision]:
         return [d for d in self.decisions if d.kind == kind]
@@ -219,15 +266,18 @@ def _register_keys(register: Register) -> dict[str, str]:
     return keys_in_observations(zip(frame["numero"], frame["observations"], strict=True))
 
 
-def _client_senders(register: Register, in_dossiers: DossierMails) -> dict[str, frozenset[str]]:
-    """Numéro → the addresses its client writes from: ``Courriel``, then the dossier's mails."""
+def _client_senders(register: Register, in_dossiers: DossierMails,
+                    domain: str) -> dict[str, frozenset[str]]:
+    """Numéro → the addresses its client writes from: ``Courriel``, then the dossier's mails
+    (not the company's own address, that forwarded some of them)."""
     senders: dict[str, frozenset[str]] = {}
     for numero, courriel in zip(register.frame["numero"], register.frame["courriel"],
                                 strict=True):
         if numero:
             numero = str(numero)
             known = {courriel.strip()} if isinstance(courriel, str) and courriel.strip() else set()
-            senders[numero] = frozenset(known | in_dossiers.senders.get(numero, set()))
+            addresses = known | in_dossiers.senders.get(numero, set())
+            senders[numero] = frozenset(a for a in addresses if not is_company_address(a, domain))
     return senders
 
 
@@ -272,30 +322,116 @@ def _save_all(result: IntakeResult, register: Register, root: Path,
                                    f"({error.strerror or error})")
 
 
+def _on_staff_word(mails: Sequence[IncomingMail], numero: str, known: dict[str, str],
+                   domain: str) -> list[Decision]:
+    """``intake --numero N``: every mail not yet filed goes to N's dossier, whoever sent it
+    (a forward from the company is unwrapped for the client's date)."""
+    decisions, seen = [], set(known)
+    for mail in mails:
+        if mail.key in seen:
+            decisions.append(Decision(mail, ALREADY, known.get(mail.key)))
+            continue
+        seen.add(mail.key)
+        inner = unwrap_forward(mail, domain) if is_company_address(mail.sender_address,
+                                                                   domain) else None
+        decisions.append(Decision(inner or mail, FOLLOW_UP, numero, "classé sur indication"))
+    return decisions
+
+
+def written_confirmations(register: Register, decisions: Sequence[Decision]) -> dict[str, date]:
+    """Numéro → day of the client's first written mail, for each telephone complaint filed
+    here whose « Date de confirmation écrite » is still empty."""
+    frame = register.frame
+    # Numéro → reception day: a mail written before the call confirms nothing.
+    waiting = {str(numero): received for numero, canal, confirmed, received in zip(
+        frame["numero"], frame["canal"], frame["date_confirmation"], frame["date_reclamation"],
+        strict=True)
+        if canal == Canal.TELEPHONE and not isinstance(confirmed, date)
+        and isinstance(received, date)}
+    found: dict[str, date] = {}
+    for decision in decisions:
+        day = decision.mail.received
+        if decision.kind == FOLLOW_UP and decision.numero in waiting and day is not None \
+                and day >= waiting[decision.numero]:
+            found[decision.numero] = min(day, found.get(decision.numero, day))
+    return found
+
+
+def _write_confirmations(register: Register, confirmations: dict[str, date]) -> None:
+    from toolkit.register.writeback import mark_dates
+
+    line_of = dict(zip(register.frame["numero"], register.frame["ligne"], strict=True))
+    mark_dates(register.path, [(int(line_of[numero]), "date_confirmation", day)
+                               for numero, day in sorted(confirmations.items())])
+
+
+def open_warning(already_open: Sequence[tuple[str, object]]) -> str:
+    """« déjà une réclamation en cours : 2026-003 » (French, for the summaries)."""
+    numbers = ", ".join(numero for numero, _ in already_open)
+    many = "des réclamations" if len(already_open) > 1 else "une réclamation"
+    return f"ce client a déjà {many} en cours : {numbers}"
+
+
+def _with_open_warning(decision: Decision, register: Register) -> Decision:
+    if decision.kind != COMPLAINT:
+        return decision
+    already = open_complaints(register, decision.mail.sender_name, decision.mail.sender_address)
+    if not already:
+        return decision
+    reason = "; ".join(filter(None, (decision.reason, open_warning(already))))
+    return replace(decision, reason=reason)
+
+
+@dataclass(frozen=True)
+class IntakeOptions:
+    """How ``toolkit intake`` runs: ``numero`` files every mail into that complaint's
+    dossier on staff's word (``--numero``)."""
+
+    dossiers: Path | None = None
+    dry_run: bool = False
+    on_wait: Callable[[str], None] | None = None
+    numero: str | None = None
+
+
+def _decisions(mails, register: Register, in_dossiers: DossierMails, today: date,
+               numero: str | None) -> list[Decision]:
+    known = {**in_dossiers.keys, **_register_keys(register)}
+    domain = company_domain(register.params.courriel)
+    if numero is None:
+        senders = _client_senders(register, in_dossiers, domain)
+        return qualify(mails, known, senders, today, domain)
+    if numero not in {str(n) for n in register.frame["numero"] if n}:
+        raise UsageError(f"Réclamation {numero} absente du registre : rien n'a été écrit.")
+    return _on_staff_word(mails, numero, known, domain)
+
+
 def intake_mails(register_path: Path, paths: Sequence[Path], today: date,
-                 dossiers: Path | None = None, dry_run: bool = False,
-                 on_wait: Callable[[str], None] | None = None) -> IntakeResult:
-    """Register the complaints among the e-mails at ``paths`` and file their originals.
+                 options: IntakeOptions | None = None) -> IntakeResult:
+    """Register the complaints among the e-mails at ``paths`` and file their originals;
+    a telephone complaint's first written mail fills « Date de confirmation écrite ».
 
     A real run holds the register's lock from reading to writing (waiting for another
     writer, telling ``on_wait``), so that its numbers are still free when it writes."""
+    options = options or IntakeOptions()
     if not paths:
         raise UsageError("Indiquez au moins un fichier .eml ou .msg, un dossier, un Maildir ou un "
                          "mbox.")
     mails, skipped = read_mails(paths)
-    with nullcontext() if dry_run else register_lock(register_path, on_wait):
+    dry_run = options.dry_run
+    with nullcontext() if dry_run else register_lock(register_path, options.on_wait):
         register = read_register(register_path)
-        root = dossiers_root(register.path, dossiers)
+        root = dossiers_root(register.path, options.dossiers)
         in_dossiers = mails_in_dossiers(root)
-        known = {**in_dossiers.keys, **_register_keys(register)}
-        senders = _client_senders(register, in_dossiers)
-        decisions, filed = _numbered(qualify(mails, known, senders, today), register, root,
-                                     dry_run)
+        decisions = [_with_open_warning(d, register)
+                     for d in _decisions(mails, register, in_dossiers, today, options.numero)]
+        decisions, filed = _numbered(decisions, register, root, dry_run)
         result = IntakeResult(decisions, dry_run, skipped)
+        result.confirmations = written_confirmations(register, decisions)
         for one in filed:
             result.full_texts.extend(one.full_texts)
             result.saved.setdefault(one.numero, []).extend(one.full_texts)
         if not dry_run:
+            _write_confirmations(register, result.confirmations)
             _save_all(result, register, root, in_dossiers.keys)
     return result
 
@@ -315,6 +451,8 @@ def record_complaint(register_path: Path, row: dict, dossiers: Path | None = Non
     with register_lock(register_path, on_wait):
         register = read_register(register_path)
         (filed,) = file_complaints(register, [row], dossiers_root(register.path, dossiers))
+        filed = replace(filed, already_open=tuple(
+            open_complaints(register, row.get("nom"), row.get("courriel"))))
     filed.dossier.mkdir(parents=True, exist_ok=True)
     if fichier is None:
         return filed

@@ -55,30 +55,44 @@ def _inside(root: Path, path: Path) -> Path:
     return path
 
 
+# A dossier folder's name: the complaint's number, alone or followed by ``_<Nom>``.
+_NUMBERED_FOLDER = re.compile(r"^(\d{4}-\d{3,})(?:_|$)")
+
+
+def dossier_numero(folder_name: str) -> str | None:
+    """The complaint number a dossier folder's name starts with (``AAAA-NNN``), or None."""
+    found = _NUMBERED_FOLDER.match(folder_name)
+    return found.group(1) if found else None
+
+
 def dossier_index(root: Path) -> dict[str, Path]:
-    """Existing dossiers by the Numéro their name starts with (listed once for a batch)."""
+    """Existing dossiers by folder name and by the exact Numéro their name starts with
+    (listed once for a batch)."""
     found: dict[str, Path] = {}
     names = sorted(entry.name for entry in os.scandir(root) if entry.is_dir()) \
         if root.is_dir() else []
     for name in names:
         found.setdefault(name, root / name)
-        found.setdefault(name.split("_", 1)[0], root / name)
+        numero = dossier_numero(name)
+        if numero:
+            found.setdefault(numero, root / name)
     return found
 
 
 def dossier_dir(root: Path, numero: object, nom: object = None,
                 index: dict[str, Path] | None = None) -> Path:
-    """The complaint's folder under ``root``: an existing ``<Numéro>`` or ``<Numéro>_…``
-    folder, else ``<Numéro>_<Nom>``. Not created here. ``index``: :func:`dossier_index`
-    of ``root``, when many dossiers are looked up at once."""
+    """The complaint's folder under ``root``: an existing folder of exactly that number
+    (``<Numéro>`` or ``<Numéro>_…``), else ``<Numéro>_<Nom>``. Not created here.
+    ``index``: :func:`dossier_index` of ``root``, when many dossiers are looked up at once.
+
+    Only the whole number counts: ``2026-01`` never finds ``2026-015_…``, and a malformed
+    number (``A``) finds only a folder named exactly so, never ``A_1`` (another client's
+    papers must not land in it)."""
     key = safe_name(numero)
     if not key:
         raise UsageError("Réclamation sans numéro : pas de dossier possible.")
     index = index if index is not None else dossier_index(root)
     existing = index.get(key)
-    if existing is None and "_" in key:  # the index keys names by their first part only
-        existing = next((path for name, path in index.items() if name.startswith(f"{key}_")),
-                        None)
     if existing is not None:
         if existing.is_symlink():  # a shortcut to another folder: letters would land there
             raise UsageError(f"Chemin de dossier refusé (hors de {root}) : {existing} est un "

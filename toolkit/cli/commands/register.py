@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from toolkit import api
 from toolkit.cli.console import EXIT_OK, EXIT_PROBLEMS, print_json
@@ -15,17 +16,66 @@ from toolkit.rules.columns import ZONES, Zone
 STATUS_SKIPPED_SHOWN = 20  # rows `status` names when it leaves some out
 
 
+# The company's details asked by ``toolkit init`` in a terminal, in this order.
+COMPANY_QUESTIONS = ("societe", "adresse", "courriel", "telephone", "signataire", "mediateur",
+                     "site_mediateur")
+_MULTILINE_PARAMETERS = ("adresse",)
+
+
 def _init_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--zone", choices=ZONES, default=Zone.METROPOLE,
                         help="jours fériés appliqués (par défaut : Métropole)")
+    parser.add_argument("--sans-questions", action="store_true",
+                        help="ne pas demander les coordonnées de la société (dans un "
+                             "terminal, elles sont demandées ; la feuille « Paramètres » "
+                             "garde sinon ses valeurs par défaut)")
+
+
+def _ask_line(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:
+        print()
+        from toolkit.errors import UsageError
+
+        raise UsageError("Saisie interrompue : aucun registre créé.") from None
+
+
+def _ask_parameter(key: str) -> str:
+    """One answer; Enter keeps the default shown in brackets."""
+    from toolkit.rules.columns import PARAMETERS
+
+    parameter = next(p for p in PARAMETERS if p.key == key)
+    shown = parameter.default.replace("\n", ", ")
+    default = f" [{shown}]" if shown else ""
+    if key not in _MULTILINE_PARAMETERS:
+        return _ask_line(f"{parameter.label}{default} : ").strip() or parameter.default
+    lines = [_ask_line(f"{parameter.label}{default} (une ligne à la fois, ligne vide pour "
+                       "finir) :\n> ").strip()]
+    while lines[-1]:
+        lines.append(_ask_line("> ").strip())
+    return "\n".join(line for line in lines if line) or parameter.default
+
+
+def _company_details() -> dict[str, str]:
+    print("Coordonnées de la société, imprimées sur chaque courrier (Entrée = valeur entre "
+          "crochets ; modifiables ensuite dans la feuille « Paramètres ») :")
+    return {key: _ask_parameter(key) for key in COMPANY_QUESTIONS}
 
 
 def init(args: argparse.Namespace) -> int:
-    path, settings = api.init_default_register(args.register, zone=args.zone)
+    # No questions for a file that exists: init refuses it anyway, after nothing was typed.
+    asked = sys.stdin.isatty() and not args.sans_questions and not Path(args.register).exists()
+    company = _company_details() if asked else None
+    path, settings = api.init_default_register(args.register, zone=args.zone, company=company)
     print(f"Registre créé : {path}")
     print(f"C'est désormais le registre par défaut (réglage enregistré dans {settings}).")
-    print("Ouvrez-le dans Excel, complétez la feuille « Paramètres » (adresse, signataire, "
-          "médiateur), puis saisissez les réclamations dans « Registre ».")
+    if asked:
+        print("Les coordonnées saisies sont dans la feuille « Paramètres » ; saisissez les "
+              "réclamations dans « Registre » ou avec « toolkit new ».")
+    else:
+        print("Ouvrez-le dans Excel, complétez la feuille « Paramètres » (adresse, signataire, "
+              "médiateur), puis saisissez les réclamations dans « Registre ».")
     return EXIT_OK
 
 
