@@ -53,6 +53,9 @@ ALL_TYPES = "—"
 
 @dataclass(frozen=True)
 class LetterOptions:
+    """What ``toolkit letters`` makes. ``numeros`` (``--numero`` repeated) and ``numero`` (one
+    number) limit the run to those complaints; neither: every complaint."""
+
     types: tuple[str, ...] = LETTER_TYPES
     numero: str | None = None
     dossiers: Path | None = None
@@ -60,6 +63,13 @@ class LetterOptions:
     force: bool = False
     pdf: bool = False
     eml: bool = False
+    numeros: tuple[str, ...] = ()
+
+    @property
+    def chosen(self) -> tuple[str, ...]:
+        """The numbers asked for, each once, in the order typed."""
+        typed = (*self.numeros, *((self.numero,) if self.numero else ()))
+        return tuple(dict.fromkeys(numero.strip() for numero in typed))
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,7 @@ class LetterPlan:
     skipped: list[Outcome] = field(default_factory=list)
     dossier_of: dict[int, Path] = field(default_factory=dict)  # Excel row → dossier
     rows: dict[int, dict] = field(default_factory=dict)  # Excel row → register row
+    unknown: list[str] = field(default_factory=list)  # numbers asked for, not in the register
 
     @property
     def steps(self) -> int:
@@ -134,14 +145,26 @@ def _row_blocks(register: Register, report: ValidationReport) -> dict[int, str]:
     return blocks
 
 
-def _selected_rows(register: Register, numero: str | None) -> list[dict]:
+def not_found(numeros: list[str], register_path: Path) -> UsageError:
+    """The French error naming every number the register does not hold."""
+    if len(numeros) == 1:
+        return UsageError(f"Réclamation n° {numeros[0]} introuvable dans {register_path}.")
+    return UsageError(f"Réclamations n° {', '.join(numeros)} introuvables dans "
+                      f"{register_path}.")
+
+
+def _selected_rows(register: Register, numeros: tuple[str, ...]) -> tuple[list[dict], list[str]]:
+    """(the rows of ``numeros``, or every row when none is given; the numbers not found).
+    Refuse when none of the numbers is in the register."""
     rows = list(frame_records(register.frame, list(register.frame.columns)))
-    if numero is None:
-        return rows
-    chosen = [row for row in rows if str(row.get("numero") or "").strip() == numero.strip()]
+    if not numeros:
+        return rows, []
+    chosen = [row for row in rows if str(row.get("numero") or "").strip() in numeros]
+    found = {str(row.get("numero") or "").strip() for row in chosen}
+    unknown = [numero for numero in numeros if numero not in found]
     if not chosen:
-        raise UsageError(f"Réclamation n° {numero} introuvable dans {register.path}.")
-    return chosen
+        raise not_found(unknown, register.path)
+    return chosen, unknown
 
 
 def _expected_skip(plan: LetterPlan, row: dict, type_id: str, target: Path,
@@ -179,7 +202,8 @@ def plan_letters(register: Register, today: date,
     plan = LetterPlan(register, today, options, root, report)
     blocks = _row_blocks(register, report)
     index = dossier_index(root)
-    for row in _selected_rows(register, options.numero):
+    rows, plan.unknown = _selected_rows(register, options.chosen)
+    for row in rows:
         ligne = int(row["ligne"])
         if ligne in blocks:
             plan.skipped.append(Outcome(str(row.get("numero") or ""), ligne, ALL_TYPES, None,
