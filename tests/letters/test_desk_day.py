@@ -193,3 +193,92 @@ def test_sent_needs_a_number_or_tous(make_register, capsys):
     register = _three(make_register)
     assert _sent(register, "--type", "accuse") == 2
     assert _sent(register, "--type", "accuse", "--tous", "--numero", "2026-001") == 2
+
+
+# --- a dossier follows its client's corrected name; a PDF is remade with its letter ---------
+
+def _rename_client(register: Path, numero: str, nom: str) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(register)
+    sheet = workbook["Registre"]
+    headers = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[headers.index("Numéro")].value == numero:
+            row[headers.index("Nom du client")].value = nom
+    workbook.save(register)
+
+
+def test_letters_renames_the_dossier_after_a_name_correction(make_register, tmp_path, capsys):
+    register = _three(make_register)
+    run_letters(register, "--type", "accuse", today="04/11/2026")
+    old = tmp_path / "dossiers" / "2026-002_Paul Roy"
+    (old / "2026-002_reclamation.pdf").write_bytes(b"%PDF scan")
+    _rename_client(register, "2026-002", "Paul Leroy")
+    capsys.readouterr()
+    assert run_letters(register, "--type", "accuse", "--numero", "2026-002", "--force",
+                       today="05/11/2026") == 0
+    new = tmp_path / "dossiers" / "2026-002_Paul Leroy"
+    assert not old.exists()
+    assert sorted(p.name for p in new.iterdir()) == [
+        "2026-002_accuse.docx", "2026-002_fiche-synthese.docx", "2026-002_reclamation.pdf"]
+    assert "2026-002_Paul Roy → 2026-002_Paul Leroy" in capsys.readouterr().out
+    from helpers.letter_files import docx_text
+
+    sheet = docx_text(new / "2026-002_fiche-synthese.docx")
+    assert "Paul Leroy" in sheet and "2026-002_reclamation.pdf" in sheet
+
+
+def test_sent_renames_the_dossier_and_keeps_the_letter_date(make_register, tmp_path):
+    register = _three(make_register)
+    run_letters(register, "--type", "accuse", today="04/11/2026")
+    _rename_client(register, "2026-001", "Léa Moreau-Petit")
+    assert _sent(register, "--numero", "2026-001", "--type", "accuse", "--date", "05/11/26") == 0
+    new = tmp_path / "dossiers" / "2026-001_Léa Moreau-Petit"
+    assert (new / "2026-001_accuse.docx").is_file()
+    assert not (tmp_path / "dossiers" / "2026-001_Léa Moreau").exists()
+    import json
+
+    manifest = json.loads((tmp_path / "dossiers" / ".toolkit-manifest.json").read_text())
+    assert manifest["courriers"]["2026-001_Léa Moreau-Petit/2026-001_accuse.docx"]["date"] == \
+        "2026-11-04"
+
+
+def test_a_dossier_is_never_merged_into_another_folder(make_register, tmp_path):
+    register = _three(make_register)
+    run_letters(register, "--type", "accuse", today="04/11/2026")
+    taken = tmp_path / "dossiers" / "2026-002_Zoé Bah"  # sorts after: not the one found
+    taken.mkdir()
+    (taken / "note.txt").write_text("autre dossier", encoding="utf-8")
+    _rename_client(register, "2026-002", "Zoé Bah")
+    run_letters(register, "--numero", "2026-002", today="05/11/2026")
+    assert (tmp_path / "dossiers" / "2026-002_Paul Roy" / "2026-002_accuse.docx").is_file()
+    assert sorted(p.name for p in taken.iterdir()) == ["note.txt"]
+
+
+def test_letters_force_drops_the_stale_pdf(make_register, tmp_path):
+    register = make_register([complaint()])
+    run_letters(register, "--type", "accuse", today="04/11/2026")
+    letter = tmp_path / "dossiers" / "2026-001_Léa Moreau" / "2026-001_accuse.docx"
+    letter.with_suffix(".pdf").write_bytes(b"%PDF-1.4 ancienne version")
+    assert run_letters(register, "--type", "accuse", "--force", today="05/11/2026") == 0
+    assert letter.is_file() and not letter.with_suffix(".pdf").exists()
+    from helpers.letter_files import docx_text
+
+    assert "2026-001_accuse.pdf" not in docx_text(letter.with_name("2026-001_fiche-synthese.docx"))
+
+
+@pytest.mark.libreoffice
+def test_letters_force_pdf_remakes_the_pdf_from_the_new_letter(make_register, tmp_path,
+                                                              needs_libreoffice):
+    import subprocess
+
+    register = make_register([complaint()])
+    run_letters(register, "--type", "accuse", "--pdf", today="04/11/2026")
+    pdf = tmp_path / "dossiers" / "2026-001_Léa Moreau" / "2026-001_accuse.pdf"
+    _rename_client(register, "2026-001", "Léa Moreau")  # same name: no rename
+    assert run_letters(register, "--type", "accuse", "--force", "--pdf",
+                       today="09/11/2026") == 0
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "9 novembre 2026" in text and "4 novembre 2026" not in text

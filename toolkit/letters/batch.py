@@ -22,6 +22,7 @@ from toolkit.letters.dossiers import (
     dossier_index,
     dossiers_root,
     fiche_path,
+    follow_client_name,
     letter_path,
     register_values,
     write_fiche,
@@ -97,6 +98,7 @@ class LetterPlan:
     dossier_of: dict[int, Path] = field(default_factory=dict)  # Excel row → dossier
     rows: dict[int, dict] = field(default_factory=dict)  # Excel row → register row
     unknown: list[str] = field(default_factory=list)  # numbers asked for, not in the register
+    renamed: list[tuple[Path, Path]] = field(default_factory=list)  # dossiers (old, new name)
 
     @property
     def steps(self) -> int:
@@ -193,6 +195,15 @@ def _letter_for(plan: LetterPlan, row: dict, type_id: str, dossier: Path,
     plan.planned.append(Outcome(numero, ligne, type_id, target))
 
 
+def _dossier_of(plan: LetterPlan, row: dict, index: dict[str, Path]) -> Path:
+    """The row's dossier, renamed first when the client's name was corrected."""
+    found = dossier_dir(plan.dossiers, row["numero"], row.get("nom"), index)
+    dossier = follow_client_name(plan.dossiers, found, row["numero"], row.get("nom"))
+    if dossier != found:
+        plan.renamed.append((found, dossier))
+    return dossier
+
+
 def plan_letters(register: Register, today: date,
                  options: LetterOptions | None = None) -> LetterPlan:
     """Decide every letter to make and every due letter to skip, with its French reason."""
@@ -209,7 +220,7 @@ def plan_letters(register: Register, today: date,
             plan.skipped.append(Outcome(str(row.get("numero") or ""), ligne, ALL_TYPES, None,
                                         blocks[ligne]))
             continue
-        dossier = dossier_dir(root, row["numero"], row.get("nom"), index)
+        dossier = _dossier_of(plan, row, index)
         plan.rows[ligne], plan.dossier_of[ligne] = row, dossier
         due = due_types(row, today, register.params.preavis_suivi)
         for type_id in due:
@@ -253,6 +264,8 @@ def make_letters(plan: LetterPlan, manifest: Manifest | None = None,
 
     if plan.options.pdf:
         require_soffice()  # before any letter is written: a missing LibreOffice stops it all
+    for job in plan.jobs:  # a PDF of the letter replaced would no longer match it
+        job.target.with_suffix(".pdf").unlink(missing_ok=True)
     render_all(plan.jobs, progress=progress)
     run = LetterRun(plan, list(plan.planned))
     if manifest is not None:

@@ -27,6 +27,12 @@ def _skipped_table(skipped: Sequence[Outcome]) -> str:
     return format_table(("Numéro", "Ligne", "Courrier", "Raison"), rows)
 
 
+def renamed_lines(renamed) -> list[str]:
+    """One line per dossier folder renamed after its client's name was corrected."""
+    return [f"Dossier renommé d'après le nom corrigé au registre : {old.name} → {new.name}"
+            for old, new in renamed]
+
+
 def _files_made(run) -> list[str]:
     parts = []
     if run.pdfs or run.pdf_failures:
@@ -53,6 +59,7 @@ def letters_summary(result) -> str:
         parts.append(_skipped_table(sorted(plan.skipped, key=lambda o: (o.ligne, o.type_id))))
     parts += [f"\nRéclamation n° {numero} introuvable dans le registre : aucun courrier."
               for numero in plan.unknown]
+    parts += renamed_lines(plan.renamed)
     parts += _files_made(run)
     fiches = result.fiches
     written = plural(fiches.written, "fiche de synthèse mise à jour",
@@ -140,7 +147,7 @@ def sent_summary(result) -> str:
         lines = [f"{len(result.recorded)} envois du courrier « {label} » inscrits au registre "
                  f"en une fois{_saved(result.backup)} :"]
         lines += [f"  n° {record.numero} : {_sent_line(record)}" for record in result.recorded]
-    lines += _promises(result.updates)
+    lines += _promises(result.updates) + renamed_lines(result.renamed)
     lines += [line for record in result.recorded for line in _sent_files(record)]
     lines += [f"Conversion PDF impossible : {shown_path(path)}" for path in result.pdf_failures]
     return "\n".join(lines)

@@ -75,6 +75,8 @@ def _produce_letters(path: Path, today: date, options: LetterOptions, mark_sent:
         refuse_if_open(register.path)
     plan = plan_letters(register, today, options)
     manifest = load_manifest(plan.dossiers)
+    for old, new in plan.renamed:
+        manifest.rename_dossier(old.name, new.name)
     with _progress(progress_bar, plan.steps) as bar:
         run = make_letters(plan, manifest, progress=bar)
     save_manifest(manifest)
@@ -115,6 +117,7 @@ class SentResult:
     refused: list[tuple[str, str]]  # (number, why it was not recorded)
     backup: Path | None
     pdf_failures: list[Path] = field(default_factory=list)
+    renamed: list[tuple[Path, Path]] = field(default_factory=list)  # dossiers (old, new name)
 
     @property
     def updates(self) -> list[tuple[int, str, date]]:
@@ -171,6 +174,8 @@ def _accepted_letters(register: Register, options: SentOptions, manifest
     for numero in _sent_numeros(register, options):
         try:
             found = sent_letter(register, numero, options.type_id, options.dossiers)
+            if found.renamed_from is not None:  # the letter's records follow its folder
+                manifest.rename_dossier(found.renamed_from.name, found.letter.parent.name)
             accepted.append((found, sent_updates(found, options.day, manifest,
                                                  force=options.force)))
         except ToolkitError as error:
@@ -208,7 +213,10 @@ def _record_sent(path: Path, options: SentOptions, today: date) -> SentResult:
     register = read_register(path)
     refuse_if_open(register.path)
     manifest = load_manifest(dossiers_root(register.path, options.dossiers))
-    accepted, refused, _ = _accepted_letters(register, options, manifest)
+    try:
+        accepted, refused, _ = _accepted_letters(register, options, manifest)
+    finally:
+        save_manifest(manifest)  # a dossier renamed on the way keeps its letters' records
     if not accepted:
         return SentResult(options.type_id, [], refused, None)
     records, failed = _pdfs_and_drafts(accepted, options)
@@ -218,4 +226,6 @@ def _record_sent(path: Path, options: SentOptions, today: date) -> SentResult:
     write_fiches([fiche_job(rows[found.ligne], register.params, today, found.letter.parent,
                             manifest) for found, _ in accepted], manifest)
     save_manifest(manifest)
-    return SentResult(options.type_id, records, refused, backup, failed)
+    renamed = [(found.renamed_from, found.letter.parent) for found, _ in accepted
+               if found.renamed_from is not None]
+    return SentResult(options.type_id, records, refused, backup, failed, renamed)

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from toolkit.dates import date_fr
 from toolkit.errors import LetterRefused, UsageError
-from toolkit.letters.dossiers import dossier_dir, dossier_index, dossiers_root, letter_path
+from toolkit.letters.dossiers import (
+    dossier_dir,
+    dossier_index,
+    dossiers_root,
+    follow_client_name,
+    letter_path,
+)
 from toolkit.letters.manifest import Manifest
 from toolkit.rules.columns import header_of
 from toolkit.rules.letters import (
@@ -36,6 +42,7 @@ class SentLetter:
     params: object
     root: Path
     letter: Path
+    renamed_from: Path | None = None  # the dossier's name before the client's was corrected
 
 
 def sent_letter(register: Register, numero: str, type_id: str,
@@ -51,14 +58,17 @@ def sent_letter(register: Register, numero: str, type_id: str,
         raise LetterRefused(f"Réclamation n° {numero} : date de réclamation invalide (voir "
                             "« toolkit check »).")
     root = dossiers_root(register.path, dossiers)
-    letter = letter_path(dossier_dir(root, row["numero"], row.get("nom")), numero, type_id)
+    found = dossier_dir(root, row["numero"], row.get("nom"))
+    letter = letter_path(found, numero, type_id)
     if not letter.is_file():
         raise LetterRefused(
             f"Aucun courrier « {LABELS[type_id]} » dans le dossier de la réclamation n° "
             f"{numero} ({letter}) : produisez-le d'abord avec « toolkit letters --numero "
             f"{numero} --type {type_id} ».")
+    dossier = follow_client_name(root, found, row["numero"], row.get("nom"))
     return SentLetter(str(row["numero"]), int(row["ligne"]), type_id, row, register.params,
-                      root, letter)
+                      root, letter_path(dossier, numero, type_id),
+                      found if dossier != found else None)
 
 
 def letter_day(found: SentLetter, manifest: Manifest) -> tuple[date, date | None]:
