@@ -282,3 +282,45 @@ def test_letters_force_pdf_remakes_the_pdf_from_the_new_letter(make_register, tm
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "9 novembre 2026" in text and "4 novembre 2026" not in text
+
+
+# --- one LibreOffice process for a run's PDFs ------------------------------------------------
+
+def _counting_soffice(folder: Path, soffice: str) -> tuple[Path, Path]:
+    """A ``soffice`` that writes one line per start into a log, then runs the real one."""
+    log = folder / "soffice-starts.log"
+    wrapper = folder / "soffice-counting"
+    wrapper.write_text(f'#!/bin/sh\necho start >> "{log}"\nexec "{soffice}" "$@"\n',
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    return wrapper, log
+
+
+@pytest.mark.libreoffice
+def test_letters_pdf_starts_libreoffice_once_for_the_whole_run(make_register, tmp_path,
+                                                              needs_libreoffice, monkeypatch,
+                                                              capsys):
+    register = _three(make_register)
+    wrapper, log = _counting_soffice(tmp_path, needs_libreoffice)
+    monkeypatch.setenv("TOOLKIT_SOFFICE", str(wrapper))
+    assert run_letters(register, "--type", "accuse", "--pdf", today="04/11/2026") == 0
+    pdfs = sorted((tmp_path / "dossiers").rglob("*.pdf"))
+    assert [p.name for p in pdfs] == [f"2026-00{n}_accuse.pdf" for n in (1, 2, 3)]
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    assert log.read_text().count("start") == 1
+    assert "PDF : 3 copies produites" in capsys.readouterr().out
+    assert not list((tmp_path / "dossiers").glob(".toolkit-pdf-*"))  # scratch folder gone
+
+
+@pytest.mark.libreoffice
+def test_sent_pdf_converts_every_missing_pdf_at_once(make_register, tmp_path,
+                                                    needs_libreoffice, monkeypatch, capsys):
+    register = _three(make_register)
+    run_letters(register, "--type", "accuse", today="04/11/2026")
+    wrapper, log = _counting_soffice(tmp_path, needs_libreoffice)
+    monkeypatch.setenv("TOOLKIT_SOFFICE", str(wrapper))
+    capsys.readouterr()
+    assert _sent(register, "--type", "accuse", "--tous", "--pdf", "--date", "05/11/2026") == 0
+    assert len(list((tmp_path / "dossiers").rglob("*_accuse.pdf"))) == 3
+    assert log.read_text().count("start") == 1
+    assert capsys.readouterr().out.count("Copie PDF produite") == 3
