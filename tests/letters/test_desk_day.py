@@ -12,7 +12,6 @@ from helpers.letter_files import run_letters
 from helpers.register_files import complaint
 
 from toolkit.cli import main
-from toolkit.cli.options import letter_type
 from toolkit.errors import UsageError
 from toolkit.register.reading import read_register
 
@@ -87,11 +86,15 @@ def test_help_shows_the_french_date_form(command, capsys):
     ("accus", "accuse"), ("rép", "reponse"),
 ])
 def test_letter_type_as_staff_type_it(typed, type_id):
+    from toolkit.cli.options import letter_type
+
     assert letter_type(typed) == type_id
 
 
 @pytest.mark.parametrize("typed", ["demande", "lettre", "xyz", "", "ac"])
 def test_an_unknown_or_ambiguous_letter_type_lists_the_types(typed):
+    from toolkit.cli.options import letter_type
+
     with pytest.raises(UsageError, match=r"type de courrier inconnu .*accuse \(accusé de "):
         letter_type(typed)
 
@@ -192,7 +195,9 @@ def test_sent_tous_records_every_letter_made_and_not_recorded(make_register, tmp
 def test_sent_needs_a_number_or_tous(make_register, capsys):
     register = _three(make_register)
     assert _sent(register, "--type", "accuse") == 2
+    assert "--numero --tous" in capsys.readouterr().err  # one or the other is asked for
     assert _sent(register, "--type", "accuse", "--tous", "--numero", "2026-001") == 2
+    assert "--tous" in capsys.readouterr().err
 
 
 # --- a dossier follows its client's corrected name; a PDF is remade with its letter ---------
