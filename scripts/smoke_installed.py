@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TODAY = "2026-11-20"
+LATER = "15/12/2026"  # a later day, typed the French way as staff type it
 MONTH = "2026-11"
 MAIL = """From: =?utf-8?q?L=C3=A9a_Moreau?= <lea.moreau@exemple.fr>
 To: contact@onlypermis.fr
@@ -164,7 +165,28 @@ def steps(register: Path, mail: Path) -> list[Step]:
         Step("report", ("report", "--month", MONTH, "--today", TODAY), 0),
         Step("audit", ("audit", "--du", "2026-11-01", "--au", "2026-11-30", "--today", TODAY),
              0),
+        *desk_day_steps(),
         Step("demo", ("demo", "--dir", "demo"), 0),
+    ]
+
+
+def desk_day_steps() -> list[Step]:
+    """A later day at the desk: French dates, letter types typed in French, ``--numero``
+    repeated (an unknown number named), the day's acknowledgements recorded in one ``sent``,
+    then every confirmation letter made and not yet recorded (``--tous``)."""
+    return [
+        Step("letters --numero répété, un numéro inconnu",
+             ("letters", "--today", LATER, "--type", "Accusé", "--numero", "2026-001",
+              "--numero", "2026-099", "--force"), 1,
+             shows=("2026-099 introuvable dans le registre",)),
+        Step("sent en lot, date J/M/AA",
+             ("sent", "--today", LATER, "--type", "accusé de réception", "--numero", "2026-001",
+              "--numero", "2026-003", "--date", "15/12/26"), 0,
+             shows=("2 envois du courrier « accusé de réception » inscrits au registre en une "
+                    "fois",)),
+        Step("sent --tous", ("sent", "--today", LATER, "--type", "confirmation", "--tous",
+                             "--date", LATER), 0,
+             shows=("réclamation n° 2026-001 inscrit au registre",)),
     ]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.dates import (
     add_months,
@@ -31,8 +33,50 @@ def test_parse_month_refuses_in_french(text):
 def test_parse_month_and_day():
     assert parse_month(" 2026-11 ") == (2026, 11)
     assert parse_day("2026-11-20") == date(2026, 11, 20)
-    with pytest.raises(UsageError, match="date invalide"):
-        parse_day("20/11/2026")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("15/12/2026", date(2026, 12, 15)),
+    ("15/12/26", date(2026, 12, 15)),
+    ("6/11/26", date(2026, 11, 6)),
+    ("06/11/2026", date(2026, 11, 6)),
+    (" 1/1/00 ", date(2000, 1, 1)),
+    ("31/12/99", date(2099, 12, 31)),  # a two-digit year is 20AA
+    ("2026-11-06", date(2026, 11, 6)),
+    ("06.11.2026", date(2026, 11, 6)),
+])
+def test_parse_day_reads_every_form_people_type(text, expected):
+    assert parse_day(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31/02/2026", "29/02/27", "2026-13-01", "15/12", "demain",
+                                  "", "15/12/026", "12/15/2026", "20261115"])
+def test_parse_day_refuses_in_french_naming_the_forms(text):
+    with pytest.raises(UsageError, match=r"date invalide .*JJ/MM/AAAA, J/M/AA ou AAAA-MM-JJ"):
+        parse_day(text)
+
+
+def _unpadded(day: date) -> str:
+    return f"{day.day}/{day.month}/{day.year % 100:02d}"
+
+
+DAYS = st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31))
+CENTURY_DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
+
+
+@given(DAYS)
+def test_any_day_round_trips_through_the_four_digit_forms(day):
+    assert parse_day(day.strftime("%d/%m/%Y")) == day
+    assert parse_day(f"{day.day}/{day.month}/{day.year}") == day
+    assert parse_day(day.isoformat()) == day
+    assert parse_date_text(day.strftime("%d/%m/%Y")) == day
+
+
+@given(CENTURY_DAYS)
+def test_any_day_of_the_century_round_trips_through_two_digit_years(day):
+    assert parse_day(_unpadded(day)) == day
+    assert parse_day(day.strftime("%d/%m/%y")) == day
+    assert parse_date_text(_unpadded(day)) == day
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -40,6 +84,7 @@ def test_parse_month_and_day():
     ("2/11/2026", date(2026, 11, 2)),
     (" 02.11.2026 ", date(2026, 11, 2)),
     ("2026-11-02", date(2026, 11, 2)),
+    ("2/11/26", date(2026, 11, 2)),
     ("31/02/2026", "31/02/2026"),  # no such day: the text, for validation to report
     ("demain", "demain"),
     ("  ", None),

@@ -1,7 +1,10 @@
 """Dates and months: parsing what users type, month arithmetic, French formats (pure, no I/O).
 
-Users type days as ``AAAA-MM-JJ`` on the command line and ``JJ/MM/AAAA`` (day first, always)
-in the register; months as ``AAAA-MM``. Tables show ``02/11/2026``, letters ``2 novembre 2026``.
+Every day a person types (command-line options, the questions of ``new``, text cells of the
+register) is read by one grammar: ``JJ/MM/AAAA``, ``J/M/AA`` (day first, always; ``/``, ``.``
+or ``-`` between the parts) or ``AAAA-MM-JJ``. A two-digit year is of this century (``26`` →
+2026): a complaint register holds recent dates only. Months are typed ``AAAA-MM``. Tables show
+``02/11/2026``, letters ``2 novembre 2026``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "
              "septembre", "octobre", "novembre", "décembre")
 TABLE_FORMAT = "%d/%m/%Y"
 _MONTH = re.compile(r"\s*(\d{4})-(\d{2})\s*")
-_DAY_FIRST = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_DAY_FIRST = re.compile(
+    r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
 
 
@@ -35,28 +39,48 @@ def parse_month(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+DAY_SYNTAX = "JJ/MM/AAAA, J/M/AA ou AAAA-MM-JJ"
+CENTURY = 2000  # a two-digit year is 20AA
+
+
+def _full_year(text: str) -> int:
+    return int(text) + CENTURY if len(text) == 2 else int(text)
+
+
+def _day_parts(text: str) -> tuple[int, int, int] | None:
+    """``(year, month, day)`` as typed, not yet checked against the calendar; ``None`` when
+    the text follows none of the accepted forms."""
+    match = _DAY_FIRST.match(text)
+    if match:
+        return _full_year(match.group(3)), int(match.group(2)), int(match.group(1))
+    match = _ISO.match(text)
+    if match:
+        return int(match.group(1)), int(match.group(2)), int(match.group(3))
+    return None
+
+
 def parse_day(text: str) -> date:
-    """``"2026-11-20"`` → a date; a French :class:`UsageError` otherwise."""
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise UsageError(f"date invalide « {text} » (attendu : AAAA-MM-JJ)") from None
+    """A day typed by a person: ``20/11/2026``, ``20/11/26``, ``2026-11-20`` → a date; a
+    French :class:`UsageError` naming the accepted forms otherwise (no such day, other
+    form)."""
+    parsed = parse_date_text(str(text))
+    if not isinstance(parsed, date):
+        raise UsageError(f"date invalide « {text} » (attendu : {DAY_SYNTAX})")
+    return parsed
 
 
 def parse_date_text(text: str) -> date | str | None:
-    """A date typed as ``JJ/MM/AAAA`` (or ``-``/``.``, day first) or ISO; the stripped text
-    when it is not a date (for validation to report); ``None`` when empty."""
+    """A date typed as :func:`parse_day` reads it; the stripped text when it is not a date
+    (for validation to report); ``None`` when empty."""
     if not text.strip():
         return None
-    for pattern, order in ((_DAY_FIRST, (2, 1, 0)), (_ISO, (0, 1, 2))):
-        match = pattern.match(text)
-        if match:
-            parts = [int(match.group(i + 1)) for i in range(3)]
-            try:
-                return date(parts[order[0]], parts[order[1]], parts[order[2]])
-            except ValueError:
-                return text.strip()
-    return text.strip()
+    parts = _day_parts(text)
+    if parts is None:
+        return text.strip()
+    try:
+        return date(*parts)
+    except ValueError:
+        return text.strip()
 
 
 # --- month arithmetic -----------------------------------------------------------------------

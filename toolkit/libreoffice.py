@@ -56,27 +56,52 @@ def require_soffice() -> str:
     return soffice
 
 
+CONVERSION_TIMEOUT_PER_FILE_S = 30  # beyond the first file, when one process converts many
+
+
 def convert(source: Path, target_format: str, out_dir: Path) -> Path:
     """Convert ``source`` with LibreOffice headless into ``out_dir``; return the new file."""
+    source = Path(source).resolve()
+    made = convert_many([source], target_format, out_dir)
+    if made.get(source) is None:
+        raise ToolkitError(f"LibreOffice n'a pas produit {source.stem}."
+                           f"{target_format.split(':')[0]} ({made.detail or 'aucun message'}).")
+    return made[source]
+
+
+class Conversions(dict):
+    """Source → file made (``None`` when LibreOffice made none); ``detail``: what LibreOffice
+    said, for the error message."""
+
+    detail: str = ""
+
+
+def convert_many(sources: list[Path], target_format: str, out_dir: Path) -> Conversions:
+    """Convert every file of ``sources`` into ``out_dir`` with **one** LibreOffice process
+    (its start-up is most of a conversion's time). The sources' names must differ: each
+    output is named after its source. Each source maps to its output, or ``None``."""
     soffice = require_soffice()
-    source, out_dir = Path(source).resolve(), Path(out_dir).resolve()
+    sources = [Path(source).resolve() for source in sources]
+    out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     extension = target_format.split(":")[0]
-    expected = out_dir / f"{source.stem}.{extension}"
+    timeout = CONVERSION_TIMEOUT_S + CONVERSION_TIMEOUT_PER_FILE_S * (len(sources) - 1)
     with tempfile.TemporaryDirectory(prefix="toolkit-lo-") as profile:
         command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                    "--norestore", "--convert-to", target_format, "--outdir", str(out_dir),
-                   str(source)]
+                   *map(str, sources)]
         try:
             completed = subprocess.run(command, capture_output=True, text=True,
-                                       timeout=CONVERSION_TIMEOUT_S, check=False)
+                                       timeout=timeout, check=False)
         except subprocess.TimeoutExpired as error:
-            raise ToolkitError(f"LibreOffice n'a pas converti {source.name} en "
-                               f"{CONVERSION_TIMEOUT_S} s.") from error
+            names = ", ".join(source.name for source in sources[:3])
+            raise ToolkitError(f"LibreOffice n'a pas converti {names} en {timeout} s.") from error
         except OSError as error:  # not a program (TOOLKIT_SOFFICE pointing at a document...)
             raise LibreOfficeMissing(f"impossible de lancer LibreOffice ({soffice}) : "
                                      f"{error.strerror or error}") from error
-    if not expected.exists():
-        detail = (completed.stderr or completed.stdout).strip()[:300] or "aucun message"
-        raise ToolkitError(f"LibreOffice n'a pas produit {expected.name} ({detail}).")
-    return expected
+    made = Conversions()
+    for source in sources:
+        expected = out_dir / f"{source.stem}.{extension}"
+        made[source] = expected if expected.exists() else None
+    made.detail = (completed.stderr or completed.stdout).strip()[:300]
+    return made

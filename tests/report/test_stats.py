@@ -414,6 +414,16 @@ def test_headline_boxes_and_note(report):
     assert "moyenne des 2 mois précédents (septembre 2026 à octobre 2026)" in note
 
 
+def test_headline_note_of_the_register_second_month_says_one_month(register):
+    from toolkit.report.display import headline_note
+
+    note = headline_note(report_of(register, month=10))
+    assert "1 mois précédents" not in note and "moyenne des" not in note
+    assert "Comparaison avec septembre 2026 (seul mois précédent : la moyenne est la sienne)" \
+        in note
+    assert "toutes les réclamations de ce mois." in note
+
+
 def test_satisfaction_of_the_replied_complaints_per_month(report):
     from toolkit.report.display import satisfaction_summary
 

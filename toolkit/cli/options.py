@@ -9,6 +9,8 @@ their handler.
 from __future__ import annotations
 
 import argparse
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +19,9 @@ from pathlib import Path
 from toolkit.dates import parse_day, parse_month
 from toolkit.errors import UsageError
 from toolkit.places import FALLBACK_REGISTER, REGISTER_VARIABLE, locate_register
+from toolkit.rules.letters import LABELS, LETTER_TYPES
+
+DAY_METAVAR = "JJ/MM/AAAA"  # J/M/AA and AAAA-MM-JJ are read too (toolkit.dates.parse_day)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -57,8 +62,9 @@ class Command:
             add_register_option(parser)
         if self.today:
             parser.add_argument("--today", type=day_argument, default=None,
-                                metavar="AAAA-MM-JJ",
-                                help="date du jour pour les délais (par défaut : aujourd'hui)")
+                                metavar=DAY_METAVAR,
+                                help="date du jour pour les délais, JJ/MM/AAAA, J/M/AA ou "
+                                     "AAAA-MM-JJ (par défaut : aujourd'hui)")
         if self.json:
             parser.add_argument("--json", action="store_true",
                                 help="sortie JSON (pour d'autres outils)")
@@ -72,6 +78,56 @@ class Command:
 def day_argument(text: str) -> date:
     try:
         return parse_day(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+# Words typed around a letter's name that do not tell one type from another.
+_FILLERS = {"de", "d", "des", "du", "la", "le", "l", "sur", "courrier", "lettre"}
+# Usual short names staff type, beside each type's id and French label.
+_ALIASES = {"ar": "accuse", "accuse reception": "accuse", "information": "suivi",
+            "avancement": "suivi", "retard": "suivi", "complement": "complements"}
+_MIN_PREFIX = 3
+
+
+def _words(text: str) -> str:
+    """Lower case, no accents, words only: « Accusé-de-Réception » → ``accuse de reception``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return " ".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def _letter_names() -> dict[str, str]:
+    """Every accepted spelling (as :func:`_words` writes it) → letter type id."""
+    names = {}
+    for type_id in LETTER_TYPES:
+        label = _words(LABELS[type_id])
+        core = " ".join(word for word in label.split() if word not in _FILLERS)
+        names.update({type_id: type_id, label: type_id, core: type_id})
+    return {**names, **_ALIASES}
+
+
+def letter_type(text: str) -> str:
+    """The letter type id meant by ``text``: its id, its French label or the label's main
+    words, in any case, with or without accents (``accusé``, ``Réponse``,
+    ``accuse-reception``), or the unambiguous start of one of these; a French
+    :class:`UsageError` listing the types otherwise."""
+    typed = _words(text)
+    core = " ".join(word for word in typed.split() if word not in _FILLERS)
+    names = _letter_names()
+    for candidate in (typed, core):
+        if candidate in names:
+            return names[candidate]
+    if len(core) >= _MIN_PREFIX:
+        found = {type_id for name, type_id in names.items() if name.startswith(core)}
+        if len(found) == 1:
+            return found.pop()
+    choices = ", ".join(f"{type_id} ({LABELS[type_id]})" for type_id in LETTER_TYPES)
+    raise UsageError(f"type de courrier inconnu « {text} » (attendu : {choices})")
+
+
+def letter_type_argument(text: str) -> str:
+    try:
+        return letter_type(text)
     except UsageError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 

@@ -22,6 +22,7 @@ from toolkit.letters.dossiers import (
     dossier_index,
     dossiers_root,
     fiche_path,
+    follow_client_name,
     letter_path,
     register_values,
     write_fiche,
@@ -53,6 +54,9 @@ ALL_TYPES = "—"
 
 @dataclass(frozen=True)
 class LetterOptions:
+    """What ``toolkit letters`` makes. ``numeros`` (``--numero`` repeated) and ``numero`` (one
+    number) limit the run to those complaints; neither: every complaint."""
+
     types: tuple[str, ...] = LETTER_TYPES
     numero: str | None = None
     dossiers: Path | None = None
@@ -60,6 +64,13 @@ class LetterOptions:
     force: bool = False
     pdf: bool = False
     eml: bool = False
+    numeros: tuple[str, ...] = ()
+
+    @property
+    def chosen(self) -> tuple[str, ...]:
+        """The numbers asked for, each once, in the order typed."""
+        typed = (*self.numeros, *((self.numero,) if self.numero else ()))
+        return tuple(dict.fromkeys(numero.strip() for numero in typed))
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,8 @@ class LetterPlan:
     skipped: list[Outcome] = field(default_factory=list)
     dossier_of: dict[int, Path] = field(default_factory=dict)  # Excel row → dossier
     rows: dict[int, dict] = field(default_factory=dict)  # Excel row → register row
+    unknown: list[str] = field(default_factory=list)  # numbers asked for, not in the register
+    renamed: list[tuple[Path, Path]] = field(default_factory=list)  # dossiers (old, new name)
 
     @property
     def steps(self) -> int:
@@ -134,14 +147,26 @@ def _row_blocks(register: Register, report: ValidationReport) -> dict[int, str]:
     return blocks
 
 
-def _selected_rows(register: Register, numero: str | None) -> list[dict]:
+def not_found(numeros: list[str], register_path: Path) -> UsageError:
+    """The French error naming every number the register does not hold."""
+    if len(numeros) == 1:
+        return UsageError(f"Réclamation n° {numeros[0]} introuvable dans {register_path}.")
+    return UsageError(f"Réclamations n° {', '.join(numeros)} introuvables dans "
+                      f"{register_path}.")
+
+
+def _selected_rows(register: Register, numeros: tuple[str, ...]) -> tuple[list[dict], list[str]]:
+    """(the rows of ``numeros``, or every row when none is given; the numbers not found).
+    Refuse when none of the numbers is in the register."""
     rows = list(frame_records(register.frame, list(register.frame.columns)))
-    if numero is None:
-        return rows
-    chosen = [row for row in rows if str(row.get("numero") or "").strip() == numero.strip()]
+    if not numeros:
+        return rows, []
+    chosen = [row for row in rows if str(row.get("numero") or "").strip() in numeros]
+    found = {str(row.get("numero") or "").strip() for row in chosen}
+    unknown = [numero for numero in numeros if numero not in found]
     if not chosen:
-        raise UsageError(f"Réclamation n° {numero} introuvable dans {register.path}.")
-    return chosen
+        raise not_found(unknown, register.path)
+    return chosen, unknown
 
 
 def _expected_skip(plan: LetterPlan, row: dict, type_id: str, target: Path,
@@ -170,6 +195,15 @@ def _letter_for(plan: LetterPlan, row: dict, type_id: str, dossier: Path,
     plan.planned.append(Outcome(numero, ligne, type_id, target))
 
 
+def _dossier_of(plan: LetterPlan, row: dict, index: dict[str, Path]) -> Path:
+    """The row's dossier, renamed first when the client's name was corrected."""
+    found = dossier_dir(plan.dossiers, row["numero"], row.get("nom"), index)
+    dossier = follow_client_name(plan.dossiers, found, row["numero"], row.get("nom"))
+    if dossier != found:
+        plan.renamed.append((found, dossier))
+    return dossier
+
+
 def plan_letters(register: Register, today: date,
                  options: LetterOptions | None = None) -> LetterPlan:
     """Decide every letter to make and every due letter to skip, with its French reason."""
@@ -179,13 +213,14 @@ def plan_letters(register: Register, today: date,
     plan = LetterPlan(register, today, options, root, report)
     blocks = _row_blocks(register, report)
     index = dossier_index(root)
-    for row in _selected_rows(register, options.numero):
+    rows, plan.unknown = _selected_rows(register, options.chosen)
+    for row in rows:
         ligne = int(row["ligne"])
         if ligne in blocks:
             plan.skipped.append(Outcome(str(row.get("numero") or ""), ligne, ALL_TYPES, None,
                                         blocks[ligne]))
             continue
-        dossier = dossier_dir(root, row["numero"], row.get("nom"), index)
+        dossier = _dossier_of(plan, row, index)
         plan.rows[ligne], plan.dossier_of[ligne] = row, dossier
         due = due_types(row, today, register.params.preavis_suivi)
         for type_id in due:
@@ -229,6 +264,8 @@ def make_letters(plan: LetterPlan, manifest: Manifest | None = None,
 
     if plan.options.pdf:
         require_soffice()  # before any letter is written: a missing LibreOffice stops it all
+    for job in plan.jobs:  # a PDF of the letter replaced would no longer match it
+        job.target.with_suffix(".pdf").unlink(missing_ok=True)
     render_all(plan.jobs, progress=progress)
     run = LetterRun(plan, list(plan.planned))
     if manifest is not None:

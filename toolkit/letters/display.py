@@ -27,6 +27,12 @@ def _skipped_table(skipped: Sequence[Outcome]) -> str:
     return format_table(("Numéro", "Ligne", "Courrier", "Raison"), rows)
 
 
+def renamed_lines(renamed) -> list[str]:
+    """One line per dossier folder renamed after its client's name was corrected."""
+    return [f"Dossier renommé d'après le nom corrigé au registre : {old.name} → {new.name}"
+            for old, new in renamed]
+
+
 def _files_made(run) -> list[str]:
     parts = []
     if run.pdfs or run.pdf_failures:
@@ -51,6 +57,9 @@ def letters_summary(result) -> str:
         count = plural(len(plan.skipped), "courrier dû non produit", "courriers dus non produits")
         parts.append(f"\n{count} :")
         parts.append(_skipped_table(sorted(plan.skipped, key=lambda o: (o.ligne, o.type_id))))
+    parts += [f"\nRéclamation n° {numero} introuvable dans le registre : aucun courrier."
+              for numero in plan.unknown]
+    parts += renamed_lines(plan.renamed)
     parts += _files_made(run)
     fiches = result.fiches
     written = plural(fiches.written, "fiche de synthèse mise à jour",
@@ -66,7 +75,7 @@ def needs_attention(result) -> bool:
     worth exit code 1. Letters already made or superseded are not."""
     run = result.run
     return (any(o.attention for o in run.plan.skipped) or not run.plan.report.ok
-            or bool(run.pdf_failures))
+            or bool(run.pdf_failures) or bool(run.plan.unknown))
 
 
 def templates_summary(reports: Sequence[TemplateReport]) -> str:
@@ -109,14 +118,43 @@ def sent_dates_summary(result) -> str:
     return "\n".join(lines)
 
 
+def _sent_line(record) -> str:
+    ligne, key, day = record.updates[0]
+    return f"{header_of(key)} = {date_fr(day)} (ligne {ligne})"
+
+
+def _sent_files(record) -> list[str]:
+    lines = []
+    if record.pdf is not None:
+        lines.append(f"Copie PDF produite : {shown_path(record.pdf)}")
+    if record.draft is not None:
+        lines.append(f"Brouillon de courriel mis à jour, PDF joint : {shown_path(record.draft)}")
+    return lines
+
+
 def sent_summary(result) -> str:
-    """What ``toolkit sent`` recorded (an ``api.SentResult``)."""
-    ligne, key, day = result.updates[0]
-    lines = [f"Envoi du courrier « {_label(result.type_id)} » de la réclamation n° "
-             f"{result.numero} inscrit au registre : {header_of(key)} = {date_fr(day)} "
-             f"(ligne {ligne}){_saved(result.backup)}.", *_promises(result.updates)]
-    if result.pdf is not None:
-        lines.append(f"Copie PDF produite : {shown_path(result.pdf)}")
-    if result.draft is not None:
-        lines.append(f"Brouillon de courriel mis à jour, PDF joint : {shown_path(result.draft)}")
+    """What ``toolkit sent`` recorded (an ``api.SentResult``): each letter, the one backup,
+    the PDFs made; the refusals are :func:`sent_refusals`."""
+    label = _label(result.type_id)
+    if not result.recorded:
+        return "Aucun envoi inscrit au registre." if result.refused else \
+            f"Aucun courrier « {label} » produit et non inscrit : rien à inscrire."
+    if len(result.recorded) == 1:
+        (record,) = result.recorded
+        lines = [f"Envoi du courrier « {label} » de la réclamation n° {record.numero} inscrit "
+                 f"au registre : {_sent_line(record)}{_saved(result.backup)}."]
+    else:
+        lines = [f"{len(result.recorded)} envois du courrier « {label} » inscrits au registre "
+                 f"en une fois{_saved(result.backup)} :"]
+        lines += [f"  n° {record.numero} : {_sent_line(record)}" for record in result.recorded]
+    lines += _promises(result.updates) + renamed_lines(result.renamed)
+    lines += [line for record in result.recorded for line in _sent_files(record)]
+    lines += [f"Conversion PDF impossible : {shown_path(path)}" for path in result.pdf_failures]
     return "\n".join(lines)
+
+
+def sent_refusals(result) -> str:
+    """The numbers ``toolkit sent`` did not record, each with why."""
+    count = plural(len(result.refused), "envoi non inscrit", "envois non inscrits")
+    return "\n".join([f"{count} :", *(f"  n° {numero} : {why}"
+                                        for numero, why in result.refused)])

@@ -102,6 +102,28 @@ def dossier_dir(root: Path, numero: object, nom: object = None,
     return _inside(root, root / (f"{key}_{name}" if name else key))
 
 
+def follow_client_name(root: Path, dossier: Path, numero: object, nom: object) -> Path:
+    """The complaint's folder under the name the register now gives its client: an existing
+    ``<Numéro>_<Ancien nom>`` folder is renamed ``<Numéro>_<Nom>`` with all its files, and
+    the new path returned. Left as it is (and returned) when the register has no name, when
+    a folder of the new name already exists (two folders are never merged), when the folder
+    is a link, or when the rename fails (a file open in Word on Windows): a folder under its
+    old name still holds the whole dossier."""
+    key, name = safe_name(numero), safe_name(nom)
+    wanted = root / f"{key}_{name}"
+    if not name or dossier.name == wanted.name or dossier.parent != root:
+        return dossier
+    if not dossier.name.startswith(f"{key}_") or dossier.is_symlink() or not dossier.is_dir():
+        return dossier
+    if wanted.exists() or wanted.is_symlink():  # also the same folder on a case-blind disk
+        return dossier
+    try:
+        os.rename(dossier, wanted)
+    except OSError:
+        return dossier
+    return wanted
+
+
 def letter_path(dossier: Path, numero: object, type_id: str) -> Path:
     """``<Numéro>_<type>.docx`` in the dossier (docs/product-rules.md, "Letters")."""
     return dossier / f"{safe_name(numero)}_{type_id}.docx"

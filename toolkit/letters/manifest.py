@@ -59,6 +59,15 @@ class Manifest:
                 self._by_dossier.setdefault(folder, {})[name] = f"{date_fr(record.day)}"
         return self._by_dossier.get(dossier.name, {})
 
+    def rename_dossier(self, old: str, new: str) -> None:
+        """Carry the records of dossier folder ``old`` over to its new name ``new``."""
+        prefix = f"{old}/"
+        for records in (self.letters, self.fiches):
+            for key in [key for key in records if key.startswith(prefix)]:
+                records[f"{new}/{key.removeprefix(prefix)}"] = records.pop(key)
+                self.changed = True
+        self._by_dossier = None
+
     def record_fiche(self, path: Path, digest: str) -> None:
         self.fiches[self.key(path)] = digest
         self.changed = True

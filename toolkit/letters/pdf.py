@@ -1,35 +1,67 @@
 """PDF copies of the letters, beside them, converted by LibreOffice headless.
 
-``libreoffice.convert`` uses one throw-away profile per conversion and judges success by
-the PDF being there."""
+One LibreOffice process converts every letter of a run (its start-up costs more than a
+letter): into a scratch folder beside the dossiers, then each PDF is moved beside its
+letter. Success is judged by the PDF being there (``libreoffice.convert_many``)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
-from toolkit.libreoffice import convert, require_soffice
-
-# LibreOffice is itself the heavy process: two at a time keep a 2-core office PC usable.
-PARALLEL_CONVERSIONS = 2
+from toolkit.libreoffice import convert_many, require_soffice
 
 
-def _convert_one(document: Path) -> Path | None:
-    document.with_suffix(".pdf").unlink(missing_ok=True)  # never keep a stale copy
+def _batches(documents: list[Path]) -> list[list[Path]]:
+    """The documents in as few groups as possible where no two share a file name (each PDF
+    is named after its letter in the one output folder): one group in practice."""
+    batches: list[list[Path]] = []
+    for document in documents:
+        batch = next((b for b in batches if all(d.stem != document.stem for d in b)), None)
+        if batch is None:
+            batches.append(batch := [])
+        batch.append(document)
+    return batches
+
+
+def _convert_batch(batch: list[Path], scratch: Path) -> dict[Path, Path | None]:
     try:
-        return convert(document, "pdf", document.parent)
+        made = convert_many(batch, "pdf", scratch)
     except ToolkitError:
-        return None
+        return dict.fromkeys(batch)
+    placed: dict[Path, Path | None] = {}
+    for document in batch:
+        pdf = made.get(document.resolve())
+        target = document.with_suffix(".pdf")
+        if pdf is None:
+            placed[document] = None
+            continue
+        try:
+            os.replace(pdf, target)
+        except OSError:  # another disk (scratch space is beside the dossiers, so rarely)
+            shutil.move(pdf, target)
+        placed[document] = target
+    return placed
 
 
 def convert_to_pdf(documents: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """(PDFs made, documents that could not be converted)."""
+    """(PDFs made, documents that could not be converted). An old PDF of a document is
+    removed first: never a stale copy beside a letter."""
     require_soffice()
     documents = list(documents)
-    with ThreadPoolExecutor(max_workers=PARALLEL_CONVERSIONS) as pool:
-        results = list(pool.map(_convert_one, documents))
-    made = [pdf for pdf in results if pdf is not None]
-    failed = [doc for doc, pdf in zip(documents, results, strict=True) if pdf is None]
+    if not documents:
+        return [], []
+    for document in documents:
+        document.with_suffix(".pdf").unlink(missing_ok=True)
+    scratch_parent = documents[0].parent.parent
+    placed: dict[Path, Path | None] = {}
+    with tempfile.TemporaryDirectory(prefix=".toolkit-pdf-", dir=scratch_parent) as scratch:
+        for batch in _batches(documents):
+            placed.update(_convert_batch(batch, Path(scratch)))
+    made = [placed[doc] for doc in documents if placed.get(doc) is not None]
+    failed = [doc for doc in documents if placed.get(doc) is None]
     return made, failed

@@ -11,8 +11,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from toolkit.dates import date_fr
-from toolkit.errors import LetterRefused, ToolkitError, UsageError
-from toolkit.letters.dossiers import dossier_dir, dossiers_root, letter_path
+from toolkit.errors import LetterRefused, UsageError
+from toolkit.letters.dossiers import (
+    dossier_dir,
+    dossier_index,
+    dossiers_root,
+    follow_client_name,
+    letter_path,
+)
 from toolkit.letters.manifest import Manifest
 from toolkit.rules.columns import header_of
 from toolkit.rules.letters import (
@@ -36,6 +42,7 @@ class SentLetter:
     params: object
     root: Path
     letter: Path
+    renamed_from: Path | None = None  # the dossier's name before the client's was corrected
 
 
 def sent_letter(register: Register, numero: str, type_id: str,
@@ -51,14 +58,17 @@ def sent_letter(register: Register, numero: str, type_id: str,
         raise LetterRefused(f"Réclamation n° {numero} : date de réclamation invalide (voir "
                             "« toolkit check »).")
     root = dossiers_root(register.path, dossiers)
-    letter = letter_path(dossier_dir(root, row["numero"], row.get("nom")), numero, type_id)
+    found = dossier_dir(root, row["numero"], row.get("nom"))
+    letter = letter_path(found, numero, type_id)
     if not letter.is_file():
         raise LetterRefused(
             f"Aucun courrier « {LABELS[type_id]} » dans le dossier de la réclamation n° "
             f"{numero} ({letter}) : produisez-le d'abord avec « toolkit letters --numero "
             f"{numero} --type {type_id} ».")
+    dossier = follow_client_name(root, found, row["numero"], row.get("nom"))
     return SentLetter(str(row["numero"]), int(row["ligne"]), type_id, row, register.params,
-                      root, letter)
+                      root, letter_path(dossier, numero, type_id),
+                      found if dossier != found else None)
 
 
 def letter_day(found: SentLetter, manifest: Manifest) -> tuple[date, date | None]:
@@ -101,17 +111,36 @@ def sent_updates(found: SentLetter, day: date, manifest: Manifest, *,
     return updates
 
 
-def missing_pdf(letter: Path) -> Path | None:
-    """Make the letter's PDF copy when it is missing; the PDF made, or None when it was
-    already there."""
+def made_not_recorded(register: Register, type_id: str, dossiers: Path | None = None
+                      ) -> list[str]:
+    """The numbers whose letter ``type_id`` is in their dossier while its sending date is
+    empty (``toolkit sent --tous``), in register order."""
+    root = dossiers_root(register.path, dossiers)
+    index = dossier_index(root)
+    column = SENT_COLUMN[type_id]
+    numeros = []
+    for row in register.frame.to_dict("records"):
+        numero = str(row.get("numero") or "").strip()
+        if not numero or row.get(column) not in (None, ""):
+            continue
+        if letter_path(dossier_dir(root, numero, row.get("nom"), index), numero,
+                       type_id).is_file():
+            numeros.append(numero)
+    return list(dict.fromkeys(numeros))
+
+
+def missing_pdfs(letters: list[Path]) -> tuple[dict[Path, Path], list[Path]]:
+    """Make the PDF copies missing beside ``letters``, all in one conversion: (letter → PDF
+    made, letters whose conversion failed). Letters that have their PDF are left alone."""
     from toolkit.letters.pdf import convert_to_pdf
 
-    if letter.with_suffix(".pdf").is_file():
-        return None
-    made, failed = convert_to_pdf([letter])
-    if failed:
-        raise ToolkitError(f"Conversion PDF impossible : {letter}.")
-    return made[0]
+    wanted = [letter for letter in letters if not letter.with_suffix(".pdf").is_file()]
+    if not wanted:
+        return {}, []
+    made, failed = convert_to_pdf(wanted)
+    made_set = set(made)
+    return ({letter: letter.with_suffix(".pdf") for letter in wanted
+             if letter.with_suffix(".pdf") in made_set}, failed)
 
 
 def attach_to_draft(found: SentLetter, pdf: Path) -> Path | None:

@@ -201,11 +201,14 @@ def headline_note(data: ReportData) -> str:
              "est parti. Sans réponse : toutes les réclamations encore sans réponse à la fin "
              "du mois, quel que soit leur mois de réception.")
     text += f" Comparaison avec {month_words(heads.previous)}"
-    if heads.earlier:
-        text += (f" et avec la moyenne des {plural(len(heads.earlier), 'mois', 'mois')} "
-                 f"précédents ({month_words(heads.earlier[0])} à "
-                 f"{month_words(heads.earlier[-1])}) ; pour les délais et le délai médian, "
-                 "sur toutes les réclamations de ces mois")
+    if len(heads.earlier) == 1:
+        # The register's second month: the average is of the previous month alone.
+        text += (" (seul mois précédent : la moyenne est la sienne) ; pour les délais et le "
+                 "délai médian, sur toutes les réclamations de ce mois")
+    elif heads.earlier:
+        text += (f" et avec la moyenne des {len(heads.earlier)} mois précédents "
+                 f"({month_words(heads.earlier[0])} à {month_words(heads.earlier[-1])}) ; pour "
+                 "les délais et le délai médian, sur toutes les réclamations de ces mois")
     return text + ". « — » : rien à mesurer."
 
 

@@ -56,7 +56,14 @@ PRINT_STYLE = """<style>
     break-after: avoid; page-break-after: avoid; }
   .jp-Cell:has(img) + .jp-CodeCell:has(.jp-RenderedMarkdown) {
     break-before: avoid; page-break-before: avoid; }
-  .jp-RenderedHTMLCommon table { font-size: 11px; width: 100%; }
+  /* Jupyter lays tables out in equal columns (table-layout: fixed): numbers and dates then
+     wrap while long texts take three lines, and the 30 rows of the priority table ran over
+     three pages. Columns sized by their content, a smaller print and tight cells keep it on
+     one page. */
+  .jp-RenderedHTMLCommon table { font-size: 9px; line-height: 1.25; width: 100%;
+    table-layout: auto; }
+  .jp-RenderedHTMLCommon :is(td, th) { padding: 1px 3px; }
+  .jp-RenderedHTMLCommon :is(td, th):is(:first-child, :nth-child(2)) { white-space: nowrap; }
   img { max-width: 100%; height: auto; }
 }
 </style>"""

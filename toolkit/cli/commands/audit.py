@@ -7,14 +7,21 @@ from pathlib import Path
 
 from toolkit import api
 from toolkit.cli.console import EXIT_OK, EXIT_PROBLEMS
-from toolkit.cli.options import Command, add_dossiers_option, day_argument, today_of
+from toolkit.cli.options import (
+    DAY_METAVAR,
+    Command,
+    add_dossiers_option,
+    day_argument,
+    today_of,
+)
 
 
 def _audit_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--du", type=day_argument, required=True, metavar="AAAA-MM-JJ",
-                        help="premier jour de la période (date de réception)")
-    parser.add_argument("--au", type=day_argument, required=True, metavar="AAAA-MM-JJ",
-                        help="dernier jour de la période, inclus")
+    parser.add_argument("--du", type=day_argument, required=True, metavar=DAY_METAVAR,
+                        help="premier jour de la période (date de réception), JJ/MM/AAAA, "
+                             "J/M/AA ou AAAA-MM-JJ")
+    parser.add_argument("--au", type=day_argument, required=True, metavar=DAY_METAVAR,
+                        help="dernier jour de la période, inclus (même écriture que --du)")
     parser.add_argument("--out", type=Path, metavar="FICHIER.zip",
                         help="archive à écrire (par défaut : audit_reclamations_DU_AU.zip à "
                              "côté du registre)")

@@ -8,13 +8,18 @@ import sys
 from toolkit import api
 from toolkit.cli.console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, say_waiting
 from toolkit.cli.options import (
+    DAY_METAVAR,
     Command,
     add_dossiers_option,
     add_templates_option,
     day_argument,
+    letter_type_argument,
     today_of,
 )
 from toolkit.rules.letters import LETTER_TYPES
+
+_TYPE_HELP = (f"{', '.join(LETTER_TYPES)} ; la casse, les accents et le libellé français sont "
+              "acceptés (accusé, réponse, accusé-de-réception…)")
 
 
 def _progress_bar(total: int):
@@ -30,10 +35,12 @@ def _progress_bar(total: int):
 
 
 def _letters_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--type", action="append", choices=LETTER_TYPES, metavar="TYPE",
-                        help=f"seulement ce type de courrier ({', '.join(LETTER_TYPES)}) ; "
-                             "option répétable")
-    parser.add_argument("--numero", metavar="N", help="seulement cette réclamation")
+    parser.add_argument("--type", action="append", type=letter_type_argument, metavar="TYPE",
+                        help=f"seulement ce type de courrier ({_TYPE_HELP}) ; option "
+                             "répétable")
+    parser.add_argument("--numero", action="append", metavar="N",
+                        help="seulement cette réclamation ; option répétable (chaque numéro "
+                             "est traité, un numéro inconnu est signalé)")
     add_dossiers_option(parser)
     add_templates_option(parser)
     parser.add_argument("--mark-sent", action="store_true",
@@ -52,7 +59,8 @@ def letters(args: argparse.Namespace) -> int:
     from toolkit.letters.batch import LetterOptions
     from toolkit.letters.display import letters_summary, needs_attention, sent_dates_summary
 
-    options = LetterOptions(types=tuple(args.type or LETTER_TYPES), numero=args.numero,
+    options = LetterOptions(types=tuple(dict.fromkeys(args.type or LETTER_TYPES)),
+                            numeros=tuple(args.numero or ()),
                             dossiers=args.dossiers, templates=args.templates,
                             force=args.force, pdf=args.pdf, eml=args.eml)
     result = api.produce_letters(args.register, today_of(args), options,
@@ -65,11 +73,18 @@ def letters(args: argparse.Namespace) -> int:
 
 
 def _sent_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--numero", required=True, metavar="N", help="numéro de la réclamation")
-    parser.add_argument("--type", required=True, choices=LETTER_TYPES, metavar="TYPE",
-                        help=f"type du courrier envoyé ({', '.join(LETTER_TYPES)})")
-    parser.add_argument("--date", type=day_argument, default=None, metavar="AAAA-MM-JJ",
-                        help="date d'envoi (par défaut : --today)")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--numero", action="append", metavar="N",
+                       help="numéro de la réclamation ; option répétable : tous les envois "
+                            "sont inscrits en une seule écriture du registre")
+    which.add_argument("--tous", action="store_true",
+                       help="inscrire l'envoi de chaque courrier de ce type produit et pas "
+                            "encore inscrit")
+    parser.add_argument("--type", required=True, type=letter_type_argument, metavar="TYPE",
+                        help=f"type du courrier envoyé ({_TYPE_HELP})")
+    parser.add_argument("--date", type=day_argument, default=None, metavar=DAY_METAVAR,
+                        help="date d'envoi, JJ/MM/AAAA, J/M/AA ou AAAA-MM-JJ (par défaut : "
+                             "--today)")
     parser.add_argument("--force", action="store_true",
                         help="remplacer une date d'envoi déjà inscrite")
     parser.add_argument("--pdf", action="store_true",
@@ -78,14 +93,17 @@ def _sent_options(parser: argparse.ArgumentParser) -> None:
 
 
 def sent(args: argparse.Namespace) -> int:
-    from toolkit.letters.display import sent_summary
+    from toolkit.letters.display import sent_refusals, sent_summary
     from toolkit.letters.pipeline import SentOptions
 
-    options = SentOptions(args.numero, args.type, args.date or today_of(args),
-                          dossiers=args.dossiers, force=args.force, pdf=args.pdf)
+    options = SentOptions(tuple(args.numero or ()), args.type, args.date or today_of(args),
+                          dossiers=args.dossiers, force=args.force, pdf=args.pdf,
+                          every_made=args.tous)
     result = api.record_sent(args.register, options, today_of(args), on_wait=say_waiting)
     print(sent_summary(result))
-    return EXIT_OK
+    if result.refused:
+        print(sent_refusals(result), file=sys.stderr)
+    return EXIT_PROBLEMS if result.refused or result.pdf_failures else EXIT_OK
 
 
 def _templates_options(parser: argparse.ArgumentParser) -> None:
@@ -121,7 +139,7 @@ def _copy_templates(args: argparse.Namespace) -> int:
 COMMANDS = (
     Command("letters", "produire les courriers dus, dossier par réclamation", letters,
             _letters_options),
-    Command("sent", "inscrire au registre l'envoi d'un courrier produit plus tôt", sent,
+    Command("sent", "inscrire au registre l'envoi de courriers produits plus tôt", sent,
             _sent_options),
     Command("templates", "lister les champs des modèles de courriers et les champs inconnus",
             templates, _templates_options, today=False,
