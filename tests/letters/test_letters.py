@@ -25,6 +25,7 @@ from toolkit.rules.records import Parameters
 TODAY = date(2026, 11, 20)
 RECEIVED = date(2026, 11, 2)  # ack deadline Sat 14 Nov 2026; reply deadline 2 Dec 2026
 MEDIATOR = {"mediateur": "CM2C — Centre de la médiation", "site_mediateur": "https://www.cm2c.net",
+            "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris",
             "adresse": "12 rue des Lilas\n75011 PARIS", "signataire": "Claire Martin"}
 NAME = "Dupont & Fils <SARL>"
 LETTERHEAD = Parameters(adresse="12 rue des Lilas\n75011 PARIS", signataire="Claire Martin")

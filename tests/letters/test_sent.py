@@ -22,7 +22,8 @@ from toolkit.letters.pipeline import produce_letters
 from toolkit.register.reading import read_register
 
 RECEIVED = date(2026, 11, 2)  # reply deadline Wed 2 Dec 2026
-MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net"}
+MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net",
+            "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris"}
 ACKNOWLEDGED = {"date_accuse": date(2026, 11, 3)}
 
 

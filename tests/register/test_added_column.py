@@ -16,15 +16,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from toolkit.rules.columns import COLUMNS
-
 from toolkit.register.writeback import mark_dates
+from toolkit.rules.columns import COLUMNS
 
 PROMISED = "Date de réponse annoncée"
 # Without the promised date, Statut (the template's last column) moves one to the left and
 # the added column comes right after it.
 LAST, ADDED, AFTER = (get_column_letter(len(COLUMNS) + shift) for shift in (-1, 0, 1))
-MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net"}
+MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net",
+            "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris"}
 
 
 def _without_promised_date(path):

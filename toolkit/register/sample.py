@@ -27,7 +27,7 @@ SAMPLE_PARAMETERS = {
     "site_mediateur": "https://www.cm2c.net",
     "zone": "Métropole",
     "preavis_suivi": "5",
-    "adresse_mediateur": "CM2C\n14 rue Saint-Jean\n75017 Paris",
+    "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris",
     "mentions_legales": "ONLY PERMIS SARL au capital de 8 000 € – RCS Paris 812 345 678 – "
                         "SIRET 812 345 678 00019",
     "contact_donnees": "donnees@onlypermis.fr",
