@@ -275,7 +275,8 @@ def watch_table(data: ReportData, limit: int = WATCH_ROWS):
 
     watch = data.watch.head(limit)
     table = pd.DataFrame({
-        "Numéro": watch["numero"],
+        # A non-breaking hyphen: a number never breaks across lines in a narrow column.
+        "Numéro": [str(numero).replace("-", "\u2011") for numero in watch["numero"]],
         "Reçue le": [date_fr(day) for day in watch["recue"]],
         "Catégorie": watch["categorie"].fillna("—"),
         "Échéance": [f"{DEADLINE_WORDS[kind]} au {date_fr(day)}"
