@@ -230,23 +230,3 @@ def test_every_template_carries_the_mandatory_mentions():
             assert "{{ mediateur_adresse }}" in body and "gratuitement" in body
             assert "L612-2" in body and "{%p if recours_professionnel %}" in body
 
-
-@pytest.mark.libreoffice
-def test_a_number_never_breaks_in_the_printed_letter(make_register, tmp_path, needs_libreoffice):
-    """Rendered to PDF by LibreOffice and read back by pdftotext: every « 2026-0NN » of the
-    letter sits on one line (justified text would otherwise break it after the hyphen)."""
-    import subprocess
-
-    # Numbers of 3 to 14 digits move the number along the subject line, across its end.
-    rows = [complaint(f"2026-{n:0{width}d}", RECEIVED) for n, width in
-            enumerate(range(3, 15), start=1)]
-    register = make_register(rows, PARAMS)
-    assert run_letters(register, "--type", "accuse", "--pdf", today="2026-11-20") == 0
-    pdfs = sorted((tmp_path / "dossiers").rglob("*_accuse.pdf"))
-    assert len(pdfs) == 12
-    for pdf in pdfs:
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
-        numero = pdf.name.split("_")[0]
-        assert "2026-\n" not in text and "2026\u2011\n" not in text, pdf.name
-        assert text.count(numero) + text.count(numero.replace("-", "\u2011")) == 2, pdf.name
