@@ -282,7 +282,9 @@ def watch_table(data: ReportData, limit: int = WATCH_ROWS):
         "Échéance": [f"{DEADLINE_WORDS[kind]} au {date_fr(day)}"
                      for kind, day in zip(watch["echeance_de"], watch["echeance"], strict=True)],
         "Situation": [_situation(row) for row in watch.to_dict("records")],
-        "Prochaine action": watch["prochaine_action"],
+        # Management reads what is to be done; the command to run is for the desk (status).
+        "Prochaine action": [str(action).split(" : toolkit ")[0]
+                             for action in watch["prochaine_action"]],
         "Responsable": watch["responsable"].fillna("—"),
     }, columns=["Numéro", "Reçue le", "Catégorie", "Échéance", "Situation",
                 "Prochaine action", "Responsable"])
