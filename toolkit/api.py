@@ -115,10 +115,12 @@ def month_statistics(paths: Path | Sequence[Path], year: int, month: int,
 
 def register_status(path: Path, today: date) -> StatusResult:
     """Deadlines and statuses of every complaint, overdue first."""
+    from toolkit.letters.sending import ready_letters
     from toolkit.rules.status import left_out_reason
 
     register = read_register(path)
-    statuses = complaint_statuses(register.frame, register.params, today)
+    statuses = complaint_statuses(register.frame, register.params, today,
+                                  ready_letters(register))
     counted = {status.ligne for status in statuses}
     reasons = {int(line): left_out_reason(received) for line, received in
                zip(register.frame["ligne"], register.frame["date_reclamation"], strict=True)

@@ -54,7 +54,9 @@ PERIOD_ROWS = [
 @pytest.fixture
 def period_register(make_register):
     return make_register(PERIOD_ROWS, params={"mediateur": "CM2C",
-                                              "site_mediateur": "https://www.cm2c.net"})
+                                              "site_mediateur": "https://www.cm2c.net",
+                                              "adresse_mediateur": "14 rue Saint-Jean\n"
+                                                                   "75017 Paris"})
 
 
 def test_summary_figures_by_hand(period_register):

@@ -14,9 +14,19 @@ from toolkit.letters.batch import TEMPLATES_DIR
 TODAY = "2026-11-20"
 
 
+NON_BREAKING_HYPHEN = "\u2011"
+
+
 def docx_text(path: Path) -> str:
     """Every paragraph (body, tables, headers, footers) of a Word file, one per line;
-    line breaks inside a paragraph come out as ``\\n`` too."""
+    line breaks inside a paragraph come out as ``\\n`` too. Complaint numbers are printed
+    with a non-breaking hyphen: read back with an ordinary one, so that tests compare
+    numbers as the register holds them (``raw_docx_text`` keeps the letter's own)."""
+    return raw_docx_text(path).replace(NON_BREAKING_HYPHEN, "-")
+
+
+def raw_docx_text(path: Path) -> str:
+    """As :func:`docx_text`, every character as the letter holds it."""
     document = Document(str(path))
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:

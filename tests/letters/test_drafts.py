@@ -24,7 +24,13 @@ def _draft(path: Path) -> EmailMessage:
 
 
 def _word_text(letter: Path) -> str:
-    return "\n".join(paragraph.text for paragraph in Document(str(letter)).paragraphs).strip()
+    """The letter's paragraphs, then its footer, one blank line between each (worked out
+    here from python-docx, not by the code under test), numbers with an ordinary hyphen."""
+    document = Document(str(letter))
+    paragraphs = [p.text for p in document.paragraphs] + \
+        [p.text for section in document.sections for p in section.footer.paragraphs]
+    kept = [text.strip() for text in paragraphs if text.strip()]
+    return "\n\n".join(kept).replace("\u2011", "-")
 
 
 def test_draft_answers_the_message_intake_registered(make_register, tmp_path, capsys):
@@ -55,6 +61,9 @@ def test_draft_body_is_the_letter_text(make_register, tmp_path):
     # Written with CRLF line ends, as the wire format (RFC 5322) has them.
     plain = draft.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
     assert plain.strip() == _word_text(letter)
+    # Paragraphs stay paragraphs in the plain-text part: a blank line between them.
+    assert "\n\nNous accusons bonne réception de votre réclamation du 2 novembre 2026, " \
+        "enregistrée sous le numéro 2026-001.\n\n" in plain
     assert "Monsieur Dupont & Fils <SARL>" in plain
     html = draft.get_body(preferencelist=("html",)).get_content()
     assert "Monsieur Dupont &amp; Fils &lt;SARL&gt;" in html

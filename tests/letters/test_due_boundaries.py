@@ -23,7 +23,8 @@ from helpers.register_files import complaint
 RECEIVED = date(2026, 11, 2)
 ACKNOWLEDGED = date(2026, 11, 3)
 ON_TIME = "Nous vous adresserons notre réponse au plus tard le {}."
-MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net"}
+MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net",
+            "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris"}
 LATE = "Nous mettons tout en œuvre pour vous adresser notre réponse au plus tard le {}."
 
 
@@ -54,7 +55,9 @@ def test_progress_letter_notice_follows_the_parameter(make_register, tmp_path, t
 
 
 @pytest.mark.parametrize(("today", "sentence"), [
-    ("2026-12-02", ON_TIME.format("2 décembre 2026")),  # on the deadline day: not late yet
+    # On the deadline day a letter never promises that very day (it reaches the client
+    # later): it announces a new date, 2 + 15 = Thursday 17 December.
+    ("2026-12-02", LATE.format("17 décembre 2026")),
     ("2026-12-03", LATE.format("18 décembre 2026")),  # the day after: 3 + 15 days
 ])
 def test_progress_letter_on_and_after_the_reply_deadline(make_register, tmp_path, today,
@@ -75,8 +78,8 @@ def test_progress_letter_on_and_after_the_reply_deadline(make_register, tmp_path
 def test_acknowledgement_deadline_in_a_letter_follows_the_zone(make_register, tmp_path, zone,
                                                               deadline):
     templates = copy_templates(tmp_path / "modeles")
-    edit_template_xml(templates / "accuse.docx", "{{ echeance_reponse }}",
-                      "{{ echeance_reponse }} (accusé dû le {{ echeance_accuse }})")
+    edit_template_xml(templates / "accuse.docx", "{{ numero }}",
+                      "{{ numero }} (accusé dû le {{ echeance_accuse }})")
     register = make_register([complaint(received=date(2025, 12, 22))], params={"zone": zone})
     assert run_letters(register, "--type", "accuse", "--templates", str(templates),
                        today="2025-12-23") == 0

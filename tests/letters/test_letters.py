@@ -25,6 +25,7 @@ from toolkit.rules.records import Parameters
 TODAY = date(2026, 11, 20)
 RECEIVED = date(2026, 11, 2)  # ack deadline Sat 14 Nov 2026; reply deadline 2 Dec 2026
 MEDIATOR = {"mediateur": "CM2C — Centre de la médiation", "site_mediateur": "https://www.cm2c.net",
+            "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris",
             "adresse": "12 rue des Lilas\n75011 PARIS", "signataire": "Claire Martin"}
 NAME = "Dupont & Fils <SARL>"
 LETTERHEAD = Parameters(adresse="12 rue des Lilas\n75011 PARIS", signataire="Claire Martin")
@@ -170,13 +171,18 @@ def test_letter_specific_content(make_register, tmp_path):
     register = _full_register(make_register)
     run_letters(register, today="2026-12-10")
     made = letters_in(tmp_path / "dossiers")
-    assert "au plus tard le 2 décembre 2026" in docx_text(made["accuse"])
+    # Made on 10 December, after the reply deadline (2 December): the acknowledgement
+    # announces a new date, 10 + 15 = Friday 25 December (Noël), moved to Saturday 26.
+    accuse = docx_text(made["accuse"])
+    assert "au plus tard le 26 décembre 2026" in accuse
+    assert "2 décembre 2026" not in accuse
     complements = docx_text(made["complements"])
     assert "– Copie du contrat\n– Facture d'octobre" in complements
     confirmation = docx_text(made["confirmation"])
     assert "« Réclamation »" in confirmation and "contact@onlypermis.fr" in confirmation
     reponse = docx_text(made["reponse"])
-    assert "Entretien avec le moniteur.\nVérification du planning." in reponse
+    # Actions are the investigation notes: never sent to the client.
+    assert "Entretien avec le moniteur" not in reponse
     assert "Deux leçons vous sont offertes." in reponse
 
 
@@ -209,7 +215,8 @@ def test_suivi_letter_promises_a_date(make_register, tmp_path, today, promised, 
     run_letters(register, "--type", "suivi", today=today)
     text = docx_text(letters_in(tmp_path / "dossiers")["suivi"])
     assert f"au plus tard le {promised}" in text
-    assert ("circonstances particulières" in text) is late
+    assert ("ce dont nous vous prions de bien vouloir nous excuser" in text) is late
+    assert "circonstances particulières" not in text  # whatever the cause, none is claimed
 
 
 def test_client_text_is_data_not_template_code(make_register, tmp_path):
@@ -325,7 +332,7 @@ def test_type_option_repeats(make_register, tmp_path):
 ])
 def test_the_list_of_mediators_is_not_a_mediator_site(site):
     params = Parameters(adresse="1 rue A\n75001 Paris", signataire="C. Martin",
-                        mediateur="CM2C", site_mediateur=site)
+                        mediateur="CM2C", site_mediateur=site, adresse_mediateur="1 rue B")
     with pytest.raises(LetterRefused, match="liste officielle des médiateurs"):
         build_context("reponse", _row(resolution="Non", decision="Défavorable"), params, TODAY)
 
@@ -335,7 +342,10 @@ def test_no_default_mediator():
 
 
 @pytest.mark.parametrize(("today", "refused"), [
-    (date(2026, 12, 2), False),  # the reply deadline itself: not late
+    (date(2026, 12, 1), False),  # the day before the reply deadline: the deadline holds
+    # On the deadline day itself a letter never promises that very day: it announces a new
+    # date, so it names the mediator.
+    (date(2026, 12, 2), True),
     (date(2026, 12, 3), True),
 ])
 def test_late_suivi_needs_the_mediator(today, refused):
@@ -352,9 +362,10 @@ def test_late_suivi_names_the_mediator(make_register, tmp_path):
                               date_accuse=date(2026, 11, 3))
     run_letters(register, "--type", "suivi", today="2026-12-10")
     text = docx_text(letters_in(tmp_path / "dossiers")["suivi"])
-    assert ("vous pouvez, si vous le souhaitez, recourir gratuitement au médiateur de la "
-            f"consommation dont nous relevons, en vue de la résolution amiable du litige : "
-            f"{MEDIATOR['mediateur']}, {MEDIATOR['site_mediateur']}.") in text
+    assert ("vous pouvez recourir gratuitement au médiateur de la consommation dont nous "
+            "relevons, en vue de la résolution amiable du litige (article L612-1 du Code de la "
+            f"consommation) :\n{MEDIATOR['mediateur']}, 14 rue Saint-Jean, 75017 Paris ; site "
+            f"internet : {MEDIATOR['site_mediateur']}.") in text
 
 
 def test_list_page_refused_in_the_not_made_table(make_register, tmp_path, capsys):

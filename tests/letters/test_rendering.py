@@ -64,18 +64,18 @@ def test_missing_field_is_an_error_not_a_blank(tmp_path):
 
 def test_unknown_field_is_named_before_any_letter(tmp_path):
     folder = copy_templates(tmp_path / "modeles")
-    edit_template_xml(folder / "accuse.docx", "echeance_reponse", "echeance_reponce")
-    with pytest.raises(TemplateError, match=r"accuse\.docx.*« echeance_reponce »"):
+    edit_template_xml(folder / "accuse.docx", "date_reponse_prevue", "date_reponse_prevu")
+    with pytest.raises(TemplateError, match=r"accuse\.docx.*« date_reponse_prevu »"):
         check_template(folder / "accuse.docx")
 
 
 def test_broken_template_stops_the_command_naming_the_field(make_register, tmp_path, capsys):
     folder = copy_templates(tmp_path / "modeles")
-    edit_template_xml(folder / "accuse.docx", "echeance_reponse", "echeance_reponce")
+    edit_template_xml(folder / "accuse.docx", "date_reponse_prevue", "date_reponse_prevu")
     register = make_register([complaint()])
     assert run_letters(register, "--templates", str(folder)) == 2
     err = capsys.readouterr().err
-    assert "accuse.docx" in err and "echeance_reponce" in err
+    assert "accuse.docx" in err and "date_reponse_prevu" in err
     assert letters_in(tmp_path / "dossiers") == {}
 
 

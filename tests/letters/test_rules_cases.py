@@ -28,7 +28,8 @@ from toolkit.letters.dossiers import dossier_dir, dossier_index, safe_name
 from toolkit.rules.letters import build_context, is_due, place_and_date
 from toolkit.rules.records import Parameters
 
-MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net"}
+MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net",
+            "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris"}
 LETTERHEAD = {"adresse": "12 rue des Lilas\n75011 PARIS", "signataire": "Claire Martin"}
 # Every context field the default acknowledgement does not print, added after its reply date.
 ALL_FIELDS = (
@@ -36,10 +37,13 @@ ALL_FIELDS = (
     "[accusé {{ echeance_accuse }}] [retard {{ reponse_en_retard }}] "
     "[prévue {{ date_reponse_prevue }}] [civilité {{ client_civilite }}] "
     "[nom {{ client_nom }}] [courriel {{ client_courriel }}] [décision {{ decision }}] "
-    "[texte {{ decision_texte }}] [médiation {{ mediation }}] [actions {{ actions }}] "
+    "[texte {{ decision_texte }}] [médiation {{ mediation }}] "
+    "[pro {{ professionnel }} {{ recours_professionnel }}] "
     "[résolution {{ resolution }}] [infos {{ informations_manquantes|join(' / ') }}] "
-    "[médiateur {{ mediateur_nom }} {{ mediateur_site }}] "
-    "[société {{ societe_nom }} {{ societe_courriel }} {{ societe_telephone }}]"
+    "[médiateur {{ mediateur_nom }} | {{ mediateur_adresse }} | {{ mediateur_site }}] "
+    "[société {{ societe_nom }} {{ societe_courriel }} {{ societe_telephone }}] "
+    "[mentions {{ mentions_legales }}] [données {{ donnees_contact }} "
+    "{{ duree_conservation }}] [numéro {{ numero }}]"
 )
 
 
@@ -47,7 +51,7 @@ def _acknowledgement_fields(make_register, tmp_path: Path, row: dict, today: str
                             params: dict) -> str:
     """The text of the acknowledgement made with a template that prints every field."""
     templates = copy_templates(tmp_path / "modeles")
-    edit_template_xml(templates / "accuse.docx", "{{ echeance_reponse }}", ALL_FIELDS)
+    edit_template_xml(templates / "accuse.docx", "{{ numero }}", ALL_FIELDS)
     register = make_register([row], params={**MEDIATOR, **params})
     assert run_letters(register, "--type", "accuse", "--templates", str(templates),
                        today=today) == 0
@@ -70,9 +74,10 @@ def test_every_field_of_a_letter_sent_in_time(make_register, tmp_path, zone, ack
     assert ("21 janvier 2027 [lettre 22 décembre 2026] [lieu Paris, le 22 décembre 2026] "
             f"[accusé {ack_due}] [retard False] [prévue 21 janvier 2027] "
             "[civilité Monsieur] [nom Paul Roy] [courriel paul.roy@exemple.fr] [décision ] "
-            "[texte ] [médiation False] [actions ] [résolution ] [infos ] "
-            "[médiateur CM2C https://www.cm2c.net] "
-            "[société ONLY PERMIS contact@onlypermis.fr 09.87.77.84.79]") in text
+            "[texte ] [médiation False] [pro False False] [résolution ] [infos ] "
+            "[médiateur CM2C | 14 rue Saint-Jean, 75017 Paris | https://www.cm2c.net] "
+            "[société ONLY PERMIS contact@onlypermis.fr 09.87.77.84.79] [mentions ] "
+            "[données contact@onlypermis.fr 5] [numéro 2026\u2011001]") in text
     assert "Monsieur Paul Roy" in text and "Monsieur," in text
 
 
@@ -96,8 +101,10 @@ def test_every_field_of_a_letter_sent_after_the_reply_deadline(make_register, tm
             f"[accusé 14 novembre 2026] [retard True] [prévue {promised}] [civilité ] "
             "[nom Léa Moreau] [courriel lea.moreau@exemple.fr] [décision Favorable] "
             "[texte Au terme de cet examen, nous faisons droit à votre réclamation.] "
-            "[médiation False] [actions Appel.] [résolution Leçon offerte.] "
+            "[médiation True] [pro False False] [résolution Leçon offerte.] "
             "[infos Copie du contrat / Facture]") in text
+    # The internal note never reaches the letter.
+    assert "Appel." not in text
     assert "\nLéa Moreau\n" in f"\n{text}\n" and "Madame, Monsieur," in text
 
 
@@ -141,9 +148,10 @@ def test_refusal_names_the_complaint_the_letter_and_the_empty_letterhead():
 
 
 @pytest.mark.parametrize(("given", "named"), [
-    ({}, "« Médiateur » et « Site du médiateur »"),
-    ({"mediateur": "CM2C"}, "« Site du médiateur »"),
-    ({"site_mediateur": "https://www.cm2c.net"}, "« Médiateur »"),
+    ({}, "« Médiateur » et « Site du médiateur » et « Adresse du médiateur »"),
+    ({"mediateur": "CM2C", "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris"},
+     "« Site du médiateur »"),
+    ({"site_mediateur": "https://www.cm2c.net"}, "« Médiateur » et « Adresse du médiateur »"),
 ])
 def test_refused_reply_names_the_missing_mediator_fields(given, named):
     message = _refusal("reponse", {"resolution": "Non.", "decision": "Défavorable"},
@@ -163,7 +171,7 @@ def test_progress_letter_after_the_reply_deadline_needs_the_mediator():
 
 def test_refused_reply_explains_the_list_of_mediators():
     message = _refusal("reponse", {"resolution": "Non.", "decision": "Partiellement favorable"},
-                       **LETTERHEAD, mediateur="CM2C",
+                       **LETTERHEAD, mediateur="CM2C", adresse_mediateur="14 rue Saint-Jean",
                        site_mediateur="https://www.economie.gouv.fr/mediation-conso")
     assert message == (
         "Réclamation 2026-001, réponse : « Site du médiateur » indique la liste officielle des "

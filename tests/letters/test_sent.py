@@ -22,7 +22,8 @@ from toolkit.letters.pipeline import produce_letters
 from toolkit.register.reading import read_register
 
 RECEIVED = date(2026, 11, 2)  # reply deadline Wed 2 Dec 2026
-MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net"}
+MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net",
+            "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris"}
 ACKNOWLEDGED = {"date_accuse": date(2026, 11, 3)}
 
 
@@ -134,8 +135,11 @@ def test_status_tracks_the_promise(make_register, capsys):
     broken = _status(register, "2026-12-28", capsys)
     assert broken["promesse_non_tenue"] is True
     assert broken["statut_reponse"] == "en_retard"
-    assert broken["prochaine_action"] == \
-        "Réponse annoncée pour le 26/12/2026 non envoyée : répondre sans attendre"
+    # The announced date has passed: a new progress letter is due (the one of 10/12 came
+    # before the promise), late since the day after the promise.
+    assert broken["prochaine_action"] == (
+        "Informer le client de l'avancement et de la date de réponse (en retard depuis le "
+        "27/12/2026) : toolkit letters --numero 2026-001 --type suivi")
     main(["status", "--register", str(register), "--today", "2026-12-28"])
     assert "1 en cours dont 1 en retard" in capsys.readouterr().out
 
@@ -150,11 +154,16 @@ def test_status_next_action_is_the_letter_the_rules_find_due(make_register, caps
     capsys.readouterr()
     main(["status", "--register", str(register), "--today", "2026-12-04", "--json"])
     actions = {s["numero"]: s["prochaine_action"] for s in json.loads(capsys.readouterr().out)}
+    # Reply deadline 02/12/2026 (received 02/11): on 04/12 it is late since 03/12.
     assert actions == {
-        "2026-001": "Demander la confirmation écrite",
-        "2026-002": "Demander les informations complémentaires",
-        "2026-003": "Envoyer la réponse (au plus tard le 02/12/2026)",
-        "2026-004": "Informer le client du retard et lui annoncer une date de réponse",
+        "2026-001": "Demander la confirmation écrite : toolkit letters --numero 2026-001 "
+                    "--type confirmation",
+        "2026-002": "Demander les informations complémentaires : toolkit letters --numero "
+                    "2026-002 --type complements",
+        "2026-003": "Envoyer la réponse (en retard depuis le 03/12/2026) : toolkit letters "
+                    "--numero 2026-003 --type reponse",
+        "2026-004": "Informer le client de l'avancement et de la date de réponse (en retard "
+                    "depuis le 03/12/2026) : toolkit letters --numero 2026-004 --type suivi",
     }
 
 

@@ -11,22 +11,28 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from helpers.letter_files import run_letters
-from helpers.register_files import ALL_HEADERS, complaint, with_part, write_register
+from helpers.register_files import ALL_HEADERS, COLUMN_LETTER, complaint, with_part, write_register
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from toolkit.register.writeback import mark_dates
+from toolkit.rules.columns import COLUMNS
 
 PROMISED = "Date de réponse annoncée"
-MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net"}
+# Without the promised date, Statut (the template's last column) moves one to the left and
+# the added column comes right after it.
+LAST, ADDED, AFTER = (get_column_letter(len(COLUMNS) + shift) for shift in (-1, 0, 1))
+MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net",
+            "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris"}
 
 
 def _without_promised_date(path):
-    """Remove « Date de réponse annoncée » (column R) and dress the header row in the
+    """Remove « Date de réponse annoncée » and dress the header row in the
     agency's own colours: an older register, restyled by staff."""
     workbook = load_workbook(path)
     sheet = workbook["Registre"]
-    sheet.delete_cols(18)
+    sheet.delete_cols(column_index_from_string(COLUMN_LETTER["date_reponse_annoncee"]))
     for cell in sheet[1]:
         cell.font = Font(name="Arial", size=10, italic=True, color="FF7030A0")
         cell.fill = PatternFill("solid", fgColor="FFFFE699")
@@ -39,15 +45,14 @@ def test_an_older_register_gets_the_promised_date_column_in_its_own_header_style
     _without_promised_date(register)
     assert run_letters(register, "--type", "suivi", "--mark-sent", today="2026-12-10") == 0
     sheet = load_workbook(register)["Registre"]
-    # Statut, the template's last column, moved from AB to AA when R was removed.
-    assert [sheet["AA1"].value, sheet["AB1"].value] == ["Statut", PROMISED]
-    assert sheet["AC1"].value is None
-    header = sheet["AB1"]
+    assert [sheet[f"{LAST}1"].value, sheet[f"{ADDED}1"].value] == ["Statut", PROMISED]
+    assert sheet[f"{AFTER}1"].value is None
+    header = sheet[f"{ADDED}1"]
     assert (header.font.name, header.font.sz, header.font.i, header.font.color.rgb) == \
         ("Arial", 10, True, "FF7030A0")
     assert (header.fill.fill_type, header.fill.fgColor.rgb) == ("solid", "FFFFE699")
-    assert sheet.column_dimensions["AB"].width == 14
-    assert sheet["AB2"].value == datetime(2026, 12, 26)  # 10/12/2026 + 15 days
+    assert sheet.column_dimensions[ADDED].width == 14
+    assert sheet[f"{ADDED}2"].value == datetime(2026, 12, 26)  # 10/12/2026 + 15 days
 
 
 def test_an_empty_text_cell_is_not_a_used_column(tmp_path):
@@ -60,8 +65,8 @@ def test_an_empty_text_cell_is_not_a_used_column(tmp_path):
     assert load_workbook(path)["Registre"]["AE2"].value == ""
     mark_dates(path, [(2, "date_reponse_annoncee", date(2026, 11, 30))])
     sheet = load_workbook(path)["Registre"]
-    assert [sheet["AA1"].value, sheet["AB1"].value] == ["Statut", PROMISED]
-    assert sheet["AB2"].value == datetime(2026, 11, 30)
+    assert [sheet[f"{LAST}1"].value, sheet[f"{ADDED}1"].value] == ["Statut", PROMISED]
+    assert sheet[f"{ADDED}2"].value == datetime(2026, 11, 30)
     assert sheet["AF1"].value is None
 
 

@@ -43,10 +43,17 @@ def test_a_register_without_parameters_sheet_lists_each_missing_parameter_on_row
     assert _check_json(capsys, path) == (0, [
         _warning(1, "Adresse", "parametre_manquant",
                  "« Adresse » est vide ; l'en-tête des courriers postaux en a besoin."),
+        _warning(1, "Adresse du médiateur", "parametre_manquant",
+                 "« Adresse du médiateur » est vide ; ces mêmes courriers doivent donner "
+                 "l'adresse postale du médiateur."),
+        _warning(1, "Mentions légales", "parametre_manquant",
+                 "« Mentions légales » est vide ; le pied de chaque courrier doit porter la "
+                 "forme juridique, le capital et l'immatriculation de la société (Code de "
+                 "commerce R123-237)."),
         _warning(1, "Médiateur", "parametre_manquant",
                  "« Médiateur » est vide ; les réponses défavorables ou partiellement "
-                 "favorables et les courriers de suivi en retard doivent nommer le médiateur "
-                 "de la consommation."),
+                 "favorables et les courriers annonçant une nouvelle date de réponse doivent "
+                 "nommer le médiateur de la consommation."),
         _warning(1, "Signataire", "parametre_manquant",
                  "« Signataire » est vide ; les courriers sont signés de ce nom."),
         _warning(1, "Site du médiateur", "parametre_manquant",

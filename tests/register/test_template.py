@@ -22,7 +22,8 @@ from toolkit.libreoffice import convert
 from toolkit.rules.deadlines import ack_deadline, public_holidays, reply_deadline
 
 SPEC_HEADERS = [
-    "Numéro", "Date de réclamation", "Canal", "Civilité", "Nom du client", "Adresse",
+    "Numéro", "Date de réclamation", "Canal", "Civilité", "Nom du client", "Type de client",
+    "Adresse",
     "Courriel", "Téléphone", "Catégorie", "Description", "Informations manquantes",
     "Date de demande de confirmation écrite", "Date de confirmation écrite",
     "Date d'accusé de réception", "Date de demande de compléments",
@@ -39,7 +40,12 @@ SPEC_LISTS = {
     "Décision": ["Favorable", "Partiellement favorable", "Défavorable"],
     "Satisfaction du client": ["Satisfait", "Partiellement satisfait", "Non satisfait",
                                "Sans retour"],
+    "Type de client": ["Particulier", "Professionnel"],
 }
+# Free-text columns whose cells show a help message: what is sent to the client, what not.
+HELP_HEADERS = {"Informations manquantes": "Envoyé au client", "Actions": "jamais envoyée",
+                "Résolution": "Envoyé au client", "Responsable": "jamais envoyée",
+                "Observations": "jamais envoyée"}
 SPEC_DATE_HEADERS = [h for h in SPEC_HEADERS if h.startswith("Date ")]
 FORMULA_HEADERS = ["Échéance accusé de réception", "Échéance réponse", "Statut"]
 LETTER = {header: get_column_letter(i) for i, header in enumerate(SPEC_HEADERS, start=1)}
@@ -104,7 +110,15 @@ def test_date_columns_have_a_date_validation(register, header):
 
 
 def test_no_validation_on_free_text(register):
-    assert set(_validations(register)) == {LETTER[h] for h in [*SPEC_LISTS, *SPEC_DATE_HEADERS]}
+    assert set(_validations(register)) == {
+        LETTER[h] for h in [*SPEC_LISTS, *SPEC_DATE_HEADERS, *HELP_HEADERS]}
+
+
+@pytest.mark.parametrize("header", list(HELP_HEADERS))
+def test_help_says_what_goes_to_the_client_and_restricts_nothing(register, header):
+    dv = _validations(register)[LETTER[header]]
+    assert dv.type is None and dv.formula1 is None  # any value is accepted
+    assert dv.showInputMessage and HELP_HEADERS[header] in dv.prompt
 
 
 def test_formulas_in_the_three_computed_columns(register):
@@ -212,7 +226,7 @@ def test_parameter_defaults(workbook):
 def test_lists_sheet(workbook):
     lists = workbook["Listes"]
     found = {lists.cell(1, col).value: [c.value for (c,) in lists.iter_rows(
-        min_row=2, min_col=col, max_col=col) if c.value] for col in range(1, 7)}
+        min_row=2, min_col=col, max_col=col) if c.value] for col in range(1, 8)}
     assert found == {**SPEC_LISTS, "Zone des jours fériés": ["Métropole", "Alsace-Moselle"]}
 
 
@@ -221,7 +235,8 @@ def test_init_register_checks_clean_but_asks_for_what_letters_need(capsys, init_
     problems = json.loads(capsys.readouterr().out)
     assert {(p["colonne"], p["niveau"]) for p in problems} == {
         (label, "avertissement") for label in ("Adresse", "Signataire", "Médiateur",
-                                               "Site du médiateur")}
+                                               "Site du médiateur", "Adresse du médiateur",
+                                               "Mentions légales")}
     # The site is empty, or the government's list of mediators: either way, not accepted.
     assert {p["code"] for p in problems} <= {"parametre_manquant", "site_mediateur_invalide"}
 

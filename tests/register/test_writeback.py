@@ -130,7 +130,7 @@ def _snapshot(path: Path) -> dict:
             "hidden_rows": sorted(k for k, v in ws.row_dimensions.items() if v.hidden),
             "filter": (ws.auto_filter.ref, [(f.colId, f.filters.filter)
                                             for f in ws.auto_filter.filterColumn]),
-            "validations": sorted((dv.type, str(dv.formula1), str(dv.formula2), str(dv.sqref))
+            "validations": sorted((str(dv.type), str(dv.formula1), str(dv.formula2), str(dv.sqref))
                                   for dv in ws.data_validations.dataValidation),
             "formats": sorted((str(cf.sqref), rule.type, tuple(rule.formula or ()),
                                rule.dxf.fill.fgColor.rgb if rule.dxf and rule.dxf.fill else None)
@@ -393,7 +393,7 @@ def test_an_older_lists_sheet_gains_the_satisfaction_list(register):
     path = register
     wb = openpyxl.load_workbook(path)
     lists = wb["Listes"]
-    lists.delete_cols(6)  # the older Listes sheet: five lists
+    lists.delete_cols(6, 2)  # the older Listes sheet: five lists
     wb.save(path)
     mark_dates(path, [(2, "date_accuse", DAY)])
     wb = openpyxl.load_workbook(path)
@@ -408,8 +408,8 @@ def test_an_older_lists_sheet_gains_the_satisfaction_list(register):
 
 @pytest.mark.parametrize(("part", "extension", "what"), [
     ("xl/worksheets/sheet1.xml", X14_VALIDATION.format(source="Listes!$A$2:$A$3",
-                                                       cells=f"{COL['responsable']}2:"
-                                                             f"{COL['responsable']}1000"),
+                                                       cells=f"{COL['telephone']}2:"
+                                                             f"{COL['telephone']}1000"),
      "listes déroulantes"),
     ("xl/worksheets/sheet2.xml", X14_VALIDATION.format(source="Listes!$A$2:$A$3",
                                                        cells="B2"), "listes déroulantes"),
@@ -518,7 +518,7 @@ def test_outside_text_is_stored_as_text(register):
     lines = append_complaints(path, rows)
     assert lines == list(range(3, 3 + len(rows)))
     sheet = openpyxl.load_workbook(path)["Registre"]
-    stored = [sheet.cell(row=line, column=10) for line in lines]
+    stored = [sheet[f"{COL['description']}{line}"] for line in lines]
     assert [c.value for c in stored] == [*CLIENT_TEXTS, "bip nul fin"]
     assert all(c.data_type == "s" for c in stored)
     assert all(c.quotePrefix for c in stored[:7]) and not any(c.quotePrefix

@@ -22,12 +22,14 @@ from toolkit.letters.dossiers import (
     dossier_index,
     dossiers_root,
     fiche_path,
+    file_day,
     follow_client_name,
-    letter_path,
+    letter_slot,
+    pending_types,
     register_values,
     write_fiche,
 )
-from toolkit.letters.manifest import Manifest
+from toolkit.letters.manifest import Manifest, load_manifest
 from toolkit.letters.rendering import RenderJob, parallel_map, render_all
 from toolkit.places import template_path
 from toolkit.resources import LETTERS, shipped_dir
@@ -36,11 +38,10 @@ from toolkit.rules.letters import (
     LETTER_TYPES,
     PROMISED_COLUMN,
     SENT_COLUMN,
-    SUIVI,
     build_context,
     delivery_problem,
     due_types,
-    promised_reply,
+    promised_update,
     refusal,
     superseded,
 )
@@ -99,6 +100,7 @@ class LetterPlan:
     rows: dict[int, dict] = field(default_factory=dict)  # Excel row → register row
     unknown: list[str] = field(default_factory=list)  # numbers asked for, not in the register
     renamed: list[tuple[Path, Path]] = field(default_factory=list)  # dossiers (old, new name)
+    manifest: Manifest | None = None  # the dates the dossiers' letters carry
 
     @property
     def steps(self) -> int:
@@ -116,15 +118,14 @@ class LetterRun:
 
     def sent_updates(self) -> list[tuple[int, str, date]]:
         """``(Excel row, column key, date)`` for ``--mark-sent``: one per letter made, and
-        the promised reply date of a late progress letter."""
+        the new reply date a letter announces when the previous promise had passed."""
         updates = []
         for outcome in self.made:
             updates.append((outcome.ligne, SENT_COLUMN[outcome.type_id], self.plan.today))
-            if outcome.type_id == SUIVI:
-                late, promised = promised_reply(self.plan.rows[outcome.ligne],
-                                                self.plan.register.params, self.plan.today)
-                if late:
-                    updates.append((outcome.ligne, PROMISED_COLUMN, promised))
+            promised = promised_update(outcome.type_id, self.plan.rows[outcome.ligne],
+                                       self.plan.register.params, self.plan.today)
+            if promised is not None:
+                updates.append((outcome.ligne, PROMISED_COLUMN, promised))
         return updates
 
 
@@ -169,18 +170,23 @@ def _selected_rows(register: Register, numeros: tuple[str, ...]) -> tuple[list[d
     return chosen, unknown
 
 
-def _expected_skip(plan: LetterPlan, row: dict, type_id: str, target: Path,
+def _expected_skip(plan: LetterPlan, row: dict, type_id: str, slot: tuple[Path, bool],
                    due: list[str]) -> str | None:
-    if target.exists() and not plan.options.force:
-        return f"déjà produit ({target.name}) ; --force pour le refaire"
+    target, pending = slot
+    if pending and not plan.options.force:
+        return (f"déjà produit ({target.name}), prêt à envoyer : toolkit sent --numero "
+                f"{row['numero']} --type {type_id} ; --force pour le refaire")
     return superseded(type_id, row, due)
 
 
 def _letter_for(plan: LetterPlan, row: dict, type_id: str, dossier: Path,
                 due: list[str]) -> None:
     numero, ligne = str(row["numero"]), int(row["ligne"])
-    target = letter_path(dossier, numero, type_id)
-    expected = _expected_skip(plan, row, type_id, target, due)
+    sent = row.get(SENT_COLUMN[type_id])
+    slot = letter_slot(dossier, numero, type_id, sent if isinstance(sent, date) else None,
+                       manifest_day(plan.manifest))
+    target = slot[0]
+    expected = _expected_skip(plan, row, type_id, slot, due)
     if expected is not None:
         plan.skipped.append(Outcome(numero, ligne, type_id, None, expected, attention=False))
         return
@@ -210,7 +216,7 @@ def plan_letters(register: Register, today: date,
     options = options or LetterOptions()
     root = dossiers_root(register.path, options.dossiers)
     report = validate(register, today)
-    plan = LetterPlan(register, today, options, root, report)
+    plan = LetterPlan(register, today, options, root, report, manifest=load_manifest(root))
     blocks = _row_blocks(register, report)
     index = dossier_index(root)
     rows, plan.unknown = _selected_rows(register, options.chosen)
@@ -231,10 +237,8 @@ def plan_letters(register: Register, today: date,
 
 def _record_letters(plan: LetterPlan, made: list[Outcome], manifest: Manifest) -> None:
     for outcome in made:
-        late, promised = promised_reply(plan.rows[outcome.ligne], plan.register.params,
-                                        plan.today)
-        manifest.record_letter(outcome.path, plan.today,
-                               promised if outcome.type_id == SUIVI and late else None)
+        manifest.record_letter(outcome.path, plan.today, promised_update(
+            outcome.type_id, plan.rows[outcome.ligne], plan.register.params, plan.today))
 
 
 def _write_drafts(run: LetterRun) -> None:
@@ -279,10 +283,20 @@ def make_letters(plan: LetterPlan, manifest: Manifest | None = None,
 
 # --- summary sheets -----------------------------------------------------------------------
 
+def manifest_day(manifest: Manifest | None):
+    """``day_of(path)``: the day a letter carries, from the manifest, else its file's date."""
+    def day_of(path: Path) -> date:
+        record = manifest.letter(path) if manifest is not None else None
+        return record.day if record is not None else file_day(path)
+    return day_of
+
+
 def fiche_job(row: dict, params, today: date, dossier: Path,
               manifest: Manifest) -> tuple[FicheJob, bool]:
     """What the summary sheet of ``row`` shows on ``today``, and whether the sheet exists."""
-    status = complaint_status(row, params.zone, today, params.preavis_suivi)
+    contents = dossier_documents(dossier, row["numero"], manifest.letter_dates(dossier))
+    ready = pending_types(dossier, row, contents.names, manifest_day(manifest))
+    status = complaint_status(row, params.zone, today, params.preavis_suivi, ready)
     deadlines = (
         ("Accusé de réception", f"{date_fr(status.echeance_accuse)}",
          STATUS_LABELS[status.statut_accuse]),
@@ -290,7 +304,6 @@ def fiche_job(row: dict, params, today: date, dossier: Path,
          STATUS_LABELS[status.statut_reponse]),
         ("Prochaine action", "", status.prochaine_action),
     )
-    contents = dossier_documents(dossier, row["numero"], manifest.letter_dates(dossier))
     target = fiche_path(dossier, row["numero"])
     job = FicheJob(target, str(row["numero"]), register_values(row), deadlines,
                    contents.letters, contents.others, today)

@@ -23,7 +23,7 @@ from toolkit.dates import date_fr
 from toolkit.errors import UsageError
 from toolkit.places import dossiers_dir
 from toolkit.rules.columns import INPUT_COLUMNS
-from toolkit.rules.letters import LABELS, LETTER_TYPES, clean_text
+from toolkit.rules.letters import LABELS, LETTER_TYPES, SENT_COLUMN, clean_text
 
 FICHE_SUFFIX = "fiche-synthese"
 # The dossiers' folder (--dossiers, else dossiers/ beside the register) is decided in places.
@@ -124,9 +124,56 @@ def follow_client_name(root: Path, dossier: Path, numero: object, nom: object) -
     return wanted
 
 
-def letter_path(dossier: Path, numero: object, type_id: str) -> Path:
-    """``<Numéro>_<type>.docx`` in the dossier (docs/product-rules.md, "Letters")."""
-    return dossier / f"{safe_name(numero)}_{type_id}.docx"
+def letter_path(dossier: Path, numero: object, type_id: str, rank: int = 1) -> Path:
+    """``<Numéro>_<type>.docx`` in the dossier (docs/product-rules.md, "Letters"); a letter
+    of the same type sent again (a progress letter after each missed promise) is
+    ``<Numéro>_<type>_<rank>.docx``."""
+    suffix = f"_{rank}" if rank > 1 else ""
+    return dossier / f"{safe_name(numero)}_{type_id}{suffix}.docx"
+
+
+def letter_files(dossier: Path, numero: object, type_id: str,
+                 names: frozenset[str] | None = None) -> list[Path]:
+    """The letters of ``type_id`` already in the dossier, in the order they were made
+    (``names``: the dossier's file names when already listed)."""
+    found = []
+    for rank in range(1, 100):
+        path = letter_path(dossier, numero, type_id, rank)
+        if not (path.name in names if names is not None else path.is_file()):
+            break
+        found.append(path)
+    return found
+
+
+def pending_types(dossier: Path, row: dict, names: frozenset[str], day_of) -> set[str]:
+    """The letter types whose latest letter in the dossier waits to be sent: no sending
+    recorded in the register after the day it carries (``day_of(path)``)."""
+    pending = set()
+    for type_id, column in SENT_COLUMN.items():
+        made = letter_files(dossier, row["numero"], type_id, names)
+        sent = row.get(column)
+        if made and (not isinstance(sent, date) or day_of(made[-1]) > sent):
+            pending.add(type_id)
+    return pending
+
+
+def file_day(path: Path) -> date:
+    """The day a file was last written (for letters made before the manifest existed)."""
+    return datetime.fromtimestamp(path.stat().st_mtime).date()
+
+
+def letter_slot(dossier: Path, numero: object, type_id: str, sent: date | None,
+                day_of) -> tuple[Path, bool]:
+    """Where the due letter ``type_id`` goes, and whether it is already there waiting to be
+    sent: the latest letter of that type is pending when no sending is recorded after the
+    day it carries (``day_of(path)``); once sent, the next one takes the next rank."""
+    made = letter_files(dossier, numero, type_id)
+    if not made:
+        return letter_path(dossier, numero, type_id), False
+    latest = made[-1]
+    if sent is None or day_of(latest) > sent:
+        return latest, True
+    return letter_path(dossier, numero, type_id, len(made) + 1), False
 
 
 def fiche_path(dossier: Path, numero: object) -> Path:

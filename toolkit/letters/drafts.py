@@ -19,10 +19,11 @@ from email.parser import BytesHeaderParser
 from email.utils import formataddr
 from pathlib import Path
 
-from toolkit.rules.letters import clean_text
+from toolkit.rules.letters import NON_BREAKING_HYPHEN, clean_text
 
 _MESSAGE_ID = re.compile(r"Message-ID : (<[^>\s]+>)")
 _ANGLE_ID = re.compile(r"<[^>\s]+>")
+_NUMBER = re.compile(r"\b\d{4}-\d{3,}\b")
 
 
 def subject_of(numero: object) -> str:
@@ -30,19 +31,32 @@ def subject_of(numero: object) -> str:
 
 
 def letter_paragraphs(letter: Path) -> list[str]:
-    """The paragraphs of a Word letter, as python-docx reads them."""
+    """The paragraphs of a Word letter, as python-docx reads them, then its footer (the
+    company's legal mentions)."""
     from docx import Document
 
-    return [paragraph.text for paragraph in Document(str(letter)).paragraphs]
+    document = Document(str(letter))
+    footer = [paragraph.text for section in document.sections
+              for paragraph in section.footer.paragraphs]
+    return [paragraph.text for paragraph in document.paragraphs] + footer
 
 
 def plain_body(paragraphs: list[str]) -> str:
-    return "\n".join(paragraphs).strip() + "\n"
+    """One blank line between paragraphs (a line break inside one, an address, stays a line
+    break); the complaint number with its ordinary hyphen, as the client will search it."""
+    kept = [text.strip() for text in paragraphs if text.strip()]
+    return "\n\n".join(kept).replace(NON_BREAKING_HYPHEN, "-") + "\n"
+
+
+def _block(text: str) -> str:
+    escaped = html.escape(text.replace(NON_BREAKING_HYPHEN, "-")).replace(chr(10), "<br>")
+    # A complaint number never breaks across lines.
+    return "<p>" + _NUMBER.sub(r'<span style="white-space: nowrap">\g<0></span>', escaped) \
+        + "</p>"
 
 
 def html_body(paragraphs: list[str]) -> str:
-    blocks = [f"<p>{html.escape(text).replace(chr(10), '<br>')}</p>" if text.strip()
-              else "<p>&nbsp;</p>" for text in paragraphs]
+    blocks = [_block(text) if text.strip() else "<p>&nbsp;</p>" for text in paragraphs]
     return ('<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"></head>\n'
             '<body style="font-family: Arial, sans-serif; font-size: 11pt">\n'
             + "\n".join(blocks).strip() + "\n</body></html>\n")

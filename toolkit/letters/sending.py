@@ -7,7 +7,7 @@ The checks and the dates to write; the write itself goes through
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from toolkit.dates import date_fr
@@ -16,18 +16,14 @@ from toolkit.letters.dossiers import (
     dossier_dir,
     dossier_index,
     dossiers_root,
+    file_day,
     follow_client_name,
+    letter_files,
     letter_path,
 )
 from toolkit.letters.manifest import Manifest
 from toolkit.rules.columns import header_of
-from toolkit.rules.letters import (
-    LABELS,
-    PROMISED_COLUMN,
-    SENT_COLUMN,
-    SUIVI,
-    promised_reply,
-)
+from toolkit.rules.letters import LABELS, PROMISED_COLUMN, SENT_COLUMN, promised_update
 from toolkit.rules.records import Register
 
 
@@ -59,27 +55,26 @@ def sent_letter(register: Register, numero: str, type_id: str,
                             "« toolkit check »).")
     root = dossiers_root(register.path, dossiers)
     found = dossier_dir(root, row["numero"], row.get("nom"))
-    letter = letter_path(found, numero, type_id)
-    if not letter.is_file():
+    made = letter_files(found, numero, type_id)
+    letter = made[-1] if made else letter_path(found, numero, type_id)
+    if not made:
         raise LetterRefused(
             f"Aucun courrier « {LABELS[type_id]} » dans le dossier de la réclamation n° "
             f"{numero} ({letter}) : produisez-le d'abord avec « toolkit letters --numero "
             f"{numero} --type {type_id} ».")
     dossier = follow_client_name(root, found, row["numero"], row.get("nom"))
     return SentLetter(str(row["numero"]), int(row["ligne"]), type_id, row, register.params,
-                      root, letter_path(dossier, numero, type_id),
-                      found if dossier != found else None)
+                      root, dossier / letter.name, found if dossier != found else None)
 
 
 def letter_day(found: SentLetter, manifest: Manifest) -> tuple[date, date | None]:
-    """(date the letter carries, reply date it promised) — recorded when it was made; for a
-    letter made before that record existed, its file's date."""
+    """(date the letter carries, new reply date it announced) — recorded when it was made;
+    for a letter made before that record existed, its file's date."""
     record = manifest.letter(found.letter)
     if record is not None:
         return record.day, record.promised
-    day = datetime.fromtimestamp(found.letter.stat().st_mtime).date()
-    late, promised = promised_reply(found.row, found.params, day)
-    return day, promised if found.type_id == SUIVI and late else None
+    day = file_day(found.letter)
+    return day, promised_update(found.type_id, found.row, found.params, day)
 
 
 def _check_day(found: SentLetter, day: date, carried: date) -> None:
@@ -94,16 +89,19 @@ def _check_day(found: SentLetter, day: date, carried: date) -> None:
 
 def sent_updates(found: SentLetter, day: date, manifest: Manifest, *,
                  force: bool = False) -> list[tuple[int, str, date]]:
-    """The dates to write: the sending date, and the promised reply date of a late progress
-    letter. Refuse a sending date already filled, unless ``force``."""
+    """The dates to write: the sending date, and the new reply date the letter announced.
+    Refuse a sending date already filled for this letter (filled on or after the day it
+    carries: an earlier date is the previous letter of the type), unless ``force``."""
     column = SENT_COLUMN[found.type_id]
     already = found.row.get(column)
-    if already not in (None, "") and not force:
+    carried, promised = letter_day(found, manifest)
+    recorded = already not in (None, "") and not (isinstance(already, date) and
+                                                   already < carried)
+    if recorded and not force:
         shown = date_fr(already) if isinstance(already, date) else already
         raise LetterRefused(
             f"Réclamation n° {found.numero} : « {header_of(column)} » est déjà rempli "
             f"({shown}). Ajoutez --force pour le remplacer.")
-    carried, promised = letter_day(found, manifest)
     _check_day(found, day, carried)
     updates = [(found.ligne, column, day)]
     if promised is not None:
@@ -151,3 +149,45 @@ def attach_to_draft(found: SentLetter, pdf: Path) -> Path | None:
     if not found.letter.with_suffix(".eml").is_file():
         return None
     return write_draft(found.letter, found.row, found.params, pdf)
+
+
+def _rank(name: str) -> int:
+    stem = name.rsplit(".", 1)[0]
+    tail = stem.rsplit("_", 1)[-1]
+    return int(tail) if tail.isdigit() else 1
+
+
+def ready_letters(register: Register, dossiers: Path | None = None) -> dict[str, set[str]]:
+    """Complaint number → the letter types produced (as the dossiers' manifest records)
+    and not yet recorded as sent: what ``status`` shows as ready to send. One read of the
+    manifest, and a file check only for the letters found waiting."""
+    from toolkit.letters.dossiers import letter_type_of
+    from toolkit.letters.manifest import load_manifest
+    from toolkit.rules.records import frame_records
+
+    root = dossiers_root(register.path, dossiers)
+    manifest = load_manifest(root)
+    latest: dict[tuple[str, str], tuple[int, str, date]] = {}
+    for key, record in manifest.letters.items():
+        name = key.partition("/")[2]
+        numero = name.split("_", 1)[0]
+        type_id = letter_type_of(name, f"{numero}_")
+        if type_id is None or not name.endswith(".docx"):
+            continue
+        rank = _rank(name)
+        if rank >= latest.get((numero, type_id), (0, "", date.min))[0]:
+            latest[(numero, type_id)] = (rank, key, record.day)
+    ready: dict[str, set[str]] = {}
+    if not latest:
+        return ready
+    columns = ["numero", *SENT_COLUMN.values()]
+    for row in frame_records(register.frame, columns):
+        numero = str(row.get("numero") or "").strip()
+        for type_id, column in SENT_COLUMN.items():
+            found = latest.get((numero, type_id))
+            sent = row.get(column)
+            if found is None or (isinstance(sent, date) and found[2] <= sent):
+                continue
+            if (root / found[1]).is_file():
+                ready.setdefault(numero, set()).add(type_id)
+    return ready

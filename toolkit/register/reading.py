@@ -20,12 +20,14 @@ from toolkit.errors import RegisterFileError
 from toolkit.rules.columns import (
     DATE_KEYS,
     INPUT_COLUMNS,
+    INTEGER,
     KEY_BY_NORMALIZED_HEADER,
     PARAMETER_BY_NORMALIZED_LABEL,
     PARAMETERS,
     SHEET_PARAMETERS,
     SHEET_REGISTER,
     TEXT_KEYS,
+    Parameter,
     normalize_header,
 )
 from toolkit.rules.records import ParameterIssue, Parameters, Register, frame_records  # noqa: F401
@@ -419,6 +421,8 @@ def parameter_rows(rows: list[list[object]]) -> dict[str, int]:
 
 
 def read_parameters(rows: list[list[object]]) -> tuple[Parameters, list[ParameterIssue]]:
+    """The ``Paramètres`` lines, each read as its declaration's ``kind`` says; a value that
+    cannot be read is an issue and its default applies."""
     values: dict[str, object] = {}
     issues: list[ParameterIssue] = []
     for index, row in enumerate(rows, start=1):
@@ -428,34 +432,29 @@ def read_parameters(rows: list[list[object]]) -> tuple[Parameters, list[Paramete
         text = cell_to_text(row[1])
         if parameter is None or text is None:
             continue
-        if parameter.key in ("preavis_suivi", "delai_suivi", "duree_conservation"):
-            years = parameter.key == "duree_conservation"
-            # Zero years would erase every answered complaint at the next purge.
-            if not re.fullmatch(r"\d{1,2}", text) or (years and int(text) == 0):
-                unit = "d'années (au moins 1)" if years else "de jours"
-                issues.append(ParameterIssue(index, parameter.label, text,
-                                             f"un nombre entier {unit} est attendu"))
-                continue
-            values[parameter.key] = int(text)
-        elif parameter.key == "zone":
-            zone = _match_zone(text)
-            if zone is None:
-                issues.append(ParameterIssue(index, parameter.label, text,
-                                             "« Métropole » ou « Alsace-Moselle » attendu"))
-                continue
-            values[parameter.key] = zone
+        value, reason = _parameter_value(parameter, text)
+        if reason:
+            issues.append(ParameterIssue(index, parameter.label, text, reason))
         else:
-            values[parameter.key] = text
+            values[parameter.key] = value
     return Parameters(**values), issues
 
 
-def _match_zone(text: str) -> str | None:
-    from toolkit.rules.columns import ZONES
-
-    for zone in ZONES:
-        if normalize_header(zone) == normalize_header(text):
-            return zone
-    return None
+def _parameter_value(parameter: Parameter, text: str) -> tuple[object, str]:
+    """(value, "") or (None, why the text is refused)."""
+    if parameter.kind == INTEGER:
+        years = parameter.key == "duree_conservation"
+        # Zero years would erase every answered complaint at the next purge.
+        if not re.fullmatch(r"\d{1,2}", text) or (years and int(text) == 0):
+            unit = "d'années (au moins 1)" if years else "de jours"
+            return None, f"un nombre entier {unit} est attendu"
+        return int(text), ""
+    if parameter.choices:
+        for choice in parameter.choices:
+            if normalize_header(choice) == normalize_header(text):
+                return choice, ""
+        return None, " ou ".join(f"« {choice} »" for choice in parameter.choices) + " attendu"
+    return text, ""
 
 
 @contextmanager

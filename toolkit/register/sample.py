@@ -27,6 +27,11 @@ SAMPLE_PARAMETERS = {
     "site_mediateur": "https://www.cm2c.net",
     "zone": "Métropole",
     "preavis_suivi": "5",
+    "adresse_mediateur": "14 rue Saint-Jean\n75017 Paris",
+    "mentions_legales": "ONLY PERMIS SARL au capital de 8 000 € – RCS Paris 812 345 678 – "
+                        "SIRET 812 345 678 00019",
+    "contact_donnees": "donnees@onlypermis.fr",
+    "duree_conservation": "5",
 }
 
 CLIENTS = [
@@ -44,13 +49,18 @@ CLIENTS = [
     ("Madame", "Emma Lambert", "70 avenue de la République\n75011 Paris"),
 ]
 
+# A company complaining about its trade: no consumer mediator for it (Code de la consommation,
+# article liminaire, L611-3).
+PROFESSIONAL_CLIENTS = {"Dupont & Fils <SARL>": "Professionnel"}
+
 DESCRIPTIONS = {
     "Pédagogie": ("Le moniteur ne suit pas le livret d'apprentissage et change d'exercice "
                   "à chaque leçon.", "Échange avec le moniteur, reprise du livret, leçon "
                   "d'évaluation offerte."),
     "Planning / leçons": ("Trois leçons annulées la veille sans proposition de report.",
-                          "Vérification du planning : deux annulations dues à un arrêt "
-                          "maladie ; leçons reprogrammées en priorité."),
+                          "Vérification du planning : deux annulations dues à "
+                          "l'indisponibilité du moniteur ; leçons reprogrammées en "
+                          "priorité."),
     "Examen": ("Date d'examen pratique repoussée deux fois sans explication.",
                "Vérification des places attribuées par la préfecture ; nouvelle date "
                "communiquée et confirmée."),
@@ -161,6 +171,7 @@ def sample_rows(seed: int = 2026) -> list[dict]:
         canal = CANAUX[index % len(CANAUX)]
         row = {
             "numero": f"{received.year}-{counters[received.year]:03d}",
+            "type_client": PROFESSIONAL_CLIENTS.get(nom),
             "date_reclamation": received, "canal": canal, "civilite": civilite, "nom": nom,
             "adresse": adresse, "categorie": category,
             "courriel": f"client{index + 1:02d}@exemple.fr" if canal != "Courrier" else None,

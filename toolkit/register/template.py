@@ -26,17 +26,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from toolkit.errors import RegisterFileError
 from toolkit.rules.columns import (
     BY_KEY,
-    CANAUX,
-    CATEGORIES,
     CHOICE,
-    CIVILITES,
+    CHOICE_COLUMNS,
     COLUMNS,
     DATE,
-    DECISIONS,
     FORMULA,
-    MEDIATOR_LIST_PAGE,
+    LIST_SOURCES,
     PARAMETERS,
-    SATISFACTIONS,
     SHEET_HOLIDAYS,
     SHEET_LISTS,
     SHEET_PARAMETERS,
@@ -73,17 +69,10 @@ ORANGE_FILL = PatternFill("solid", start_color="FFE699", end_color="FFE699")
 THIN = Side(style="thin", color="A6A6A6")
 TOP = Alignment(vertical="top")  # a complaint's cells line up with its first text line
 
-LIST_SOURCES: dict[str, tuple[str, ...]] = {
-    "Canal": CANAUX,
-    "Civilité": CIVILITES,
-    "Catégorie": CATEGORIES,
-    "Décision": DECISIONS,
-    "Zone des jours fériés": ZONES,
-    # Last, so that the lists above keep the cells older registers' drop-downs point to.
-    "Satisfaction du client": SATISFACTIONS,
-}
-_LIST_COLUMN_OF_KEY = {"canal": "Canal", "civilite": "Civilité", "categorie": "Catégorie",
-                       "decision": "Décision", "satisfaction": "Satisfaction du client"}
+# The Listes sheet (list name → values) and each list column's list, from the declarations.
+_LIST_COLUMN_OF_KEY = {column.key: column.header for column in CHOICE_COLUMNS}
+# Columns whose cells show a help message (what goes to the client, what stays inside).
+HELP_KEYS = tuple(column.key for column in COLUMNS if column.help and not column.choices)
 # The columns whose validations and highlights the toolkit owns and recreates on every save.
 # Anything staff put on other columns (a list of names on "Responsable", a colour rule on
 # "Nom") is theirs: it must survive a write.
@@ -178,10 +167,12 @@ def _add_validations(ws: Worksheet, letters: dict[str, str], last_row: int) -> N
         dv = DataValidation(type="list", formula1=f"={list_range(list_name)}", allow_blank=True,
                             showErrorMessage=True, errorTitle="Valeur non prévue",
                             error=f"Choisissez une valeur de la liste « {list_name} ».",
-                            promptTitle=list_name, prompt="Choisissez dans la liste.",
+                            promptTitle=list_name[:32],
+                            prompt=BY_KEY[key].help or "Choisissez dans la liste.",
                             showInputMessage=True)
         dv.add(f"{letters[key]}2:{letters[key]}{last_row}")
         ws.add_data_validation(dv)
+    _add_help_messages(ws, letters, last_row)
     for column in COLUMNS:
         if column.kind != DATE or column.key not in letters:
             continue
@@ -190,6 +181,21 @@ def _add_validations(ws: Worksheet, letters: dict[str, str], last_row: int) -> N
                             showErrorMessage=True, errorTitle="Date invalide",
                             error="Saisissez une date au format JJ/MM/AAAA.")
         dv.add(f"{letters[column.key]}2:{letters[column.key]}{last_row}")
+        ws.add_data_validation(dv)
+
+
+def _add_help_messages(ws: Worksheet, letters: dict[str, str], last_row: int) -> None:
+    """The column's help as the message Excel shows on a selected cell (no restriction).
+    Only where the column has no validation yet: one staff put there (a list of names on
+    « Responsable ») is theirs and stays, and the one of an earlier write is kept."""
+    taken = [str(dv.sqref) for dv in ws.data_validations.dataValidation]
+    for key in HELP_KEYS:
+        if key not in letters or any(_is_owned_range(sqref, [letters[key]]) for sqref in taken):
+            continue
+        column = BY_KEY[key]
+        dv = DataValidation(allow_blank=True, showInputMessage=True,
+                            promptTitle=column.header[:32], prompt=column.help[:255])
+        dv.add(f"{letters[key]}2:{letters[key]}{last_row}")
         ws.add_data_validation(dv)
 
 
@@ -363,29 +369,9 @@ def set_print_area(ws: Worksheet, data_last_row: int) -> None:
 
 def _write_parameters(ws: Worksheet, values: Mapping[str, str]) -> None:
     ws.append(["Paramètre", "Valeur", "Aide"])
-    helps = {
-        "zone": "Métropole ou Alsace-Moselle (Vendredi saint et 26 décembre en plus).",
-        "preavis_suivi": "Nombre de jours avant l'échéance de réponse où le courrier de suivi "
-                         "devient à faire.",
-        "mediateur": "Nom du médiateur de la consommation auquel la société a adhéré. "
-                     "Obligatoire pour une réponse Défavorable ou Partiellement favorable et "
-                     "pour un courrier de suivi envoyé après l'échéance de réponse.",
-        "site_mediateur": "Site internet de ce médiateur, pas la liste des médiateurs : "
-                          f"celle-ci ({MEDIATOR_LIST_PAGE}) sert seulement à trouver le "
-                          "vôtre. Obligatoire dans les mêmes cas.",
-        "delai_suivi": "Nombre de jours, après la date du courrier de suivi envoyé en retard, "
-                       "de la nouvelle date de réponse annoncée (reportée au jour ouvrable "
-                       "suivant si besoin).",
-        "adresse": "Adresse postale de la société, sur plusieurs lignes.",
-        "duree_conservation": "Nombre d'années, après la réponse au client, pendant lesquelles "
-                              "une réclamation garde ses données personnelles ; ensuite « "
-                              "toolkit rgpd purge » les efface. 5 ans par défaut : prescription "
-                              "des actions contractuelles (Code civil, art. 2224), durée admise "
-                              "par le référentiel CNIL « gestion commerciale ».",
-    }
     for parameter in PARAMETERS:
         ws.append([parameter.label, values.get(parameter.key, parameter.default),
-                   helps.get(parameter.key, "")])
+                   parameter.help])
     for cell in ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
@@ -394,11 +380,12 @@ def _write_parameters(ws: Worksheet, values: Mapping[str, str]) -> None:
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 45
     ws.column_dimensions["C"].width = 70
     _print_one_page_wide(ws)
-    zone_row = 2 + [p.key for p in PARAMETERS].index("zone")
-    dv = DataValidation(type="list", formula1=f"={list_range('Zone des jours fériés')}",
-                        showErrorMessage=True, error="Métropole ou Alsace-Moselle.")
-    dv.add(f"B{zone_row}")
-    ws.add_data_validation(dv)
+    for row, parameter in enumerate(PARAMETERS, start=2):
+        if parameter.list_slot:
+            dv = DataValidation(type="list", formula1=f"={list_range(parameter.label)}",
+                                showErrorMessage=True, error=" ou ".join(parameter.choices) + ".")
+            dv.add(f"B{row}")
+            ws.add_data_validation(dv)
 
 
 def _holiday_header() -> list[str]:

@@ -278,13 +278,16 @@ def watch_table(data: ReportData, limit: int = WATCH_ROWS):
 
     watch = data.watch.head(limit)
     table = pd.DataFrame({
-        "Numéro": watch["numero"],
+        # A non-breaking hyphen: a number never breaks across lines in a narrow column.
+        "Numéro": [str(numero).replace("-", "\u2011") for numero in watch["numero"]],
         "Reçue le": [date_fr(day) for day in watch["recue"]],
         "Catégorie": watch["categorie"].fillna("—"),
         "Échéance": [f"{DEADLINE_WORDS[kind]} au {date_fr(day)}"
                      for kind, day in zip(watch["echeance_de"], watch["echeance"], strict=True)],
         "Situation": [_situation(row) for row in watch.to_dict("records")],
-        "Prochaine action": watch["prochaine_action"],
+        # Management reads what is to be done; the command to run is for the desk (status).
+        "Prochaine action": [str(action).split(" : toolkit ")[0]
+                             for action in watch["prochaine_action"]],
         "Responsable": watch["responsable"].fillna("—"),
     }, columns=["Numéro", "Reçue le", "Catégorie", "Échéance", "Situation",
                 "Prochaine action", "Responsable"])

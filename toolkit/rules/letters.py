@@ -8,6 +8,8 @@ field and ``toolkit templates`` can tell which fields exist.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from toolkit.dates import date_fr
@@ -19,31 +21,16 @@ from toolkit.rules.columns import (
     MEDIATOR_LIST_PAGE,
     Canal,
     Decision,
+    TypeClient,
     is_mediator_list_page,
 )
 from toolkit.rules.deadlines import ack_deadline, is_jour_ouvrable, reply_deadline
 
 CONFIRMATION, ACCUSE, COMPLEMENTS, SUIVI, REPONSE = (
     "confirmation", "accuse", "complements", "suivi", "reponse")
-LETTER_TYPES = (CONFIRMATION, ACCUSE, COMPLEMENTS, SUIVI, REPONSE)
 
-LABELS = {
-    CONFIRMATION: "demande de confirmation écrite",
-    ACCUSE: "accusé de réception",
-    COMPLEMENTS: "demande de compléments",
-    SUIVI: "information sur l'avancement",
-    REPONSE: "réponse",
-}
-# The register column that records the sending of each letter (``--mark-sent``).
-SENT_COLUMN = {
-    CONFIRMATION: "date_demande_confirmation",
-    ACCUSE: "date_accuse",
-    COMPLEMENTS: "date_demande_complements",
-    SUIVI: "date_information",
-    REPONSE: "date_reponse",
-}
-
-# The column where a late progress letter's promised reply date is recorded.
+# The column where the reply date announced by a letter sent once the previous promise had
+# passed (late acknowledgement, late progress letter) is recorded.
 PROMISED_COLUMN = "date_reponse_annoncee"
 MEDIATION_DECISIONS = (Decision.DEFAVORABLE, Decision.PARTIELLEMENT_FAVORABLE)
 DECISION_TEXTS = {
@@ -53,6 +40,9 @@ DECISION_TEXTS = {
     Decision.DEFAVORABLE: "Au terme de cet examen, nous ne sommes malheureusement pas en "
                           "mesure de faire droit à votre réclamation.",
 }
+# A complaint number never breaks across lines in a letter (justified text): its hyphen is
+# U+2011, the non-breaking hyphen.
+NON_BREAKING_HYPHEN = "\u2011"
 
 CONTEXT_FIELDS = {
     "societe_nom": "nom de la société (Paramètres)",
@@ -60,28 +50,38 @@ CONTEXT_FIELDS = {
     "societe_courriel": "courriel de la société",
     "societe_telephone": "téléphone de la société",
     "signataire": "signataire des courriers",
+    "mentions_legales": "mentions légales du pied de page (forme, capital, RCS ou SIREN)",
+    "donnees_contact": "où exercer ses droits sur ses données personnelles",
+    "duree_conservation": "durée de conservation des données après la réponse, en années",
     "client_civilite": "Madame, Monsieur ou vide",
     "client_nom": "nom du client",
     "destinataire": "civilité et nom du client",
     "client_adresse": "adresse postale du client, sur plusieurs lignes",
     "client_courriel": "courriel du client",
+    "professionnel": "vrai si le client est un professionnel (Type de client)",
     "salutation": "« Madame », « Monsieur » ou « Madame, Monsieur »",
-    "numero": "numéro de la réclamation",
+    "numero": "numéro de la réclamation (tiret insécable : jamais coupé en fin de ligne)",
     "date_reclamation": "date de réception de la réclamation, en toutes lettres",
     "date_lettre": "date du courrier, en toutes lettres",
     "lieu_date": "lieu et date du courrier (« Paris, le 2 novembre 2026 »)",
     "echeance_accuse": "date limite de l'accusé de réception",
-    "echeance_reponse": "date limite de la réponse",
-    "reponse_en_retard": "vrai si la date limite de réponse est dépassée",
-    "date_reponse_prevue": "date à laquelle la réponse est promise",
+    "echeance_reponse": "date limite de la réponse (un mois après la réception)",
+    "reponse_en_retard": "vrai si le courrier part alors que la date de réponse promise "
+                         "(l'échéance d'un mois, puis chaque date annoncée) est atteinte : il "
+                         "annonce alors une nouvelle date",
+    "date_reponse_prevue": "date à laquelle la réponse est promise, jamais avant le courrier",
     "informations_manquantes": "liste des informations manquantes",
-    "actions": "actions menées",
-    "resolution": "solution apportée",
+    "resolution": "solution apportée (colonne Résolution, écrite pour le client)",
     "decision": "décision (Favorable, Partiellement favorable, Défavorable)",
     "decision_texte": "phrase annonçant la décision",
-    "mediation": "vrai si le courrier doit présenter le médiateur (réponse défavorable ou "
-                 "partiellement favorable, courrier de suivi après l'échéance)",
+    "mediation": "vrai si le courrier doit présenter le médiateur de la consommation "
+                 "(client particulier ; réponse défavorable ou partiellement favorable, ou "
+                 "courrier annonçant une nouvelle date de réponse)",
+    "recours_professionnel": "vrai si, dans ces mêmes cas, le client est un professionnel : "
+                             "le courrier dit pourquoi le médiateur de la consommation ne lui "
+                             "est pas ouvert",
     "mediateur_nom": "nom du médiateur de la consommation",
+    "mediateur_adresse": "adresse postale du médiateur, sur une ligne",
     "mediateur_site": "site internet du médiateur",
 }
 
@@ -105,7 +105,34 @@ def _filled(value: object) -> bool:
     return value is not None and str(value).strip() != ""
 
 
+# --- promises --------------------------------------------------------------------------
+
+def announced_date(row: dict) -> date | None:
+    value = row.get(PROMISED_COLUMN)
+    return value if isinstance(value, date) else None
+
+
+def latest_promise(row: dict) -> date:
+    """The date the client was last told to expect the reply: the legal deadline, then each
+    date a later letter announced."""
+    deadline = reply_deadline(row["date_reclamation"])
+    announced = announced_date(row)
+    return max(deadline, announced) if announced is not None else deadline
+
+
+def announces_new_date(row: dict, today: date) -> bool:
+    """Whether a letter dated ``today`` that gives the reply date must announce a new one:
+    the latest promise is today or past. A letter never promises a day before its own, nor
+    its own day (it reaches the client later)."""
+    return today >= latest_promise(row)
+
+
 # --- due rules -----------------------------------------------------------------------
+
+def _sent(row: dict, key: str) -> date | None:
+    value = row.get(key)
+    return value if isinstance(value, date) else None
+
 
 def _confirmation_due(row: dict, today: date, notice_days: int) -> bool:
     return (row.get("canal") == Canal.TELEPHONE
@@ -123,9 +150,17 @@ def _complements_due(row: dict, today: date, notice_days: int) -> bool:
 
 
 def _suivi_due(row: dict, today: date, notice_days: int) -> bool:
-    if _filled(row.get("date_reponse")) or _filled(row.get("date_information")):
+    """Due whenever the latest promise has passed with no reply and no progress letter sent
+    after it (an early one does not stop the late one); before that, once, within
+    ``notice_days`` of the legal deadline."""
+    if _filled(row.get("date_reponse")):
         return False
-    return (reply_deadline(row["date_reclamation"]) - today).days <= notice_days
+    informed = _sent(row, "date_information")
+    promise = latest_promise(row)
+    if today > promise:
+        return informed is None or informed <= promise
+    return (informed is None and not _filled(row.get("date_information"))
+            and announced_date(row) is None and (promise - today).days <= notice_days)
 
 
 def _reponse_due(row: dict, today: date, notice_days: int) -> bool:
@@ -133,19 +168,65 @@ def _reponse_due(row: dict, today: date, notice_days: int) -> bool:
             and not _filled(row.get("date_reponse")))
 
 
-_DUE_RULES = {
-    CONFIRMATION: _confirmation_due,
-    ACCUSE: _accuse_due,
-    COMPLEMENTS: _complements_due,
-    SUIVI: _suivi_due,
-    REPONSE: _reponse_due,
-}
+def _ack_deadline(row: dict, zone: str) -> date:
+    return ack_deadline(row["date_reclamation"], zone)
+
+
+def _promise_deadline(row: dict, zone: str) -> date:
+    return latest_promise(row)
+
+
+@dataclass(frozen=True)
+class LetterType:
+    """Everything about one kind of letter; the rules, the statuses, the template builder
+    and the command line's choices are derived from :data:`LETTERS`.
+
+    ``due(row, today, notice_days)``: whether the letter is due (SPEC "Letters").
+    ``action``: what staff do next while it is due (``status``); ``deadline(row, zone)``:
+    the day that action is held to, if any. ``announces_reply``: the letter gives the reply
+    date; sent once that date is reached, it announces a new one (recorded in
+    ``PROMISED_COLUMN``) and names the mediator.
+    """
+
+    id: str
+    label: str
+    sent_column: str
+    due: Callable[[dict, date, int], bool]
+    action: str
+    deadline: Callable[[dict, str], date] | None = None
+    announces_reply: bool = False
+
+    @property
+    def template(self) -> str:
+        """The Word template's file name (shipped in ``letters/``, overridable in
+        ``modeles/``)."""
+        return f"{self.id}.docx"
+
+
+LETTERS: dict[str, LetterType] = {letter.id: letter for letter in (
+    LetterType(CONFIRMATION, "demande de confirmation écrite", "date_demande_confirmation",
+               _confirmation_due, "Demander la confirmation écrite"),
+    LetterType(ACCUSE, "accusé de réception", "date_accuse", _accuse_due,
+               "Envoyer l'accusé de réception", _ack_deadline, announces_reply=True),
+    LetterType(COMPLEMENTS, "demande de compléments", "date_demande_complements",
+               _complements_due, "Demander les informations complémentaires"),
+    LetterType(SUIVI, "information sur l'avancement", "date_information", _suivi_due,
+               "Informer le client de l'avancement et de la date de réponse",
+               _promise_deadline, announces_reply=True),
+    LetterType(REPONSE, "réponse", "date_reponse", _reponse_due, "Envoyer la réponse",
+               _promise_deadline),
+)}
+# Derived views, in the order letters are considered (status names the first one due).
+LETTER_TYPES: tuple[str, ...] = tuple(LETTERS)
+LABELS: dict[str, str] = {type_id: letter.label for type_id, letter in LETTERS.items()}
+SENT_COLUMN: dict[str, str] = {type_id: letter.sent_column
+                               for type_id, letter in LETTERS.items()}
 
 
 def is_due(type_id: str, row: dict, today: date,
            notice_days: int = DEFAULT_NOTICE_DAYS) -> bool:
     """Whether the letter ``type_id`` is due for this register row (``date_reclamation`` a date)."""
-    return _DUE_RULES[type_id](row, today, notice_days)
+    return LETTERS[type_id].due(row, today, notice_days)
 
 
 def due_types(row: dict, today: date,
@@ -162,7 +243,18 @@ def superseded(type_id: str, row: dict, due: list[str]) -> str | None:
         return f"sans objet : réponse déjà envoyée le {shown}"
     if type_id == SUIVI and REPONSE in due:
         return "sans objet : la réponse est prête, l'envoyer plutôt qu'un courrier d'attente"
+    if type_id == SUIVI and ACCUSE in due:
+        return ("sans objet : l'accusé de réception, dû aussi, donne la date de réponse (une "
+                "nouvelle date s'il part après l'échéance)")
     return None
+
+
+def promised_update(type_id: str, row: dict, params, today: date) -> date | None:
+    """The reply date to record in ``PROMISED_COLUMN`` when a letter of ``type_id`` dated
+    ``today`` goes out: the new date it announces, or ``None``."""
+    if not LETTERS[type_id].announces_reply or not announces_new_date(row, today):
+        return None
+    return promised_date(today, params.delai_suivi, params.zone)
 
 
 def delivery_problem(row: dict) -> str | None:
@@ -179,17 +271,29 @@ def delivery_problem(row: dict) -> str | None:
 # --- context -------------------------------------------------------------------------
 
 def is_late(row: dict, today: date) -> bool:
-    """Whether a letter dated ``today`` is sent after the reply deadline."""
+    """Whether ``today`` is after the legal reply deadline."""
     return today > reply_deadline(row["date_reclamation"])
 
 
-def needs_mediation(type_id: str, row: dict, today: date) -> bool:
-    """A reply refusing all or part of the claim, and a progress letter sent after the reply
-    deadline (the dispute is not settled within the commitment: Code de la consommation
-    L612-1, L616-1), name the consumer mediator."""
+def is_professional(row: dict) -> bool:
+    """« Type de client » says Professionnel (empty counts as Particulier)."""
+    return str(row.get("type_client") or "").strip().casefold() == \
+        TypeClient.PROFESSIONNEL.casefold()
+
+
+def needs_recourse(type_id: str, row: dict, today: date) -> bool:
+    """A reply refusing all or part of the claim, and a letter announcing a new reply date
+    (the dispute is not settled within the commitment: Code de la consommation L612-1,
+    L616-1), tell the client of the recourse outside the courts."""
     if type_id == REPONSE:
         return row.get("decision") in MEDIATION_DECISIONS
-    return type_id == SUIVI and is_late(row, today)
+    return LETTERS[type_id].announces_reply and announces_new_date(row, today)
+
+
+def needs_mediation(type_id: str, row: dict, today: date) -> bool:
+    """The same cases, for a consumer: only a consumer may seize the consumer mediator
+    (article liminaire; L611-3: mediation does not apply between professionals)."""
+    return needs_recourse(type_id, row, today) and not is_professional(row)
 
 
 def mediator_problem(type_id: str, row: dict, params, today: date) -> str | None:
@@ -197,7 +301,8 @@ def mediator_problem(type_id: str, row: dict, params, today: date) -> str | None
     if not needs_mediation(type_id, row, today):
         return None
     missing = [label for label, value in (("Médiateur", params.mediateur),
-                                          ("Site du médiateur", params.site_mediateur))
+                                          ("Site du médiateur", params.site_mediateur),
+                                          ("Adresse du médiateur", params.adresse_mediateur))
                if not _filled(value)]
     if missing:
         return (f"médiateur de la consommation à indiquer (Code de la consommation L612-1, "
@@ -275,10 +380,21 @@ def promised_date(letter_day: date, delay_days: int, zone: str) -> date:
 
 
 def promised_reply(row: dict, params, today: date) -> tuple[bool, date]:
-    """(late?, date promised for the reply) for the progress letter dated ``today``."""
-    if not is_late(row, today):
-        return False, reply_deadline(row["date_reclamation"])
+    """(new date?, the reply date) a letter dated ``today`` gives: the latest promise while
+    it lies ahead, else a new date (never a day before the letter)."""
+    if not announces_new_date(row, today):
+        return False, latest_promise(row)
     return True, promised_date(today, params.delai_suivi, params.zone)
+
+
+def one_line(text: object) -> str:
+    """A multi-line address on one line, its lines joined by commas."""
+    return ", ".join(line.strip(" ,") for line in clean_text(text).splitlines() if line.strip())
+
+
+def unbreakable(numero: object) -> str:
+    """The complaint number as letters print it: its hyphens never break a line."""
+    return clean_text(numero).replace("-", NON_BREAKING_HYPHEN)
 
 
 def _company_fields(params) -> dict:
@@ -288,7 +404,11 @@ def _company_fields(params) -> dict:
         "societe_courriel": clean_text(params.courriel),
         "societe_telephone": clean_text(params.telephone),
         "signataire": clean_text(params.signataire),
+        "mentions_legales": clean_text(params.mentions_legales),
+        "donnees_contact": clean_text(params.contact_donnees) or clean_text(params.courriel),
+        "duree_conservation": params.duree_conservation,
         "mediateur_nom": clean_text(params.mediateur),
+        "mediateur_adresse": one_line(params.adresse_mediateur),
         "mediateur_site": clean_text(params.site_mediateur),
     }
 
@@ -303,6 +423,7 @@ def _client_fields(row: dict) -> dict:
         "client_adresse": clean_text(row.get("adresse")),
         "client_courriel": clean_text(row.get("courriel")),
         "salutation": salutation(civilite),
+        "professionnel": is_professional(row),
     }
 
 
@@ -310,7 +431,7 @@ def _dates_fields(row: dict, params, today: date) -> dict:
     received = row["date_reclamation"]
     late, promised = promised_reply(row, params, today)
     return {
-        "numero": clean_text(row.get("numero")),
+        "numero": unbreakable(row.get("numero")),
         "date_reclamation": french_date(received),
         "date_lettre": french_date(today),
         "lieu_date": place_and_date(params.adresse, today),
@@ -323,13 +444,14 @@ def _dates_fields(row: dict, params, today: date) -> dict:
 
 def _handling_fields(type_id: str, row: dict, today: date) -> dict:
     decision = clean_text(row.get("decision"))
+    recourse = needs_recourse(type_id, row, today)
     return {
         "informations_manquantes": split_items(row.get("infos_manquantes")),
-        "actions": clean_text(row.get("actions")),
         "resolution": clean_text(row.get("resolution")),
         "decision": decision,
         "decision_texte": DECISION_TEXTS.get(decision, ""),
-        "mediation": needs_mediation(type_id, row, today),
+        "mediation": recourse and not is_professional(row),
+        "recours_professionnel": recourse and is_professional(row),
     }
 
 

@@ -6,33 +6,24 @@ Plain records, with no file access: the rules work on them, the register stage f
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 
-from toolkit.rules.columns import (
-    DEFAULT_NOTICE_DAYS,
-    DEFAULT_PROMISE_DAYS,
-    DEFAULT_RETENTION_YEARS,
-    INPUT_COLUMNS,
-    PARAMETER_DEFAULTS,
-)
+from toolkit.rules.columns import INPUT_COLUMNS, INTEGER, PARAMETERS, Parameter
 
 
-@dataclass(frozen=True)
-class Parameters:
-    """The ``Paramètres`` sheet, defaults filled in."""
+def _parameter_field(parameter: Parameter) -> tuple[str, type, object]:
+    if parameter.kind == INTEGER:
+        return parameter.key, int, field(default=int(parameter.default))
+    return parameter.key, str, field(default=parameter.default)
 
-    societe: str = PARAMETER_DEFAULTS["societe"]
-    adresse: str = PARAMETER_DEFAULTS["adresse"]
-    courriel: str = PARAMETER_DEFAULTS["courriel"]
-    telephone: str = PARAMETER_DEFAULTS["telephone"]
-    signataire: str = PARAMETER_DEFAULTS["signataire"]
-    mediateur: str = PARAMETER_DEFAULTS["mediateur"]
-    site_mediateur: str = PARAMETER_DEFAULTS["site_mediateur"]
-    zone: str = PARAMETER_DEFAULTS["zone"]
-    preavis_suivi: int = DEFAULT_NOTICE_DAYS
-    delai_suivi: int = DEFAULT_PROMISE_DAYS
-    duree_conservation: int = DEFAULT_RETENTION_YEARS
+
+# The ``Paramètres`` sheet, defaults filled in: one field per declared parameter (``key``),
+# an ``int`` for the numbers. Frozen: the letters of a run all see the same parameters.
+Parameters = make_dataclass("Parameters", [_parameter_field(p) for p in PARAMETERS],
+                            frozen=True)
+Parameters.__module__ = __name__
+Parameters.__doc__ = "The ``Paramètres`` sheet, defaults filled in (fields: ``PARAMETERS``)."
 
 
 @dataclass(frozen=True)

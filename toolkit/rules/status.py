@@ -6,13 +6,14 @@ formula columns, it computes everything here.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from toolkit.dates import as_date, date_fr
 from toolkit.rules import letters as rules
-from toolkit.rules.columns import DEFAULT_NOTICE_DAYS
+from toolkit.rules.columns import DEFAULT_NOTICE_DAYS, INPUT_COLUMNS, INTERNAL_KEYS
 from toolkit.rules.deadlines import (
     A_FAIRE,
     EN_RETARD,
@@ -65,43 +66,43 @@ class ComplaintStatus:
         return data
 
 
-def _letter_action(type_id: str, row: dict[str, object], ack_due: date, reply_due: date,
-                   today: date) -> str:
-    if type_id == rules.CONFIRMATION:
-        return "Demander la confirmation écrite"
-    if type_id == rules.ACCUSE:
-        return f"Envoyer l'accusé de réception (au plus tard le {date_fr(ack_due)})"
-    if type_id == rules.COMPLEMENTS:
-        return "Demander les informations complémentaires"
-    if type_id == rules.REPONSE:
-        return f"Envoyer la réponse (au plus tard le {date_fr(reply_due)})"
-    if rules.is_late(row, today):
-        return "Informer le client du retard et lui annoncer une date de réponse"
-    return "Informer le client de l'avancement"
+def held_to(deadline: date, today: date) -> str:
+    """« au plus tard le … » while the deadline lies ahead, « en retard depuis le … » (the
+    first day past it) once it has passed: never a past date as a limit."""
+    if today > deadline:
+        return f"en retard depuis le {date_fr(deadline + timedelta(days=1))}"
+    return f"au plus tard le {date_fr(deadline)}"
 
 
-def _promise_action(promised: date, today: date) -> str:
-    if today > promised:
-        return (f"Réponse annoncée pour le {date_fr(promised)} non envoyée : répondre sans "
-                "attendre")
-    return f"Envoyer la réponse annoncée (au plus tard le {date_fr(promised)})"
+def _letter_action(type_id: str, row: dict[str, object], zone: str, today: date,
+                   ready: bool) -> str:
+    """The letter's next step, with the command that does it."""
+    letter = rules.LETTERS[type_id]
+    numero = str(row.get("numero") or "")
+    if ready:
+        return (f"Courrier « {letter.label} » prêt à envoyer : toolkit sent --numero {numero} "
+                f"--type {type_id}")
+    when = f" ({held_to(letter.deadline(row, zone), today)})" if letter.deadline else ""
+    return f"{letter.action}{when} : toolkit letters --numero {numero} --type {type_id}"
 
 
-def next_action(row: dict[str, object], ack_due: date, reply_due: date, today: date,
-                notice_days: int) -> str:
-    """The one thing staff should do next for this complaint, in French: the first letter
-    the letters' due rules find due (so that ``status`` and ``letters`` always agree), then
-    a reply promised by a late progress letter, then the investigation itself."""
+def next_action(row: dict[str, object], zone: str, today: date, notice_days: int,
+                ready: Collection[str] = ()) -> str:
+    """The one thing staff should do next for this complaint, in French, with the command
+    to run: the first letter the letters' due rules find due (so that ``status`` and
+    ``letters`` always agree) — ready to send when it was produced and not yet recorded as
+    sent (``ready``: those letter types) —, then the reply itself, held to the latest
+    promise (the legal deadline, then each announced date)."""
     if as_date(row.get("date_reponse")):
         return "Clôturée"
     due = rules.due_types(row, today, notice_days)
     for type_id in due:
         if rules.superseded(type_id, row, due) is None:
-            return _letter_action(type_id, row, ack_due, reply_due, today)
-    promised = as_date(row.get("date_reponse_annoncee"))
-    if promised is not None:
-        return _promise_action(promised, today)
-    return f"Instruire et répondre (au plus tard le {date_fr(reply_due)})"
+            return _letter_action(type_id, row, zone, today, type_id in ready)
+    promise = rules.latest_promise(row)
+    if as_date(row.get("date_reponse_annoncee")) is not None:
+        return f"Envoyer la réponse annoncée ({held_to(promise, today)})"
+    return f"Instruire et répondre ({held_to(promise, today)})"
 
 
 def promise_broken(row: dict[str, object], today: date) -> bool:
@@ -121,7 +122,8 @@ def _deadlines(received: date, zone: str) -> tuple[date, date] | None:
 
 
 def complaint_status(row: dict[str, object], zone: str, today: date,
-                     notice_days: int = DEFAULT_NOTICE_DAYS) -> ComplaintStatus | None:
+                     notice_days: int = DEFAULT_NOTICE_DAYS,
+                     ready: Collection[str] = ()) -> ComplaintStatus | None:
     """Status of one row, or ``None`` when its reception date is not a usable date."""
     received = as_date(row.get("date_reclamation"))
     deadlines = None if received is None else _deadlines(received, zone)
@@ -145,7 +147,7 @@ def complaint_status(row: dict[str, object], zone: str, today: date,
         statut_accuse=ack_status,
         statut_reponse=reply_status,
         jours_restants=remaining,
-        prochaine_action=next_action(row, ack_due, reply_due, today, notice_days),
+        prochaine_action=next_action(row, zone, today, notice_days, ready),
         date_reponse_annoncee=promised,
         promesse_non_tenue=promise_broken(row, today),
     )
@@ -172,15 +174,17 @@ def urgency_key(status: ComplaintStatus) -> tuple:
     return (group, days, status.date_reclamation, status.ligne)
 
 
-def complaint_statuses(frame, params, today: date) -> list[ComplaintStatus]:
-    """Statuses of every row with a usable reception date, overdue first."""
-    columns = ["ligne", "numero", "date_reclamation", "canal", "date_demande_confirmation",
-               "date_confirmation", "date_accuse", "infos_manquantes",
-               "date_demande_complements", "resolution", "decision", "date_information",
-               "date_reponse_annoncee", "date_reponse"]
+def complaint_statuses(frame, params, today: date,
+                       ready: Mapping[str, Collection[str]] | None = None
+                       ) -> list[ComplaintStatus]:
+    """Statuses of every row with a usable reception date, overdue first. ``ready``:
+    complaint number → the letter types produced and not yet recorded as sent."""
+    columns = ["ligne", *(c.key for c in INPUT_COLUMNS if c.key not in INTERNAL_KEYS)]
+    ready = ready or {}
     statuses = []
     for row in frame_records(frame, columns):
-        status = complaint_status(row, params.zone, today, params.preavis_suivi)
+        status = complaint_status(row, params.zone, today, params.preavis_suivi,
+                                  ready.get(str(row.get("numero") or "").strip(), ()))
         if status is not None:
             statuses.append(status)
     statuses.sort(key=urgency_key)

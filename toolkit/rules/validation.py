@@ -16,27 +16,23 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from toolkit.dates import date_fr
 from toolkit.rules.codes import AVERTISSEMENT, ERREUR, MESSAGES, WARNING_CODES, Code, describe
 from toolkit.rules.columns import (
     BY_KEY,
-    CANAUX,
-    CATEGORIES,
-    CIVILITES,
     COLUMNS,
+    DATE,
     DATE_KEYS,
-    DECISIONS,
     INPUT_COLUMNS,
     MEDIATOR_LIST_PAGE,
-    PARAMETERS,
-    SATISFACTIONS,
+    NEEDED_PARAMETERS,
+    PARAMETER_BY_KEY,
     SHEET_PARAMETERS,
+    Column,
     header_of,
     is_mediator_list_page,
 )
@@ -44,19 +40,8 @@ from toolkit.rules.records import Register, frame_records
 from toolkit.rules.retention import purge_from
 
 EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z]{2,}$")
-_COLUMN_ORDER = {column.key: i for i, column in enumerate(COLUMNS)}
 
 NUMERO_FORM = re.compile(r"^\d{4}-\d{3,}$")
-# What letters need from Paramètres, and why (said when it is empty).
-NEEDED_PARAMETERS = {
-    "adresse": "l'en-tête des courriers postaux en a besoin",
-    "signataire": "les courriers sont signés de ce nom",
-    "mediateur": "les réponses défavorables ou partiellement favorables et les courriers de "
-                 "suivi en retard doivent nommer le médiateur de la consommation",
-    "site_mediateur": "ces mêmes courriers doivent donner le site du médiateur",
-}
-
-
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem of the register, located as Excel shows it."""
@@ -99,11 +84,6 @@ def _is_date_or_empty(series: pd.Series) -> pd.Series:
     return series.map(lambda v: v is None or isinstance(v, date))
 
 
-# The list columns and the values each accepts (the drop-downs of the template).
-_LIST_OF_KEY = {"canal": CANAUX, "civilite": CIVILITES, "categorie": CATEGORIES,
-                "decision": DECISIONS, "satisfaction": SATISFACTIONS}
-
-
 def _in_list(values: tuple[str, ...]):
     allowed = set(values)
     return lambda series: series.map(lambda v: v is None or v in allowed)
@@ -113,53 +93,36 @@ def _is_email_or_empty(series: pd.Series) -> pd.Series:
     return series.map(lambda v: v is None or bool(EMAIL.match(v)))
 
 
-Text = Optional[Series[object]]  # noqa: UP045 - pandera reads Optional[...] as "may be absent"
-_DATE_FIELDS = [key for key in DATE_KEYS if key != "date_reclamation"]
 # A date announced to the client lies ahead by nature.
 FUTURE_DATE_KEYS = ("date_reponse_annoncee",)
 
 
-class RegisterModel(pa.DataFrameModel):
-    """Cell rules of the ``Registre`` sheet (column keys; headers come from ``columns``).
+def _checks(column: Column) -> list[pa.Check]:
+    """The cell checks a column's declaration implies; check names are the stable codes."""
+    checks = []
+    if column.kind == DATE:
+        checks.append(pa.Check(_is_date_or_empty, name=Code.DATE_INVALIDE))
+    if column.choices:
+        checks.append(pa.Check(_in_list(column.choices), name=Code.VALEUR_HORS_LISTE))
+    if column.email:
+        checks.append(pa.Check(_is_email_or_empty, name=Code.COURRIEL_INVALIDE))
+    return checks
 
-    Every field is optional so that a missing column is reported once, by the structure
-    check, instead of once per row. Check names are the problems' stable codes.
+
+def register_schema() -> pa.DataFrameSchema:
+    """Cell rules of the ``Registre`` sheet (column keys), derived from ``COLUMNS``.
+
+    Every column is optional (``required=False``) so that a missing column is reported
+    once, by the structure check, instead of once per row.
     """
+    return pa.DataFrameSchema(
+        {column.key: pa.Column(object, checks=_checks(column), nullable=not column.required,
+                               unique=column.unique, required=False, coerce=False)
+         for column in INPUT_COLUMNS},
+        strict=False, coerce=False)
 
-    numero: Text = pa.Field(nullable=False, unique=True)
-    date_reclamation: Text = pa.Field(nullable=False)
-    canal: Text = pa.Field(nullable=False)
-    civilite: Text = pa.Field(nullable=True)
-    nom: Text = pa.Field(nullable=False)
-    courriel: Text = pa.Field(nullable=True)
-    categorie: Text = pa.Field(nullable=True)
-    description: Text = pa.Field(nullable=False)
-    decision: Text = pa.Field(nullable=True)
-    date_demande_confirmation: Text = pa.Field(nullable=True)
-    date_confirmation: Text = pa.Field(nullable=True)
-    date_accuse: Text = pa.Field(nullable=True)
-    date_demande_complements: Text = pa.Field(nullable=True)
-    date_reception_complements: Text = pa.Field(nullable=True)
-    date_information: Text = pa.Field(nullable=True)
-    date_reponse_annoncee: Text = pa.Field(nullable=True)
-    date_reponse: Text = pa.Field(nullable=True)
-    satisfaction: Text = pa.Field(nullable=True)
 
-    class Config:
-        strict = False
-        coerce = False
-
-    @pa.check("date_reclamation", *_DATE_FIELDS, name=Code.DATE_INVALIDE)
-    def _dates(cls, series: pd.Series) -> pd.Series:
-        return _is_date_or_empty(series)
-
-    @pa.check(*_LIST_OF_KEY, name=Code.VALEUR_HORS_LISTE)
-    def _listed(cls, series: pd.Series) -> pd.Series:
-        return _in_list(_LIST_OF_KEY[series.name])(series)
-
-    @pa.check("courriel", name=Code.COURRIEL_INVALIDE)
-    def _courriel(cls, series: pd.Series) -> pd.Series:
-        return _is_email_or_empty(series)
+REGISTER_SCHEMA = register_schema()
 
 
 def _code_of_check(check: str) -> str:
@@ -172,13 +135,13 @@ def _code_of_check(check: str) -> str:
 
 def _message(code: str, key: str, value: object) -> str:
     template = MESSAGES[code]  # a Code: the model's checks are named so, pandera's mapped above
-    liste = ", ".join(_LIST_OF_KEY.get(key, ()))
+    liste = ", ".join(BY_KEY[key].choices if key in BY_KEY else ())
     return template.format(valeur=value, liste=liste)
 
 
 def _cell_problems(frame: pd.DataFrame) -> list[Problem]:
     try:
-        RegisterModel.validate(frame, lazy=True)
+        REGISTER_SCHEMA.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     else:
@@ -267,7 +230,7 @@ def _text_date_problems(register: Register) -> list[Problem]:
 
 
 def _parameter_problem(register: Register, key: str, code: str, value: str) -> Problem:
-    label = next(p.label for p in PARAMETERS if p.key == key)
+    label = PARAMETER_BY_KEY[key].label
     reason = NEEDED_PARAMETERS[key]
     if code == Code.SITE_MEDIATEUR_INVALIDE:
         reason = (f"la page {MEDIATOR_LIST_PAGE} est la liste des médiateurs agréés ; "
@@ -329,5 +292,3 @@ def validate(register: Register, today: date) -> ValidationReport:
                                    key=lambda p: (p.ligne, order.get(p.colonne, 99),
                                                   p.code, p.message)))
 
-
-assert set(_COLUMN_ORDER) >= set(_LIST_OF_KEY)
