@@ -139,7 +139,8 @@ INPUT_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.kind != FORMUL
 DATE_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.kind == DATE)
 TEXT_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.kind in (TEXT, CHOICE))
 CHOICE_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.choices)
-# Never sent to the client: no letter field and no e-mail draft carries them (SPEC).
+# Never sent to the client: no letter field and no e-mail draft carries them
+# (docs/product-rules.md, "Letters, legally").
 INTERNAL_KEYS = ("actions", "observations", "responsable")
 
 

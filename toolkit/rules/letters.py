@@ -181,7 +181,7 @@ class LetterType:
     """Everything about one kind of letter; the rules, the statuses, the template builder
     and the command line's choices are derived from :data:`LETTERS`.
 
-    ``due(row, today, notice_days)``: whether the letter is due (SPEC "Letters").
+    ``due(row, today, notice_days)``: whether the letter is due (docs/product-rules.md, "Letters").
     ``action``: what staff do next while it is due (``status``); ``deadline(row, zone)``:
     the day that action is held to, if any. ``announces_reply``: the letter gives the reply
     date; sent once that date is reached, it announces a new one (recorded in
