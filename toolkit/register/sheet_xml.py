@@ -58,6 +58,10 @@ def escape_text(text: str) -> bytes:
             .encode("utf-8"))
 
 
+def needs_escape(text: str) -> bool:
+    return _ESCAPE_LOOKALIKE.search(text) is not None or "\r" in text
+
+
 def unescape_text(text: str) -> str:
     return _UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 

@@ -113,8 +113,10 @@ def _kind(key: str) -> str:
     return BY_KEY[key].kind
 
 
-def _written_cell(reference: str, style: int, stored: object, p: bytes) -> bytes | None:
-    """One ``<c>`` element holding ``stored`` (None: an empty cell keeping its style)."""
+def _written_cell(reference: str, style: int, stored: object, p: bytes,
+                  shared_index: int | None = None) -> bytes | None:
+    """One ``<c>`` element holding ``stored`` (None: an empty cell keeping its style); a
+    text goes inline, or to the shared strings at ``shared_index`` when given."""
     head = b"<" + p + b'c r="' + reference.encode() + b'"' + \
         (b' s="' + str(style).encode() + b'"' if style else b"")
     if stored is None:
@@ -122,6 +124,9 @@ def _written_cell(reference: str, style: int, stored: object, p: bytes) -> bytes
     if isinstance(stored, date):
         return head + b"><" + p + b"v>" + str(sx.excel_serial(stored)).encode() + \
             b"</" + p + b"v></" + p + b"c>"
+    if shared_index is not None:
+        return head + b' t="s"><' + p + b"v>" + str(shared_index).encode() + b"</" + p + \
+            b"v></" + p + b"c>"
     text = sx.escape_text(str(stored))
     space = b' xml:space="preserve"' if stored != stored.strip() or "\n" in stored else b""
     return (head + b' t="inlineStr"><' + p + b"is><" + p + b"t" + space + b">" + text +
@@ -252,6 +257,8 @@ class WriteTarget:
     _rows: dict[int, sx.Row] = field(default_factory=dict)
     _drop_calc_chain: bool = False
     _styles: object = None
+    _new_strings: list[str] | None = None
+    _shared_count: int = 0
 
     # --- what commands ask -------------------------------------------------------------
 
@@ -459,11 +466,22 @@ class WriteTarget:
             elif isinstance(stored, str) and stored.startswith(TEXT_LEADERS):
                 style = styles.with_quote_prefix(style)
             reference = f"{sx.column_letters(column)}{number}"
-            raw = _written_cell(reference, style, stored, p)
+            shared = self._shared_index(stored) if isinstance(stored, str) \
+                and sx.needs_escape(stored) else None
+            raw = _written_cell(reference, style, stored, p, shared)
             row.set(sx.Cell(column, raw) if raw is not None else None, column)
             for cell in row.cells:  # the row's formulas must be computed again
                 if cell.is_formula and cell.column != column:
                     row.set(_without_cached_value(cell), cell.column)
+
+    def _shared_index(self, text: str) -> int:
+        """A text holding an OOXML escape look-alike (``_x0041_``) goes to the shared
+        strings: every reader decodes escapes there (openpyxl not in inline strings)."""
+        if self._new_strings is None:
+            self._new_strings = []
+            self._shared_count = _shared_string_count(self.package, self.shared.part)
+        self._new_strings.append(text)
+        return self._shared_count + len(self._new_strings) - 1
 
     def _prepare_rows(self, first: int, last: int, model: sx.Row | None) -> None:
         """Give rows ``first``..``last`` what ``toolkit init`` prepares: input cells
@@ -958,17 +976,24 @@ def _sync_folder(folder: Path) -> None:
 def _verify(temp: Path, target: WriteTarget, rewritten: list[str]) -> None:
     """Inflate again every part the write rewrote (its CRC is checked) and read back each
     written cell from the saved sheet: the register is replaced only if all are as meant."""
-    import zipfile
 
     damaged = verify_parts(temp, rewritten)
     wrong: tuple[int, str] | None = None
     if damaged is None:
-        with zipfile.ZipFile(temp) as archive:
-            sheet = sx.Sheet.parse(archive.read(target.sheet_part))
+        saved = Package.open(temp)
+        try:
+            sheet = sx.Sheet.parse(saved.read(target.sheet_part))
+            strings = _related(saved, target.workbook.part, _SHARED_STRINGS_TYPE)
+            shared = SharedStrings(saved, strings[0] if strings else None)
+            found_values = {}
+            for (number, key) in target.written:
+                row = sheet.parse_row(number, *sheet.locate(number))
+                cell = row.cell(target.column_index[key])
+                found_values[(number, key)] = cell.value(shared) if cell is not None else None
+        finally:
+            saved.close()
         for (number, key), stored in target.written.items():
-            row = sheet.parse_row(number, *sheet.locate(number))
-            cell = row.cell(target.column_index[key])
-            found = cell.value() if cell is not None else None
+            found = found_values[(number, key)]
             if isinstance(found, (int, float)) and not isinstance(found, bool) \
                     and key in DATE_KEYS:
                 from toolkit.register.reading import cell_to_date
@@ -1037,6 +1062,51 @@ def _edited_table(target: WriteTarget) -> None:
     target.package.replace(table.part, data)
 
 
+def _shared_string_count(package: Package, part: str | None) -> int:
+    if part is None:
+        return 0
+    data = package.read(part)
+    match = re.search(rb"<(?:[\w.-]+:)?sst\b[^>]*>", data)
+    return len(re.findall(rb"<(?:[\w.-]+:)?si[\s>/]", data[match.end() if match else 0:]))
+
+
+def _edited_shared_strings(target: WriteTarget) -> None:
+    """Append the texts :meth:`WriteTarget._shared_index` numbered (the part is made when
+    the workbook has none: a relationship and a content type come with it)."""
+    if not target._new_strings:
+        return
+    package = target.package
+    part = target.shared.part
+    added = b"".join(b"<si><t xml:space=\"preserve\">" + sx.escape_text(text) + b"</t></si>"
+                     for text in target._new_strings)
+    if part is None:
+        part = "xl/sharedStrings.xml"
+        total = len(target._new_strings)
+        package.add(part, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst '
+                    b'xmlns="' + sx.MAIN_NS.encode() + b'" count="' + str(total).encode() +
+                    b'" uniqueCount="' + str(total).encode() + b'">' + added + b"</sst>",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml."
+                    "sharedStrings+xml", target.workbook.part,
+                    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                    "sharedStrings")
+        return
+    data = package.read(part)
+    root = re.search(rb"<(?:[\w.-]+:)?sst\b[^>]*>", data)
+    prefix = root.group(0)[1:root.group(0).index(b"sst")]
+    added = added.replace(b"<si>", b"<" + prefix + b"si>").replace(b"</si>", b"</" + prefix +
+                                                                  b"si>")
+    added = added.replace(b"<t ", b"<" + prefix + b"t ").replace(b"</t>", b"</" + prefix + b"t>")
+    tag = root.group(0)
+    found = attributes(tag)
+    for name in (b"count", b"uniqueCount"):
+        if name in found and found[name].isdigit():
+            tag = set_attribute(tag, name, str(int(found[name]) + len(target._new_strings))
+                                .encode())
+    closing = data.rindex(b"</" + prefix + b"sst>")
+    package.replace(part, data[:root.start()] + tag + data[root.end():closing] + added +
+                    data[closing:])
+
+
 def _drop_calc_chain(target: WriteTarget) -> None:
     """A formula moved or overwritten: Excel rebuilds the calculation chain when it is
     absent, and reports a damaged file when it lists a cell without formula."""
@@ -1070,6 +1140,7 @@ def _write(target: WriteTarget) -> None:
         package.replace(target._styles[0], styles.serialized())
     _edited_workbook(target, changes)
     _edited_table(target)
+    _edited_shared_strings(target)
     if target._drop_calc_chain:
         _drop_calc_chain(target)
     refuse_if_open(target.path)  # Excel may have opened it while we were working

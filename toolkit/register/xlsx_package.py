@@ -62,6 +62,7 @@ class Package:
     archive: zipfile.ZipFile
     replaced: dict[str, bytes | Iterable[bytes]] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
+    added: dict[str, bytes] = field(default_factory=dict)
     _relationships: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @classmethod
@@ -75,10 +76,11 @@ class Package:
         return [info.filename for info in self.archive.infolist()]
 
     def has(self, name: str) -> bool:
-        return name in self.archive.NameToInfo and name not in self.removed
+        return (name in self.archive.NameToInfo and name not in self.removed) or \
+            name in self.added
 
     def read(self, name: str) -> bytes:
-        current = self.replaced.get(name)
+        current = self.replaced.get(name, self.added.get(name))
         if isinstance(current, bytes):
             return current
         return self.archive.read(name)
@@ -88,6 +90,29 @@ class Package:
 
     def remove(self, name: str) -> None:
         self.removed.add(name)
+
+    def add(self, name: str, data: bytes, content_type: str, source: str,
+            rel_type: str) -> None:
+        """A new part, with its content type and a relationship from ``source``."""
+        self.added[name] = data
+        types = self.read("[Content_Types].xml")
+        closing = types.rindex(b"</")
+        self.replace("[Content_Types].xml", types[:closing] + b'<Override PartName="/' +
+                     name.encode() + b'" ContentType="' + content_type.encode() + b'"/>' +
+                     types[closing:])
+        folder, base = posixpath.split(source)
+        rels = posixpath.join(folder, "_rels", f"{base}.rels")
+        data = self.read(rels)
+        ids = set(re.findall(rb'Id="([^"]*)"', data))
+        number = 1
+        while f"rIdToolkit{number}".encode() in ids:
+            number += 1
+        target = posixpath.relpath(name, folder or ".")
+        closing = data.rindex(b"</")
+        self.replace(rels, data[:closing] + b'<Relationship Id="rIdToolkit' +
+                     str(number).encode() + b'" Type="' + rel_type.encode() + b'" Target="' +
+                     target.encode() + b'"/>' + data[closing:])
+        self._relationships.pop(source, None)
 
     # --- relationships ------------------------------------------------------------------
 
@@ -149,6 +174,10 @@ class Package:
                     rewritten.append(name)
                 else:
                     _copy_raw(source, out, info)
+            for name, data in self.added.items():
+                out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)
+                rewritten.append(name)
         return rewritten
 
 
