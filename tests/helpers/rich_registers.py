@@ -19,10 +19,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from helpers.register_files import complaint
 from toolkit.register.template import ack_formula, create_register, reply_formula
 from toolkit.rules.columns import COLUMNS, PARAMETERS
-
-from helpers.register_files import complaint
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -227,7 +226,7 @@ def _shape(path: Path) -> None:
             archive.writestr(name, data)
 
 
-# --- parts written by hand -------------------------------------------------------------------------
+# --- parts written by hand ----------------------------------------------------------------------
 
 def with_threaded_comment(path: Path) -> Path:
     """Excel 365's « Nouveau commentaire »: a threaded comment and its author."""

@@ -46,7 +46,7 @@ def _assert_read_back(path: Path) -> None:
     assert list(frame["numero"]) == ["2026-001", "2026-002", "2026-003"]
     assert list(frame["date_accuse"]) == [DAY, date(2026, 11, 19), None]
     assert frame["description"].iloc[-1] == "=SOMME(A1) _x0041_ & <b>"
-    assert list(frame["observations"])[0] == "rappel fait"
+    assert frame["observations"].iloc[0] == "rappel fait"
     assert list(frame["civilite"])[1] is None
     assert list(frame["categorie"])[2] == "Examen"
     sheet = openpyxl.load_workbook(path)["Registre"]
