@@ -199,11 +199,13 @@ class Sheet:
         if opening.group(1):
             return cls(data, prefix, opening.start(), opening.start(), opening.start(),
                        opening.end(), True)
-        closing = data.rfind(b"</" + prefix + b"sheetData>")
-        if closing < opening.end():
+        # The end tag may hold blanks before its ">" (XML allows it): never assume its length.
+        closing = data.rfind(b"</" + prefix + b"sheetData")
+        end = re.compile(rb"\s*>").match(data, closing + len(prefix) + 11) \
+            if closing >= 0 else None
+        if closing < opening.end() or end is None:
             raise ValueError("unclosed sheetData element")
-        return cls(data, prefix, opening.end(), closing, opening.start(),
-                   closing + len(b"</" + prefix + b"sheetData>"), False)
+        return cls(data, prefix, opening.end(), closing, opening.start(), end.end(), False)
 
     # --- finding rows ----------------------------------------------------------------------
 
@@ -322,6 +324,7 @@ def map_rows(formula: str, mapping: Callable[[int, bool, str, bool], int]) -> st
     reference names a sheet). Strings in double quotes are left alone."""
     result, position = [], 0
     matches = list(_TOKENS.finditer(formula))
+    start_other = False  # the sheet of a range's first cell is the sheet of the range
     for index, match in enumerate(matches):
         if match.group(1) is not None:
             continue
@@ -330,6 +333,9 @@ def map_rows(formula: str, mapping: Callable[[int, bool, str, bool], int]) -> st
             previous is not None and previous.group(1) is not None
             and previous.group(1).endswith("!") and previous.end() == match.start())
         before = formula[:match.start()].rstrip()
+        if before.endswith(":"):
+            other_sheet = other_sheet or start_other
+        start_other = other_sheet
         following = matches[index + 1] if index + 1 < len(matches) else None
         if before.endswith(":"):
             role = "end"
