@@ -10,6 +10,7 @@ inflated and deflated once: that is zlib's C loop, measured in docs/developer).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_STYLE = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")
 _SEARCH_WINDOW = 1 << 14  # below this many bytes a scan beats halving again
 
 
@@ -29,6 +31,14 @@ def column_number(letters: str) -> int:
     for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
     return number
+
+
+_CELL_COLUMN = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?\d""")
+
+
+@functools.lru_cache(maxsize=1024)
+def _column_of(letters: bytes) -> int:
+    return column_number(letters.decode())
 
 
 def column_letters(number: int) -> str:
@@ -83,8 +93,8 @@ class Cell:
 
     @property
     def style(self) -> int:
-        value = attributes(self.tag).get(b"s")
-        return int(value) if value and value.isdigit() else 0
+        match = _STYLE.search(self.raw, 0, self.raw.index(b">"))
+        return int(match.group(1)) if match else 0
 
     @property
     def is_formula(self) -> bool:
@@ -183,8 +193,10 @@ class Sheet:
 
     def __post_init__(self) -> None:
         p = re.escape(self.prefix)
-        self._cell = re.compile(rb"<" + p + rb"c\b[^>]*?(?:/>|>.*?</" + p + rb"c>)", re.DOTALL)
+        self._cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>.*?</" + p + rb"c>)",
+                                re.DOTALL)
         self._row = re.compile(rb"<" + p + rb"row\b")
+        self._numbered_row = re.compile(rb"<" + p + rb"row\b[^>]*?\sr\s*=\s*[\"'](\d+)[\"']")
 
     @classmethod
     def parse(cls, data: bytes) -> Sheet:
@@ -214,11 +226,10 @@ class Sheet:
         match = self._row.search(self.data, position, self.rows_end)
         if match is None:
             return None
-        end = self.data.index(b">", match.start())
-        number = attributes(self.data[match.start():end + 1]).get(b"r")
-        if number is None or not number.isdigit():
+        numbered = self._numbered_row.match(self.data, match.start())
+        if numbered is None or self.data.find(b">", match.start(), numbered.end()) >= 0:
             raise ValueError("row without number")
-        return match.start(), int(number)
+        return match.start(), int(numbered.group(1))
 
     def row_end(self, start: int) -> int:
         tag_end = self.data.index(b">", start)
@@ -249,9 +260,10 @@ class Sheet:
             position = self.row_end(found[0])
         return self.rows_end, self.rows_end
 
-    def rows_backwards(self) -> Iterator[tuple[int, int, int]]:
-        """(number, start, end) of each row, last first."""
-        end = self.rows_end
+    def rows_backwards(self, before: int | None = None) -> Iterator[tuple[int, int, int]]:
+        """(number, start, end) of each row starting before offset ``before`` (default: all
+        of them), last first."""
+        end = self.rows_end if before is None else before
         opening = b"<" + self.prefix + b"row"
         while True:
             start = self.data.rfind(opening, self.rows_start, end)
@@ -283,10 +295,9 @@ class Sheet:
             return Row(number, tag[:-2].rstrip() + b">", [])
         cells, previous = [], 0
         for match in self._cell.finditer(raw, tag_end):
-            cell_raw = match.group(0)
-            reference = attributes(cell_raw[:cell_raw.index(b">") + 1]).get(b"r")
-            column = split_reference(reference.decode())[1] if reference else previous + 1
-            cells.append(Cell(column, cell_raw))
+            reference = _CELL_COLUMN.search(match.group(1))
+            column = _column_of(reference.group(1)) if reference else previous + 1
+            cells.append(Cell(column, match.group(0)))
             previous = column
         return Row(number, tag, cells)
 

@@ -79,6 +79,7 @@ class Styles:
     added_xfs: list[Xf] = field(default_factory=list)
     added_formats: dict[int, str] = field(default_factory=dict)
     _index: dict[Xf, int] = field(default_factory=dict)
+    _inputs: dict[tuple[int, str], int] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, data: bytes) -> Styles:
@@ -155,6 +156,12 @@ class Styles:
     def for_input(self, index: int, kind: str) -> int:
         """The style of an input cell of a new complaint (as ``toolkit init`` prepares
         them): unlocked; dates as dates, texts wrapped; all aligned to the top."""
+        key = (index, kind)
+        if key not in self._inputs:
+            self._inputs[key] = self._for_input(index, kind)
+        return self._inputs[key]
+
+    def _for_input(self, index: int, kind: str) -> int:
         xf = self.xf(index)
         if dict(xf.protection).get("locked") != "0":
             xf = xf.with_protection(locked="0")

@@ -27,6 +27,7 @@ Why a part-level edit, and the measurements: docs/developer/register-writes.md.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -49,7 +50,7 @@ from toolkit.register.write_checks import (
     refuse_sheet_not_writable,
 )
 from toolkit.register.xlsx_package import Package, attributes, set_attribute, verify_parts
-from toolkit.rules.columns import BY_KEY, CHOICE, COLUMNS, DATE, DATE_KEYS, FORMULA
+from toolkit.rules.columns import BY_KEY, COLUMNS, DATE, DATE_KEYS, FORMULA
 
 __all__ = ["BACKUPS_KEPT", "BACKUP_DAYS_KEPT", "BACKUP_DIRNAME", "append_complaints", "backup",
            "backups_of", "mark_dates", "next_numero", "office_locks", "refuse_if_changed",
@@ -64,6 +65,7 @@ LOCK_TIMEOUT_S = 300  # how long a writer waits for the others
 TEXT_LEADERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 EXCEL_CELL_MAX_CHARS = 32_767  # Excel reports a damaged file beyond this
 TRUNCATION_NOTE = " […] (texte tronqué : l'original est dans le dossier)"
+FORMULA_MODEL_ROWS = 50  # how far above the new rows a formula to copy down is looked for
 MAX_SHEET_TAIL_BYTES = 64_000_000  # what follows the cells: formats, validations, extensions
 _ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _STAMP_FORMAT = "%Y%m%d-%H%M%S"
@@ -258,6 +260,7 @@ class WriteTarget:
     _drop_calc_chain: bool = False
     _styles: object = None
     _new_strings: list[str] | None = None
+    _spare: dict[int, bytes] = field(default_factory=dict)  # prepared rows past the end
     _shared_count: int = 0
 
     # --- what commands ask -------------------------------------------------------------
@@ -390,44 +393,55 @@ class WriteTarget:
         return 0
 
     def _model_row(self, first_new: int) -> sx.Row | None:
-        """The last complaint above the new rows: its cells lend their styles."""
-        for number in range(first_new - 1, self.header_row, -1):
-            row = self.row(number)
+        """The last complaint above the new rows: its cells lend their styles (read, not
+        edited: it is rendered as it was)."""
+        position = self.sheet.locate(first_new)[0]
+        for number, start, end in self.sheet.rows_backwards(position):
+            if number <= self.header_row:
+                break
+            row = self._rows.get(number) or self.sheet.parse_row(number, start, end)
             if row.cells:
                 return row
         return None
 
     def _formula_model(self, column: int, below: int) -> tuple[int, str, int] | None:
-        """(row, formula, style) of the nearest formula in ``column`` above row ``below``."""
-        scanned = 0
-        for number, start, end in self.sheet.rows_backwards():
-            if number >= below:
-                continue
-            if number <= self.header_row or scanned > 2000:
+        """(row, formula, style) of the nearest formula in ``column`` in the few rows
+        above row ``below`` (the toolkit's and staff's filled-down formulas are there)."""
+        letters = sx.column_letters(column).encode()
+        cell_pattern = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?\br=\"" + letters +
+                                  rb"\d+\"[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?c>)", re.DOTALL)
+        position = self.sheet.locate(below)[0]
+        for scanned, (number, start, end) in enumerate(self.sheet.rows_backwards(position)):
+            if number <= self.header_row or scanned >= FORMULA_MODEL_ROWS:
                 break
-            scanned += 1
-            row = self._rows.get(number) or self.sheet.parse_row(number, start, end)
-            cell = row.cell(column)
-            found = cell.formula() if cell is not None else None
+            match = cell_pattern.search(self.sheet.data, start, end)
+            if match is None:
+                continue
+            cell = sx.Cell(column, match.group(0))
+            found = cell.formula()
             if found and found[1] and found[0].get(b"t") in (None, b"normal"):
                 return number, found[1], cell.style
         return None
 
     def _template_formulas(self, row: int) -> dict[str, str]:
         """The toolkit's formulas for one row, when the sheet has none to copy."""
-        from toolkit.register.template import ack_formula, reply_formula, status_formula
+        from toolkit.register.layout import ack_formula, reply_formula, status_formula
 
         letters = {key: sx.column_letters(index) for key, index in self.column_index.items()}
         if not all(k in letters for k in ("date_reclamation", "date_accuse", "date_reponse")):
             return {}
         refs = {key: f"{letter}{row}" for key, letter in letters.items()}
-        formulas = {"echeance_accuse": ack_formula(refs["date_reclamation"], self._zone_cell()),
+        formulas = {"echeance_accuse": ack_formula(refs["date_reclamation"], self._zone),
                     "echeance_reponse": reply_formula(refs["date_reclamation"])}
         if "echeance_accuse" in refs and "echeance_reponse" in refs:
             formulas["statut"] = status_formula(
                 refs["date_reclamation"], refs["date_accuse"], refs["echeance_accuse"],
                 refs["date_reponse"], refs["echeance_reponse"])
         return formulas
+
+    @functools.cached_property
+    def _zone(self) -> str | None:
+        return self._zone_cell()
 
     def _zone_cell(self) -> str | None:
         from toolkit.rules.columns import (
@@ -483,56 +497,67 @@ class WriteTarget:
         self._new_strings.append(text)
         return self._shared_count + len(self._new_strings) - 1
 
+    def _row_plan(self, first: int, model: sx.Row | None) -> list[tuple[int, str, int, object]]:
+        """What a new complaint's row holds, column by column, as rows ``first``… get it:
+        (column, kind, style, formula) with formula (row of origin, text) or None."""
+        styles = self.styles
+        plan = []
+        template: dict[str, str] | None = None
+        for key, column in sorted(self.column_index.items(), key=lambda item: item[1]):
+            kind = BY_KEY[key].kind
+            base = model.cell(column).style if model is not None and \
+                model.cell(column) is not None else 0
+            if kind != FORMULA:
+                plan.append((column, kind, styles.for_input(base, kind), None))
+                continue
+            found = self._formula_model(column, first)
+            if found is not None:
+                plan.append((column, kind, found[2], (found[0], found[1])))
+                continue
+            template = template if template is not None else self._template_formulas(first)
+            if key in template:
+                style = base if key == "statut" else styles.for_deadline(base)
+                plan.append((column, kind, style, (first, template[key])))
+        return plan
+
     def _prepare_rows(self, first: int, last: int, model: sx.Row | None) -> None:
         """Give rows ``first``..``last`` what ``toolkit init`` prepares: input cells
-        unlocked and formatted, the three formula columns."""
+        unlocked and formatted, the three formula columns. Rows the sheet already has keep
+        their cells (a prepared row keeps its formulas); rows past its end are written
+        whole from one plan, without parsing anything."""
         p = self.sheet.prefix
+        plan = self._row_plan(first, model)
         styles = self.styles
-        formulas: dict[int, tuple[int, str, int] | None] = {}
-        for key, column in self.column_index.items():
-            if BY_KEY[key].kind == FORMULA:
-                formulas[column] = self._formula_model(column, first)
+        last_existing = next((n for n, _, _ in self.sheet.rows_backwards()), 0)
+        written_rows = {number for number, _ in self._cells}
         for number in range(first, last + 1):
+            if number > last_existing and number not in written_rows \
+                    and number not in self._rows:
+                self._spare[number] = _planned_row(number, plan, p)
+                continue
             row = self.row(number)
-            template: dict[str, str] | None = None
-            for key, column in self.column_index.items():
-                kind = BY_KEY[key].kind
-                if kind == FORMULA:
-                    existing = row.cell(column)
-                    if existing is not None and existing.is_formula:
-                        continue
-                    found = formulas[column]
-                    style = existing.style if existing is not None else \
-                        (found[2] if found else self._base_style(number, column, model))
-                    if found is not None:
-                        formula = sx.shift_relative_rows(found[1], number - found[0])
-                    else:
-                        template = template if template is not None else \
-                            self._template_formulas(number)
-                        if key not in template:
-                            continue
-                        formula = template[key]
-                        if key != "statut":
-                            style = styles.for_deadline(style)
-                    reference = f"{sx.column_letters(column)}{number}"
-                    row.set(sx.Cell(column, _formula_cell(reference, style, formula, p)),
-                            column)
-                    continue
+            for column, kind, style, formula in plan:
                 existing = row.cell(column)
-                base = existing.style if existing is not None else \
-                    self._base_style(number, column, model)
-                style = styles.for_input(base, "date" if kind == DATE else
-                                         "choice" if kind == CHOICE else "text")
+                reference = f"{sx.column_letters(column)}{number}"
+                if formula is not None:
+                    if existing is None or not existing.is_formula:
+                        text = sx.shift_relative_rows(formula[1], number - formula[0])
+                        style = existing.style if existing is not None else style
+                        row.set(sx.Cell(column, _formula_cell(reference, style, text, p)),
+                                column)
+                    continue
                 if existing is None:
-                    reference = f"{sx.column_letters(column)}{number}"
-                    row.set(sx.Cell(column, _written_cell(reference, style, None, p)), column)
-                elif style != existing.style:
+                    raw = _written_cell(reference, style, None, p)
+                    row.set(sx.Cell(column, raw) if raw is not None else None, column)
+                    continue
+                wanted = styles.for_input(existing.style, kind)
+                if wanted != existing.style:
                     tag = existing.tag
                     row.set(sx.Cell(column, existing.raw.replace(
-                        tag, set_attribute(tag, b"s", str(style).encode()), 1)), column)
+                        tag, set_attribute(tag, b"s", str(wanted).encode()), 1)), column)
 
     def _fit_heights(self, first: int, last: int, widths: dict[int, float]) -> None:
-        from toolkit.register.template import LINE_HEIGHT, MAX_ROW_HEIGHT, text_lines
+        from toolkit.register.layout import LINE_HEIGHT, MAX_ROW_HEIGHT, text_lines
 
         for number in range(first, last + 1):
             row = self.row(number)
@@ -564,7 +589,7 @@ class WriteTarget:
 
     def render(self) -> tuple[list, dict[str, object]]:
         """The new sheet part (chunks) and what else changes."""
-        from toolkit.register.template import MIN_SPARE_ROWS, PREPARED_ROWS
+        from toolkit.register.layout import MIN_SPARE_ROWS, PREPARED_ROWS
 
         sheet = self.sheet
         refuse_sheet_not_writable(self.path, self.sheet_name, sheet)
@@ -590,7 +615,7 @@ class WriteTarget:
         chunks: list = []
         view = memoryview(sheet.data)
         edited = sorted(self._rows)
-        positions = [(n, *sheet.locate(n)) for n in edited]
+        positions = [(n, *sheet.locate(n)) for n in sorted({*self._rows, *self._spare})]
         head_bytes = self._edited_head(head, widths, new_rows)
         chunks.append(head_bytes)
         if sheet.self_closing:
@@ -600,9 +625,12 @@ class WriteTarget:
         position = sheet.rows_start
         for number, start, end in positions:
             chunks.append(view[position:start])
-            row = self._rows[number]
-            if row.cells or start != end:
-                chunks.append(row.render(sheet.prefix))
+            if number in self._spare:
+                chunks.append(self._spare[number])
+            else:
+                row = self._rows[number]
+                if row.cells or start != end:
+                    chunks.append(row.render(sheet.prefix))
             position = end
         chunks.append(view[position:sheet.rows_end])
         if sheet.self_closing:
@@ -618,14 +646,14 @@ class WriteTarget:
         return chunks, changes
 
     def _owned_columns(self) -> set[int]:
-        from toolkit.register.template import HIGHLIGHTED_KEYS, VALIDATED_KEYS
+        from toolkit.register.layout import HIGHLIGHTED_KEYS, VALIDATED_KEYS
 
         return {self.column_index[k] for k in (*VALIDATED_KEYS, *HIGHLIGHTED_KEYS)
                 if k in self.column_index}
 
     def _edited_head(self, head: bytes, widths: dict[int, float],
                      new_rows: tuple[int, int] | None) -> bytes:
-        last_row = max([*self._rows, self.header_row])
+        last_row = max([*self._rows, *self._spare, self.header_row])
         last_column = max([*self.column_index.values(), 1])
         head = _with_dimension(head, last_row, last_column)
         for column, key in self._added.items():
@@ -655,6 +683,19 @@ class WriteTarget:
             at = calc.end() if calc else 0
             tail = tail[:at] + protection + tail[at:]
         return tail
+
+
+def _planned_row(number: int, plan, p: bytes) -> bytes:
+    cells = []
+    for column, _kind, style, formula in plan:
+        reference = f"{sx.column_letters(column)}{number}"
+        if formula is not None:
+            text = sx.shift_relative_rows(formula[1], number - formula[0])
+            cells.append(_formula_cell(reference, style, text, p))
+        else:
+            cells.append(_written_cell(reference, style, None, p) or b"")
+    return b"<" + p + b'row r="' + str(number).encode() + b'">' + b"".join(cells) + \
+        b"</" + p + b"row>"
 
 
 def _moved_cell(cell: sx.Cell, row: int, mapping) -> sx.Cell:
@@ -743,18 +784,23 @@ def _with_filter_end(tail: bytes, end: int) -> bytes:
 
 
 def _check_rows_well_formed(path: Path, rows: list[sx.Row], p: bytes) -> None:
+    """The rebuilt rows, parsed as one XML document: a write never leaves a sheet Excel
+    would have to repair."""
     from defusedxml import ElementTree
 
+    if not rows:
+        return
     declaration = (b' xmlns:' + p[:-1] if p else b" xmlns") + b'="' + \
         sx.MAIN_NS.encode() + b'"'
-    for row in rows:
-        try:
-            ElementTree.fromstring(b"<" + p + b"sheetData" + declaration + b">" +
-                                   row.render(p) + b"</" + p + b"sheetData>")
-        except Exception as error:
-            raise RegisterFileError(
-                f"{path.name} : l'enregistrement n'a pas pu être vérifié (ligne {row.number}). "
-                "Le registre n'a pas été modifié.") from error
+    try:
+        ElementTree.fromstring(b"<" + p + b"sheetData" + declaration + b">" +
+                               b"".join(row.render(p) for row in rows) +
+                               b"</" + p + b"sheetData>")
+    except Exception as error:
+        raise RegisterFileError(
+            f"{path.name} : l'enregistrement n'a pas pu être vérifié (lignes "
+            f"{rows[0].number} à {rows[-1].number}). Le registre n'a pas été modifié.") \
+            from error
 
 
 # --- opening the register ----------------------------------------------------------------------
