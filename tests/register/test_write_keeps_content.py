@@ -97,3 +97,41 @@ def test_the_registers_own_sheet_keeps_its_links_and_extensions(tmp_path):
         assert (element in before, element in after) == (True, True), element
     tail = before[before.index(b"</sheetData>"):]
     assert after[after.index(b"</sheetData>"):] == tail
+
+
+def _recalculated(path: Path, folder: Path):
+    from toolkit.libreoffice import convert
+
+    return openpyxl.load_workbook(convert(path, "xlsx", folder), data_only=True)["Registre"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("make", [rich.everything, rich.xlsxwriter_register],
+                         ids=["toolkit-et-tout-le-reste", "xlsxwriter"])
+def test_after_each_kind_of_write_libreoffice_recalculates_pythons_deadlines(make, tmp_path):
+    """LibreOffice opens the register after each kind of write (it converts it without
+    complaint) and its recalculated deadlines are Python's, on every row, new ones too."""
+    from toolkit.rules.deadlines import ack_deadline, reply_deadline
+
+    path = make(tmp_path / "registre.xlsx")
+    writes = {
+        "dates": lambda: mark_dates(path, [(2, "date_accuse", DAY)]),
+        "nouvelle ligne": lambda: append_complaints(path, [complaint(
+            "2026-003", date(2026, 11, 12), nom="Hugo Petit")]),
+        "valeurs": lambda: write_values(path, [(3, "date_reclamation", date(2026, 11, 6)),
+                                               (2, "observations", None)]),
+        "colonne ajoutée": lambda: write_values(path, [(2, "date_reponse_annoncee",
+                                                        date(2026, 12, 24))]),
+    }
+    for number, (kind, write) in enumerate(writes.items()):
+        write()
+        frame = read_register(path).frame
+        sheet = _recalculated(path, tmp_path / f"lo-{number}")
+        header = {cell.value: cell.column for cell in sheet[1]}
+        for line, received in zip(frame["ligne"], frame["date_reclamation"], strict=True):
+            ack = sheet.cell(line, header["Échéance accusé de réception"]).value
+            reply = sheet.cell(line, header["Échéance réponse"]).value
+            assert (ack.date(), reply.date()) == (ack_deadline(received),
+                                                  reply_deadline(received)), (kind, line)
+        _calamine_rows(path)  # calamine reads the whole sheet
+        openpyxl.load_workbook(path).close()
