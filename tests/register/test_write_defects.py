@@ -81,7 +81,7 @@ def test_sparklines_after_an_end_tag_across_a_4_mib_read_are_kept(tmp_path):
     def padded(xml: bytes) -> bytes:
         end = xml.index(b"</sheetData>")
         boundary = FIRST_READ + CHUNK
-        blanks = boundary - 30 - end
+        blanks = boundary - 100 - end  # "</sheetData" 100 bytes before the boundary, ">" after
         return (xml[:end] + b" " * blanks + b"</sheetData" + b" " * 200 + b">" +
                 xml[end + len(b"</sheetData>"):].replace(b"</worksheet>",
                                                           SPARKLINES + b"</worksheet>"))

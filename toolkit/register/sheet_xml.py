@@ -14,7 +14,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from toolkit.register.xlsx_package import attributes, element_prefix, set_attribute
 
@@ -392,11 +392,3 @@ def extend_ranges(sqref: str, columns: set[int], first_row: int, old_end: int,
             reference = f"{start}:{letters}{new_end}"
         parts.append(reference)
     return " ".join(parts)
-
-
-def to_datetime(value: object) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    return None

@@ -111,10 +111,6 @@ def _as_read(key: str, stored: object) -> object:
     return phone_to_text(stored) if key == "telephone" else cell_to_text(stored)
 
 
-def _kind(key: str) -> str:
-    return BY_KEY[key].kind
-
-
 def _written_cell(reference: str, style: int, stored: object, p: bytes,
                   shared_index: int | None = None) -> bytes | None:
     """One ``<c>`` element holding ``stored`` (None: an empty cell keeping its style); a
@@ -616,7 +612,7 @@ class WriteTarget:
         view = memoryview(sheet.data)
         edited = sorted(self._rows)
         positions = [(n, *sheet.locate(n)) for n in sorted({*self._rows, *self._spare})]
-        head_bytes = self._edited_head(head, widths, new_rows)
+        head_bytes = self._edited_head(head)
         chunks.append(head_bytes)
         if sheet.self_closing:
             chunks.append(b"<" + sheet.prefix + b"sheetData>")
@@ -651,8 +647,7 @@ class WriteTarget:
         return {self.column_index[k] for k in (*VALIDATED_KEYS, *HIGHLIGHTED_KEYS)
                 if k in self.column_index}
 
-    def _edited_head(self, head: bytes, widths: dict[int, float],
-                     new_rows: tuple[int, int] | None) -> bytes:
+    def _edited_head(self, head: bytes) -> bytes:
         last_row = max([*self._rows, *self._spare, self.header_row])
         last_column = max([*self.column_index.values(), 1])
         head = _with_dimension(head, last_row, last_column)
