@@ -75,15 +75,29 @@ def _row_cells(ws, row: dict, line: int) -> list:
     return cells + _formula_cells(ws, line)
 
 
+REQUIRED = [column for column in COLUMNS if column.required]
+
+
+def _narrow_cells(ws, row: dict) -> list:
+    cells = []
+    for column in REQUIRED:
+        cell = WriteOnlyCell(ws, row.get(column.key))
+        if column.key in DATE_KEYS:
+            cell.number_format = "dd/mm/yyyy"
+        cells.append(cell)
+    return cells
+
+
 def write_big_register(path: Path, count: int, seed: int = 7,
-                       parameters: dict[str, str] | None = None) -> Path:
+                       parameters: dict[str, str] | None = None, narrow: bool = False) -> Path:
     """Write a register of ``count`` complaints at ``path`` (write-only: fast, low memory);
-    ``parameters`` (keys of ``columns.PARAMETERS``) override the sample's Paramètres."""
+    ``parameters`` (keys of ``columns.PARAMETERS``) override the sample's Paramètres;
+    ``narrow``: only the mandatory columns (a register another tool made)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_REGISTER)
-    ws.append([column.header for column in COLUMNS])
+    ws.append([column.header for column in (REQUIRED if narrow else COLUMNS)])
     for line, row in enumerate(big_rows(count, seed), start=2):
-        ws.append(_row_cells(ws, row, line))
+        ws.append(_narrow_cells(ws, row) if narrow else _row_cells(ws, row, line))
     params = wb.create_sheet(SHEET_PARAMETERS)
     params.append(["Paramètre", "Valeur"])
     values = {**SAMPLE_PARAMETERS, **(parameters or {})}
@@ -91,7 +105,8 @@ def write_big_register(path: Path, count: int, seed: int = 7,
         params.append([parameter.label, values.get(parameter.key, parameter.default)])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    add_dimension(path, f"A1:{_LETTER['statut']}{count + 1}")
+    last = get_column_letter(len(REQUIRED)) if narrow else _LETTER["statut"]
+    add_dimension(path, f"A1:{last}{count + 1}")
     return path
 
 
@@ -114,18 +129,19 @@ def add_dimension(path: Path, reference: str, part: str = "xl/worksheets/sheet1.
     source.unlink()
 
 
-def cached_big_register(count: int, cache_dir: Path = CACHE_DIR, agency: int = 0) -> Path:
+def cached_big_register(count: int, cache_dir: Path = CACHE_DIR, agency: int = 0,
+                        narrow: bool = False) -> Path:
     """The register of ``count`` rows, written once per generator version. ``agency`` > 0:
     one of a network's registers, with its own rows, name and (every third one)
-    Alsace-Moselle's holidays."""
-    suffix = f"_agence{agency}" if agency else ""
+    Alsace-Moselle's holidays; ``narrow``: the mandatory columns only."""
+    suffix = (f"_agence{agency}" if agency else "") + ("_etroit" if narrow else "")
     path = cache_dir / f"registre_{count}{suffix}_v{GENERATOR_VERSION}_{LAYOUT}.xlsx"
     if not path.exists():
         partial = path.with_suffix(".partial.xlsx")
         parameters = {"societe": f"ONLY PERMIS agence {agency}",
                       "zone": "Alsace-Moselle" if agency % 3 == 0 else "Métropole"}
         write_big_register(partial, count, seed=7 + agency,
-                           parameters=parameters if agency else None)
+                           parameters=parameters if agency else None, narrow=narrow)
         partial.replace(path)
     return path
 

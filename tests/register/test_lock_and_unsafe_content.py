@@ -4,8 +4,7 @@
   file says (Excel's owner file: 8-bit name and UTF-16 copy at offset 55, or 54 for Word;
   LibreOffice's ``.~lock.name#`` entry), damaged or foreign lock files included, and says
   since when, from the lock file's age (boundaries: 1 minute, 1 hour, 48 hours).
-- Drawings and Excel 2010+ extensions: a write is refused for what openpyxl would drop and
-  the toolkit would not recreate, allowed for what it recreates on the columns it owns.
+- Drawings and Excel 2010+ extensions, wherever they are: kept byte for byte by a write.
 - A column the register lacks is added right after the last column holding something.
 """
 
@@ -15,6 +14,7 @@ import os
 import re
 import shutil
 import time
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -22,17 +22,12 @@ import openpyxl
 import pytest
 from helpers.kills import leftovers
 from helpers.register_files import complaint, with_part, write_grid, write_register
+from helpers.rich_registers import changed_parts
 
-from toolkit.errors import RegisterLockedError, UnsafeWriteError
+from toolkit.errors import RegisterLockedError
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
-from toolkit.register.write_checks import (
-    excel_owner,
-    libreoffice_owner,
-    refuse_if_open,
-    refuse_unsafe,
-    scan_workbook,
-)
+from toolkit.register.write_checks import excel_owner, libreoffice_owner, refuse_if_open
 from toolkit.register.writeback import BACKUP_DIRNAME, append_complaints, mark_dates
 
 DAY = date(2026, 11, 9)
@@ -182,36 +177,37 @@ _ALTERNATE = ('<mc:AlternateContent><mc:Choice Requires="a14">{}</mc:Choice>'
               '<mc:Fallback/></mc:AlternateContent>')
 
 
-def test_a_text_box_after_other_drawing_content_is_refused(register):
+def _written_keeping_everything(path: Path) -> None:
+    original = path.with_name("avant.xlsx")
+    original.write_bytes(path.read_bytes())
+    mark_dates(path, [(2, "date_accuse", DAY)])
+    assert changed_parts(original, path) == []
+    assert read_register(path).frame["date_accuse"].tolist() == [DAY]
+
+
+def test_a_text_box_after_other_drawing_content_is_kept(register):
     drawing = _DRAWING.format(
         _ALTERNATE.format(f'<xdr:twoCellAnchor>{_FROM_TO}{_TEXT_BOX}<xdr:clientData/>'
                           '</xdr:twoCellAnchor>')
         + f'<xdr:twoCellAnchor>{_FROM_TO}{_TEXT_BOX}<xdr:clientData/></xdr:twoCellAnchor>')
     with_part(register, "xl/drawings/drawing1.xml", lambda _: drawing.encode())
-    assert scan_workbook(register).blocking == ["des formes ou zones de texte"]
+    _written_keeping_everything(register)
 
 
-def test_a_text_box_excel_wrapped_for_older_versions_is_refused(register):
-    """Its only anchor sits inside mc:AlternateContent: openpyxl would drop it all the same."""
+def test_a_text_box_excel_wrapped_for_older_versions_is_kept(register):
+    """Its only anchor sits inside mc:AlternateContent, which openpyxl would have dropped."""
     drawing = _DRAWING.format(
         _ALTERNATE.format(f'<xdr:twoCellAnchor>{_FROM_TO}{_TEXT_BOX}<xdr:clientData/>'
                           '</xdr:twoCellAnchor>'))
     with_part(register, "xl/drawings/drawing1.xml", lambda _: drawing.encode())
-    assert scan_workbook(register).blocking == ["des formes ou zones de texte"]
+    _written_keeping_everything(register)
 
 
-def test_a_drawn_object_of_an_unknown_kind_is_refused(register):
-    """An anchor holding only what the scan cannot name is still something openpyxl drops."""
+def test_a_drawn_object_of_an_unknown_kind_is_kept(register):
     drawing = _DRAWING.format(f'<xdr:twoCellAnchor>{_FROM_TO}{_ALTERNATE.format(_TEXT_BOX)}'
                               '<xdr:clientData/></xdr:twoCellAnchor>')
     with_part(register, "xl/drawings/drawing1.xml", lambda _: drawing.encode())
-    scan = scan_workbook(register)
-    with pytest.raises(UnsafeWriteError) as refused:
-        refuse_unsafe(register, scan)
-    assert str(refused.value) == (
-        "registre.xlsx contient des objets dessinés, que l'outil ne sait pas conserver en "
-        "écrivant. Rien n'a été écrit : déplacez-les dans un autre classeur puis relancez la "
-        "commande, ou faites cette saisie à la main dans le registre.")
+    _written_keeping_everything(register)
 
 
 # --- Excel 2010+ extensions: on the toolkit's columns or elsewhere ------------------------------
@@ -233,8 +229,6 @@ X14_ICONS = (
     '<x14:cfvo type="percent"><xm:f>33</xm:f></x14:cfvo>'
     '<x14:cfvo type="percent"><xm:f>67</xm:f></x14:cfvo></x14:iconSet></x14:cfRule>'
     '<xm:sqref>{}</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext>')
-DROP_DOWNS = "des listes déroulantes ou contrôles de saisie d'Excel 2010+"
-ICON_SETS = "des mises en forme conditionnelles d'Excel 2010+"
 
 
 def _add_extensions(path: Path, *extensions: str) -> None:
@@ -242,48 +236,32 @@ def _add_extensions(path: Path, *extensions: str) -> None:
     with_part(path, SHEET, lambda xml: xml.replace(b"</worksheet>", extension_list))
 
 
-def _refusal_text(*what: str) -> str:
-    return (f"registre.xlsx contient {', '.join(what)} que l'outil ne sait pas conserver "
-            "(hors des colonnes qu'il gère lui-même). Rien n'a été écrit : recréez-les sans "
-            "les options propres aux versions récentes d'Excel, ou faites cette saisie à la "
-            "main dans le registre.")
-
-
 @pytest.mark.parametrize("extension", [
     X14_DROP_DOWN.format("I2:I1000"),  # Catégorie; its neighbour Description has none
     X14_DROP_DOWN.format("$C$2:$C$1000"),  # Canal, written with $
     X14_ICONS.format("Z2:AA1000"),  # exactly the two deadline columns
-], ids=["categorie", "canal-absolute", "deadlines"])
-def test_extensions_on_the_columns_the_toolkit_owns_do_not_stop_a_write(register, extension):
+    X14_DROP_DOWN.format("X2:X1000") + X14_ICONS.format("E2:E1000"),  # staff's own
+], ids=["categorie", "canal-absolute", "deadlines", "staff"])
+def test_extensions_anywhere_on_the_register_sheet_are_kept(register, extension):
     _add_extensions(register, extension)
-    mark_dates(register, [(2, "date_accuse", DAY)])
-    assert read_register(register).frame["date_accuse"].tolist() == [DAY]
-
-
-def test_a_drop_down_and_icons_of_staff_are_both_named(register):
-    _add_extensions(register, X14_DROP_DOWN.format("X2:X1000"), X14_ICONS.format("E2:E1000"))
-    original = register.read_bytes()
-    with pytest.raises(UnsafeWriteError) as refused:
-        mark_dates(register, [(2, "date_accuse", DAY)])
-    assert str(refused.value) == _refusal_text(DROP_DOWNS, ICON_SETS)
-    _assert_untouched(register, original)
+    _written_keeping_everything(register)
+    with zipfile.ZipFile(register) as archive:
+        assert extension.encode() in archive.read(SHEET)
 
 
 @pytest.mark.parametrize("cells", [
     "#REF!",
     "AXX$XX2:A1000",  # without its stray $, a five-letter column: past Excel's last (XFD)
 ])
-def test_an_unreadable_range_is_never_taken_for_a_column_the_toolkit_owns(tmp_path, cells):
+def test_an_unreadable_range_in_an_extension_is_kept_as_it_is(tmp_path, cells):
     """Staff put « Canal » first: column A holds a drop-down the toolkit owns."""
     path = write_register(tmp_path / "registre.xlsx", [complaint()],
                           headers=["Canal", "Numéro", "Date de réclamation", "Nom du client",
-                                   "Date d'accusé de réception"])
+                                   "Description", "Date d'accusé de réception"])
     _add_extensions(path, X14_DROP_DOWN.format(cells))
-    original = path.read_bytes()
-    with pytest.raises(UnsafeWriteError) as refused:
-        mark_dates(path, [(2, "date_accuse", DAY)])
-    assert str(refused.value) == _refusal_text(DROP_DOWNS)
-    _assert_untouched(path, original)
+    _written_keeping_everything(path)
+    with zipfile.ZipFile(path) as archive:
+        assert X14_DROP_DOWN.format(cells).encode() in archive.read(SHEET)
 
 
 # --- a column the register lacks --------------------------------------------------------------

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from helpers.mail_files import plain_qp
 from helpers.register_files import complaint, run_toolkit
+from helpers.rich_registers import changed_parts
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from toolkit.errors import UnsafeWriteError
 from toolkit.libreoffice import convert
 from toolkit.register.reading import read_register
 from toolkit.register.sample import SAMPLE_PARAMETERS
@@ -159,7 +159,7 @@ def _assert_recalculated_deadlines(path: Path, tmp_path: Path, frame) -> None:
         assert (ack.date(), reply.date()) == (ack_deadline(received), reply_deadline(received))
 
 
-# --- drawings: the empty part is nothing; real ones are refused, by name ------------------
+# --- drawings: the empty part is nothing; real ones are kept ------------------------------
 
 SHAPE_ANCHOR = (b'<xdr:twoCellAnchor><xdr:from><xdr:col>1</xdr:col><xdr:colOff>0</xdr:colOff>'
                 b'<xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to>'
@@ -181,18 +181,13 @@ def _with_a_text_box(source: Path, target: Path) -> Path:
 
 
 @pytest.mark.libreoffice
-def test_a_real_drawing_is_still_refused_naming_it(resaved, tmp_path):
+def test_a_real_drawing_is_kept_by_every_write(resaved, tmp_path):
     path = _with_a_text_box(resaved, tmp_path / "registre.xlsx")
-    original = path.read_bytes()
-    with pytest.raises(UnsafeWriteError) as refused:
-        append_complaints(path, [complaint("2026-002")])
-    message = str(refused.value)
-    assert "des formes ou zones de texte" in message
-    assert "date" not in message.lower()  # nothing about dates was asked
-    with pytest.raises(UnsafeWriteError, match="formes ou zones de texte"):
-        mark_dates(path, [(2, "date_accuse", date(2026, 11, 20))])
-    assert path.read_bytes() == original
+    original = Path(shutil.copy(path, tmp_path / "avant.xlsx"))
+    append_complaints(path, [complaint("2026-002")])
+    mark_dates(path, [(2, "date_accuse", date(2026, 11, 20))])
     run = run_toolkit("new", "--register", str(path), "--today", TODAY, "--canal", "Courrier",
                       "--nom", "Hugo Petit", "--description", "Examen reporté.")
-    assert run.code == 2 and "zones de texte" in run.stderr
-    assert "date" not in run.stderr.lower()
+    assert run.code == 0, run.stderr
+    assert changed_parts(original, path) == []
+    assert list(read_register(path).frame["numero"]) == ["2026-001", "2026-002", "2026-003"]

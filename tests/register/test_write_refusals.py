@@ -1,19 +1,19 @@
-"""Writes the toolkit refuses before touching the register, read from real workbooks.
+"""What a write refuses, and what it keeps, read from real workbooks.
 
 - A picture in a drawing written without any XML namespace (as a program other than Excel
-  may write it) is refused like Excel's own: the scan goes by element names.
-- A drawing holding both a picture and a text box: the refusal names both.
-- Excel 2010+ extensions openpyxl drops are all named, one without an identifier too; a
-  drop-down of the toolkit's own that applies to no cell does not stop a write.
+  may write it), a drawing holding both a picture and a text box: kept byte for byte.
+- Excel 2010+ extensions of the register sheet, one without an identifier too, and a
+  drop-down of the toolkit's own that applies to no cell: kept, the write goes on.
 - A lock file that cannot be read (held exclusively; here a folder of that name) still
   refuses the write, naming no one.
-- A sheet's background picture or protected ranges, which openpyxl drops, are named.
-- A sheet whose XML is broken after its cells is named as unreadable.
-- A stray part left in the sheets' folder, empty or without cells, holds nothing to
-  lose: the write goes on.
-- A sheet holding more than 64 MB after its cells (formats, validations, extensions: never
-  that big in a real register) is refused as abnormal, without being read whole: a small
-  sheet, or a register of hundreds of complaints whose cells are streamed past in chunks.
+- A sheet's background picture or protected ranges: kept.
+- A register sheet whose XML is broken after its cells is named as unreadable.
+- A stray part left in the sheets' folder, empty or without cells: kept, the write goes on.
+- The register sheet holding more than 64 MB after its cells (formats, validations,
+  extensions: never that big in a real register) is refused as abnormal; another sheet is
+  not the toolkit's to judge: copied as it is.
+- The register sheet protected by a password, a cell holding a shared formula others use:
+  refused, naming the sheet and the object.
 
 Each refusal leaves the register byte for byte as it was, without a backup.
 """
@@ -21,12 +21,14 @@ Each refusal leaves the register byte for byte as it was, without a backup.
 from __future__ import annotations
 
 import random
+import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 from helpers.kills import leftovers
 from helpers.register_files import complaint, with_part, write_register
+from helpers.rich_registers import changed_parts
 
 from toolkit.errors import RegisterFileError, RegisterLockedError, UnsafeWriteError
 from toolkit.register.reading import read_register
@@ -59,27 +61,30 @@ _ANCHOR = ("<{p}twoCellAnchor><{p}from><{p}col>3</{p}col><{p}row>1</{p}row></{p}
            "<{p}pic><{p}nvPicPr/></{p}pic><{p}clientData/></{p}twoCellAnchor>")
 
 
-def test_a_picture_in_a_drawing_without_namespace_is_refused(register):
+def _kept(path: Path) -> None:
+    """Write an acknowledgement date; every part the toolkit does not own is unchanged."""
+    original = path.with_name("avant.xlsx")
+    original.write_bytes(path.read_bytes())
+    mark_dates(path, [(2, "date_accuse", DAY)])
+    assert changed_parts(original, path) == []
+    assert read_register(path).frame["date_accuse"].tolist() == [DAY]
+
+
+def test_a_picture_in_a_drawing_without_namespace_is_kept(register):
     drawing = "<wsDr>" + _ANCHOR.format(p="") + "</wsDr>"
     with_part(register, "xl/drawings/drawing1.xml", lambda _: drawing.encode())
-    assert _refused(register) == (
-        "registre.xlsx contient des images, que l'outil ne sait pas conserver en écrivant. "
-        "Rien n'a été écrit : déplacez-les dans un autre classeur puis relancez la commande, "
-        "ou faites cette saisie à la main dans le registre.")
+    _kept(register)
 
 
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 
 
-def test_a_picture_and_a_text_box_are_both_named(register):
+def test_a_picture_and_a_text_box_are_kept(register):
     drawing = (f'<xdr:wsDr xmlns:xdr="{_XDR}">' + _ANCHOR.format(p="xdr:")
                + _ANCHOR.format(p="xdr:").replace("pic>", "sp>").replace("nvPicPr", "nvSpPr")
                + "</xdr:wsDr>")
     with_part(register, "xl/drawings/drawing1.xml", lambda _: drawing.encode())
-    assert _refused(register) == (
-        "registre.xlsx contient des images, des formes ou zones de texte, que l'outil ne sait "
-        "pas conserver en écrivant. Rien n'a été écrit : déplacez-les dans un autre classeur "
-        "puis relancez la commande, ou faites cette saisie à la main dans le registre.")
+    _kept(register)
 
 
 @pytest.mark.parametrize("content", [
@@ -104,14 +109,12 @@ def _junk(size: int) -> bytes:
                     for _ in range(size // 1000))
 
 
-def test_a_sheet_with_a_little_more_than_64_mb_after_its_cells_is_refused(register):
-    # 64,100,000 bytes of junk appended to the Paramètres sheet, after its cells: 100 kB
-    # over the 64 MB (64,000,000 bytes) a sheet may hold after its cells.
+def test_junk_after_the_cells_of_another_sheet_is_copied_as_it_is(register):
+    # 64,100,000 bytes of junk appended to the Paramètres sheet, after its cells: not the
+    # toolkit's sheet, never inflated by a write, copied as its compressed bytes.
     with_part(register, PARAMETERS_SHEET, lambda xml: xml + _junk(64_100_000))
     assert register.stat().st_size < 2_000_000
-    assert _refused(register) == (
-        "une feuille du classeur a une taille anormale après ses cellules (fichier piégé ?). "
-        "Rien n'a été écrit.")
+    _kept(register)
 
 
 def test_a_long_register_with_70_mb_after_its_cells_is_refused(tmp_path):
@@ -138,20 +141,18 @@ def _with_extensions(path: Path, *extensions: str) -> None:
     with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"</worksheet>", listed))
 
 
-def _dropped(what: str) -> str:
-    return (f"registre.xlsx contient {what}, que l'outil ne sait pas conserver en écrivant. "
-            "Rien n'a été écrit : déplacez-les dans un autre classeur puis relancez la "
-            "commande, ou faites cette saisie à la main dans le registre.")
-
-
-def test_sparklines_and_slicers_of_one_sheet_are_both_named(register):
+def test_sparklines_and_slicers_of_the_register_sheet_are_kept(register):
     _with_extensions(register, SPARKLINES, SLICERS)
-    assert _refused(register) == _dropped("des graphiques sparkline, des segments (slicers)")
+    _kept(register)
+    with zipfile.ZipFile(register) as archive:
+        assert (SPARKLINES + SLICERS).encode() in archive.read("xl/worksheets/sheet1.xml")
 
 
-def test_an_extension_without_identifier_is_named_as_unknown(register):
+def test_an_extension_without_identifier_is_kept(register):
     _with_extensions(register, "<ext><autre/></ext>")
-    assert _refused(register) == _dropped("une extension Excel inconnue ()")
+    _kept(register)
+    with zipfile.ZipFile(register) as archive:
+        assert b"<ext><autre/></ext>" in archive.read("xl/worksheets/sheet1.xml")
 
 
 def test_a_drop_down_of_the_toolkit_on_no_cell_does_not_stop_a_write(register):
@@ -183,10 +184,12 @@ _R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationshi
     ('<protectedRanges><protectedRange name="Saisie" sqref="A2:Z1000"/></protectedRanges>',
      "des plages modifiables d'une feuille protégée"),
 ], ids=["image-de-fond", "plages-modifiables"])
-def test_what_openpyxl_drops_from_a_sheet_is_named(register, element, what):
+def test_what_openpyxl_drops_from_a_sheet_is_kept(register, element, what):
     with_part(register, "xl/worksheets/sheet1.xml",
               lambda xml: xml.replace(b"</worksheet>", element.encode() + b"</worksheet>"))
-    assert _refused(register) == _dropped(what)
+    _kept(register)
+    with zipfile.ZipFile(register) as archive:
+        assert element.encode() in archive.read("xl/worksheets/sheet1.xml")
 
 
 def test_a_lock_that_cannot_be_read_still_refuses_naming_no_one(register):
@@ -198,3 +201,29 @@ def test_a_lock_that_cannot_be_read_still_refuses_naming_no_one(register):
         "registre.xlsx est ouvert dans LibreOffice par un autre utilisateur depuis moins "
         "d'une minute (fichier de verrou .~lock.registre.xlsx#).")
     assert register.read_bytes() == original
+
+
+def test_a_register_sheet_locked_by_a_password_is_refused_by_name(register):
+    with_part(register, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</sheetData>", b'</sheetData><sheetProtection password="CC3D" sheet="1"/>'))
+    assert _refused(register) == (
+        "registre.xlsx : la feuille « Registre » est protégée par un mot de passe. Rien n'a "
+        "été écrit : ôtez la protection dans Excel (Révision › Ôter la protection de la "
+        "feuille), puis relancez la commande.")
+
+
+def test_a_shared_formula_other_cells_use_is_refused_by_name(tmp_path):
+    """Staff filled a formula down « Date d'accusé de réception » (N2:N3): Excel stores it
+    once, in N2; writing a date over N2 would take it from N3."""
+    path = write_register(tmp_path / "registre.xlsx", [complaint(), complaint("2026-002")],
+                          parameters=SAMPLE_PARAMETERS)
+    column = "N"  # Date d'accusé de réception in the official layout
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b'</row><row r="3"', f'<c r="{column}2"><f t="shared" ref="{column}2:{column}3" '
+        f'si="0">B2+1</f></c></row><row r="3"'.encode(), 1).replace(
+        b"</row></sheetData>", f'<c r="{column}3"><f t="shared" si="0"/></c></row>'
+        "</sheetData>".encode()))
+    assert _refused(path) == (
+        "registre.xlsx : feuille « Registre », la cellule à écrire porte une formule "
+        "partagée (N2:N3) que d'autres cellules utilisent. Rien n'a été écrit : remplacez "
+        "cette formule par des valeurs, ou faites cette saisie à la main.")

@@ -1,11 +1,12 @@
-"""Before it replaces the register, a write opens the saved copy again and reads it with
-the toolkit's own reader: a value that would not read back as it was written, or a copy
-openpyxl cannot open, leaves the register as it was, with a French message naming the
-cell (row and column header)."""
+"""Before it replaces the register, a write opens the saved copy again and reads back every
+value it wrote: a value that would not read back as written (a date on a table's totals
+row, which no reader takes for a complaint) or a workbook it cannot read leaves the
+register as it was, with a French message naming the cell (row and column header)."""
 
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -33,30 +34,31 @@ def _refusal(row: int, header: str) -> str:
             f"{header}). Le registre n'a pas été modifié.")
 
 
-def test_new_complaint_whose_text_would_read_back_differently_is_refused(make_register,
-                                                                        capsys):
+def test_a_text_that_looks_like_an_escape_is_stored_escaped(make_register, capsys):
+    """Excel stores a literal « _x0041_ » as « _x005F_x0041_ »; written raw, Excel and every
+    reader would show « A ». (Today's main refused such a text: it could never be written.)"""
     path = make_register([complaint()])
-    original = path.read_bytes()
     code = main(["new", "--register", str(path), "--today", "2026-11-20", "--canal", "Courrier",
                  "--date", "16/11/2026", "--nom", "Hugo Petit",
                  "--description", ESCAPE_LOOKALIKE])
-    # The register holds 2026-001 on row 2: the new complaint was going to row 3.
-    assert code == 2
-    assert capsys.readouterr().err == f"Erreur : {_refusal(3, 'Description')}\n"
-    assert path.read_bytes() == original
-    assert list(read_register(path).frame["numero"]) == ["2026-001"]
+    assert code == 0, capsys.readouterr().err
+    assert list(read_register(path).frame["description"]) == [
+        "Leçons annulées sans préavis.", ESCAPE_LOOKALIKE]
+    assert load_workbook(path)["Registre"]["J3"].value == ESCAPE_LOOKALIKE
+    with zipfile.ZipFile(path) as archive:
+        assert b"_x005F_x0041_" in archive.read("xl/sharedStrings.xml")
 
 
-def test_the_refusal_names_the_first_cell_that_would_read_back_differently(make_register):
+def test_several_texts_that_look_like_escapes_are_all_kept(make_register):
     path = make_register([complaint()])
-    original = path.read_bytes()
     rows = [complaint("2026-002", description=ESCAPE_LOOKALIKE),
-            complaint("2026-003", nom=f"Hugo {ESCAPE_LOOKALIKE}")]
-    with pytest.raises(RegisterFileError) as refused:
-        append_complaints(path, rows)
-    # Rows 3 and 4 are both wrong; the message names the first one written.
-    assert str(refused.value) == _refusal(3, "Description")
-    assert path.read_bytes() == original
+            complaint("2026-003", nom=f"Hugo {ESCAPE_LOOKALIKE}", description="_x000D_\r")]
+    append_complaints(path, rows)
+    frame = read_register(path).frame
+    assert list(frame["description"])[1:] == [ESCAPE_LOOKALIKE, "_x000D_"]
+    assert frame["nom"].iloc[-1] == f"Hugo {ESCAPE_LOOKALIKE}"
+    sheet = load_workbook(path)["Registre"]
+    assert sheet["E4"].value == f"Hugo {ESCAPE_LOOKALIKE}"
 
 
 def _with_totals_row(path: Path) -> Path:
@@ -87,13 +89,14 @@ def test_a_date_written_on_the_tables_totals_row_is_refused(tmp_path):
     assert path.read_bytes() == original
 
 
-def test_a_workbook_openpyxl_cannot_open_is_refused_before_anything_is_written(make_register):
-    # A damaged document-properties part: the reader does not need it, openpyxl does.
+def test_a_workbook_whose_sheet_list_is_damaged_is_refused_before_anything_is_written(
+        make_register):
+    # A damaged workbook part: the write cannot tell which sheet is the register.
     path = make_register([complaint()])
-    with_part(path, "docProps/core.xml", lambda _: b"<cp:coreProperties")
+    with_part(path, "xl/workbook.xml", lambda _: b"<workbook")
     original = path.read_bytes()
     message = ("registre.xlsx ne peut pas être ouvert pour y écrire : classeur endommagé ou "
-               "piégé (XMLSyntaxError). Rien n'a été écrit.")
+               "piégé (ParseError). Rien n'a été écrit.")
     with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
         mark_dates(path, [(2, "date_accuse", DAY)])
     assert path.read_bytes() == original

@@ -16,6 +16,7 @@ import pytest
 from helpers.kills import leftovers
 from helpers.register_files import COLUMN_LETTER as COL
 from helpers.register_files import complaint, with_part
+from helpers.rich_registers import changed_parts
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
@@ -30,7 +31,6 @@ from toolkit.errors import (
     RegisterChangedError,
     RegisterFileError,
     RegisterLockedError,
-    UnsafeWriteError,
 )
 from toolkit.register import writeback
 from toolkit.register.reading import read_register
@@ -345,18 +345,17 @@ def _add_chart(wb) -> None:
     sheet.add_chart(chart, "C3")
 
 
-@pytest.mark.parametrize(("add", "what"), [(_add_image, "images"),
-                                           (_add_chart, "graphiques")])
-def test_refuses_a_workbook_with_an_image_or_a_chart(register, add, what):
+@pytest.mark.parametrize("add", [_add_image, _add_chart], ids=["image", "graphique"])
+def test_keeps_an_image_or_a_chart_byte_for_byte(register, tmp_path, add):
     # No skip without Pillow: matplotlib, a dependency, always brings it.
     path = register
     wb = openpyxl.load_workbook(path)
     add(wb)
     wb.save(path)
-    original = path.read_bytes()
-    with pytest.raises(UnsafeWriteError, match=what):
-        mark_dates(path, [(2, "date_accuse", DAY)])
-    _assert_untouched(path, original)
+    original = Path(shutil.copy(path, tmp_path / "avant.xlsx"))
+    mark_dates(path, [(2, "date_accuse", DAY)])
+    assert changed_parts(original, path) == []
+    assert read_register(path).frame["date_accuse"].tolist() == [DAY]
 
 
 X14_VALIDATION = (
@@ -387,62 +386,61 @@ def test_drops_excel_extensions_of_the_validations_it_owns(register):
                for dv in sheet.data_validations.dataValidation)
 
 
-def test_an_older_lists_sheet_gains_the_satisfaction_list(register):
-    """A register made before « Satisfaction du client » existed has no such list: once staff
-    add the column, the drop-down the toolkit puts on it must not point at empty cells."""
+def test_a_write_leaves_the_lists_sheet_as_staff_left_it(register, tmp_path):
+    """An older ``Listes`` sheet (five lists) stays as it is: a write adds no drop-down,
+    so none can point at a list the sheet lacks."""
     path = register
     wb = openpyxl.load_workbook(path)
     lists = wb["Listes"]
     lists.delete_cols(6, 2)  # the older Listes sheet: five lists
     wb.save(path)
+    original = Path(shutil.copy(path, tmp_path / "avant.xlsx"))
     mark_dates(path, [(2, "date_accuse", DAY)])
-    wb = openpyxl.load_workbook(path)
-    column = COL["satisfaction"]
-    drop_down = next(dv for dv in wb["Registre"].data_validations.dataValidation
-                     if str(dv.sqref).startswith(f"{column}2:"))
-    sheet, cells = drop_down.formula1.lstrip("=").split("!")
-    assert [cell.value for (cell,) in wb[sheet][cells.replace("$", "")]] == [
-        "Satisfait", "Partiellement satisfait", "Non satisfait", "Sans retour"]
-    assert wb["Listes"]["E1"].value == "Zone des jours fériés"
+    assert changed_parts(original, path) == []
+    before = {str(dv.sqref) for dv in openpyxl.load_workbook(original)["Registre"]
+              .data_validations.dataValidation}
+    after = {str(dv.sqref) for dv in openpyxl.load_workbook(path)["Registre"]
+             .data_validations.dataValidation}
+    assert after == before
 
 
-@pytest.mark.parametrize(("part", "extension", "what"), [
+@pytest.mark.parametrize(("part", "extension"), [
     ("xl/worksheets/sheet1.xml", X14_VALIDATION.format(source="Listes!$A$2:$A$3",
                                                        cells=f"{COL['telephone']}2:"
-                                                             f"{COL['telephone']}1000"),
-     "listes déroulantes"),
+                                                             f"{COL['telephone']}1000")),
     ("xl/worksheets/sheet2.xml", X14_VALIDATION.format(source="Listes!$A$2:$A$3",
-                                                       cells="B2"), "listes déroulantes"),
-    ("xl/worksheets/sheet1.xml", SPARKLINES, "sparkline"),
-    ("xl/worksheets/sheet1.xml", SPARKLINES.replace("05C60535", "12345678"), "inconnue"),
-])
-def test_refuses_excel_extensions_it_would_lose(register, part, extension, what):
+                                                       cells="B2")),
+    ("xl/worksheets/sheet1.xml", SPARKLINES),
+    ("xl/worksheets/sheet1.xml", SPARKLINES.replace("05C60535", "12345678")),
+], ids=["liste-du-personnel", "autre-feuille", "sparklines", "inconnue"])
+def test_keeps_excel_extensions(register, tmp_path, part, extension):
     path = register
     with_part(path, part, _extended(extension))
-    original = path.read_bytes()
-    with pytest.raises(UnsafeWriteError, match=what):
-        mark_dates(path, [(2, "date_accuse", DAY)])
-    _assert_untouched(path, original)
+    original = Path(shutil.copy(path, tmp_path / "avant.xlsx"))
+    mark_dates(path, [(2, "date_accuse", DAY)])
+    assert changed_parts(original, path) == []
+    with zipfile.ZipFile(path) as archive:
+        assert extension.split("</extLst>")[0].encode() in archive.read(part)
 
 
-@pytest.mark.parametrize(("part", "content", "what"), [
-    ("xl/threadedComments/threadedComment1.xml", b"<ThreadedComments/>", "fil de discussion"),
-    ("xl/drawings/vmlDrawing9.vml", b'<xml><x:ClientData ObjectType="Button"/></xml>',
-     "contrôles de formulaire"),
-    ("xl/pivotTables/pivotTable1.xml", b"<pivotTableDefinition/>", "croisés dynamiques"),
-    ("xl/connections.xml", b"<connections/>", "Power Query"),
-])
-def test_refuses_other_parts_openpyxl_drops(register, part, content, what):
+@pytest.mark.parametrize(("part", "content"), [
+    ("xl/threadedComments/threadedComment1.xml", b"<ThreadedComments/>"),
+    ("xl/drawings/vmlDrawing9.vml", b'<xml><x:ClientData ObjectType="Button"/></xml>'),
+    ("xl/pivotTables/pivotTable1.xml", b"<pivotTableDefinition/>"),
+    ("xl/connections.xml", b"<connections/>"),
+], ids=["commentaire-a-fil", "bouton", "tableau-croise", "connexion"])
+def test_keeps_parts_openpyxl_would_drop(register, tmp_path, part, content):
     path = register
     with_part(path, part, lambda _: content)
-    original = path.read_bytes()
-    with pytest.raises(UnsafeWriteError, match=what):
-        mark_dates(path, [(2, "date_accuse", DAY)])
-    assert path.read_bytes() == original
+    original = Path(shutil.copy(path, tmp_path / "avant.xlsx"))
+    mark_dates(path, [(2, "date_accuse", DAY)])
+    assert changed_parts(original, path) == []
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read(part) == content
 
 
 def test_keeps_comments(register):
-    """Comments live in a VML drawing too; only form controls there are refused."""
+    """Comments live in a VML drawing, kept with the comments part."""
     path = register
     wb = openpyxl.load_workbook(path)
     wb["Registre"]["E2"].comment = Comment("Client fidèle", "Claire")

@@ -28,8 +28,13 @@ from toolkit.places import reports_dir
 from toolkit.privacy import copies, log
 from toolkit.privacy.people import Selector, find_person, needles_of, scrubber
 from toolkit.register.reading import read_register
-from toolkit.register.write_checks import refuse_unsafe, scan_workbook
-from toolkit.register.writeback import backups_of, refuse_if_open, register_lock, write_values
+from toolkit.register.writeback import (
+    backups_of,
+    refuse_if_open,
+    refuse_unwritable,
+    register_lock,
+    write_values,
+)
 from toolkit.rules.retention import erased_values
 
 
@@ -191,7 +196,7 @@ def carry_out(plan: ErasurePlan, options: EraseOptions, action: str,
         return result
     refuse_if_open(plan.register)  # Excel may have opened it while the question waited
     # A register the write would refuse is refused before any copy is touched.
-    refuse_unsafe(plan.register, scan_workbook(plan.register))
+    refuse_unwritable(plan.register)
     log.mark_pending(plan.register, plan.numeros)
     _clean_copies(plan, result, dossiers_root(plan.register, options.dossiers))
     _write_register(plan, result, mtime_ns)

@@ -381,8 +381,11 @@ def kept_rows(rows: list[list[object]], header_index: int,
     return lines, picked
 
 
-def rows_to_frame(rows: list[list[object]], header_index: int, positions: dict[str, int]):
-    """One DataFrame row per non-blank register row, values normalized by column kind."""
+def rows_to_frame(rows: list[list[object]], header_index: int, positions: dict[str, int],
+                  text_dates_found: list[tuple[int, str, str]] | None = None):
+    """One DataFrame row per non-blank register row, values normalized by column kind.
+    ``text_dates_found`` receives, when given, what :func:`text_dates` finds (in the same
+    pass over the cells)."""
     import pandas as pd
 
     keys = list(positions)
@@ -393,7 +396,23 @@ def rows_to_frame(rows: list[list[object]], header_index: int, positions: dict[s
         values = by_key.get(column.key)
         data[column.key] = pd.Series([None] * len(lines) if values is None
                                      else _converted(column.key, values), dtype=object)
+    if text_dates_found is not None:
+        text_dates_found += _text_dates_of(lines, {k: v for k, v in by_key.items()
+                                                   if k in DATE_KEYS})
     return pd.DataFrame(data)
+
+
+def _text_dates_of(lines: list[int], columns: dict[str, tuple[object, ...]]
+                   ) -> list[tuple[int, str, str]]:
+    found = []
+    for key, values in columns.items():
+        for index in [i for i, v in enumerate(values) if type(v) is str]:
+            value = values[index]
+            if isinstance(parse_date_text(value), date):
+                found.append((lines[index], key, value.strip()))
+    order = {key: position for position, key in enumerate(columns)}
+    found.sort(key=lambda item: (item[0], order[item[1]]))
+    return found
 
 
 def text_dates(rows: list[list[object]], header_index: int,
@@ -401,12 +420,8 @@ def text_dates(rows: list[list[object]], header_index: int,
     """(Excel row, key, text) of every date cell holding text that reads as a date."""
     keys = [key for key in positions if key in DATE_KEYS]
     lines, picked = kept_rows(rows, header_index, [positions[key] for key in keys])
-    found = []
-    for line, cells in zip(lines, picked, strict=True):
-        for key, value in zip(keys, cells, strict=True):
-            if type(value) is str and isinstance(parse_date_text(value), date):
-                found.append((line, key, value.strip()))
-    return found
+    return _text_dates_of(lines, dict(zip(keys, zip(*picked, strict=True), strict=True))
+                          if picked else {})
 
 
 def parameter_rows(rows: list[list[object]]) -> dict[str, int]:
@@ -492,7 +507,9 @@ def _read_register(path: Path) -> Register:
             rows[line - 1] = []  # read as blank: not a complaint
     header_index = find_header_row(rows)
     positions, typed, duplicates = map_headers(rows[header_index] if rows else [])
-    frame = rows_to_frame(rows, header_index, positions)
+    found_text_dates: list[tuple[int, str, str]] = []
+    frame = rows_to_frame(rows, header_index, positions, found_text_dates)
+    del rows  # the frame holds what is needed: the cells go before the parameters are read
     params_sheet = next((n for n in sheet_names
                          if normalize_header(n) == normalize_header(SHEET_PARAMETERS)), None)
     params_rows = _sheet_rows(workbook, params_sheet, path) if params_sheet else []
@@ -509,7 +526,7 @@ def _read_register(path: Path) -> Register:
         duplicate_headers=[(header_index + 1, name) for _, name in duplicates],
         parameter_issues=issues,
         mtime_ns=mtime_ns,
-        text_dates=text_dates(rows, header_index, positions),
+        text_dates=found_text_dates,
         parameter_rows=parameter_rows(params_rows),
     )
 

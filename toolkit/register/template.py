@@ -24,42 +24,52 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit.errors import RegisterFileError
+
+# The layout's rules (formulas, lists, sizes) live in toolkit.register.layout, which the
+# write path imports without openpyxl; they are named here for toolkit init and the tests.
+from toolkit.register.layout import (  # noqa: F401
+    _LIST_COLUMN_OF_KEY,
+    DATE_COLUMN_WIDTH,
+    DATE_FORMAT,
+    DATE_SERIAL_MAX,
+    DATE_SERIAL_MIN,
+    DEADLINE_KEYS,
+    HEADER_HEIGHT,
+    HELP_KEYS,
+    HIGHLIGHTED_KEYS,
+    HOLIDAY_LAST_ROW,
+    HOLIDAY_RANGE,
+    HOLIDAY_TABLE,
+    HOLIDAY_YEARS,
+    HOLIDAY_ZONES,
+    LINE_HEIGHT,
+    LIST_SOURCES,
+    MAX_ROW_HEIGHT,
+    MIN_SPARE_ROWS,
+    PREPARED_ROWS,
+    PRINT_PAGES_WIDE,
+    VALIDATED_KEYS,
+    WRAP_CHARS_PER_WIDTH,
+    ack_formula,
+    holidays_of_zone,
+    list_range,
+    reply_formula,
+    status_formula,
+    text_lines,
+)
 from toolkit.rules.columns import (
     BY_KEY,
     CHOICE,
-    CHOICE_COLUMNS,
     COLUMNS,
     DATE,
     FORMULA,
-    LIST_SOURCES,
     PARAMETERS,
     SHEET_HOLIDAYS,
     SHEET_LISTS,
     SHEET_PARAMETERS,
     SHEET_REGISTER,
-    ZONES,
 )
 from toolkit.rules.deadlines import public_holidays
-
-DATE_FORMAT = "dd/mm/yyyy"
-# The "Jours fériés" sheet: both zones' holidays, one column each, so that the formulas
-# follow the zone typed in "Paramètres" without the toolkit rewriting anything.
-HOLIDAY_YEARS = (2000, 2100)
-HOLIDAY_ZONES = ZONES  # column A: Métropole, column B: Alsace-Moselle
-HOLIDAY_LAST_ROW = 1500  # 1,306 Alsace-Moselle holidays in 2000-2100, room to spare
-HOLIDAY_TABLE = f"'{SHEET_HOLIDAYS}'!$A$2:$B${HOLIDAY_LAST_ROW}"
-HOLIDAY_RANGE = f"'{SHEET_HOLIDAYS}'!$A$2:$A${HOLIDAY_LAST_ROW}"  # Métropole alone
-PREPARED_ROWS = 1000
-DATE_COLUMN_WIDTH = 12
-HEADER_HEIGHT = 75  # five lines of a wrapped header in a narrow date column
-PRINT_PAGES_WIDE = 2
-LINE_HEIGHT = 15  # points, one line of 11-point text
-MAX_ROW_HEIGHT = 409  # Excel's limit
-WRAP_CHARS_PER_WIDTH = 1.0
-DEADLINE_KEYS = ("echeance_accuse", "echeance_reponse")
-MIN_SPARE_ROWS = 500
-# Excel serials of 01/01/2000 and 31/12/2099: a date typed outside is surely a typo.
-DATE_SERIAL_MIN, DATE_SERIAL_MAX = 36526, 73050
 
 HEADER_FILL = PatternFill("solid", start_color="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -68,61 +78,6 @@ RED_FILL = PatternFill("solid", start_color="F8CBAD", end_color="F8CBAD")
 ORANGE_FILL = PatternFill("solid", start_color="FFE699", end_color="FFE699")
 THIN = Side(style="thin", color="A6A6A6")
 TOP = Alignment(vertical="top")  # a complaint's cells line up with its first text line
-
-# The Listes sheet (list name → values) and each list column's list, from the declarations.
-_LIST_COLUMN_OF_KEY = {column.key: column.header for column in CHOICE_COLUMNS}
-# Columns whose cells show a help message (what goes to the client, what stays inside).
-HELP_KEYS = tuple(column.key for column in COLUMNS if column.help and not column.choices)
-# The columns whose validations and highlights the toolkit owns and recreates on every save.
-# Anything staff put on other columns (a list of names on "Responsable", a colour rule on
-# "Nom") is theirs: it must survive a write.
-VALIDATED_KEYS = (*_LIST_COLUMN_OF_KEY, *(c.key for c in COLUMNS if c.kind == DATE))
-HIGHLIGHTED_KEYS = DEADLINE_KEYS
-
-
-def list_range(list_name: str) -> str:
-    """Absolute reference of a list's values on the ``Listes`` sheet."""
-    column = get_column_letter(list(LIST_SOURCES).index(list_name) + 1)
-    last = len(LIST_SOURCES[list_name]) + 1
-    return f"{SHEET_LISTS}!${column}$2:${column}${last}"
-
-
-def holidays_of_zone(zone_cell: str | None) -> str:
-    """The holiday list of the zone typed in ``zone_cell`` (Métropole when it is not
-    "Alsace-Moselle", as the toolkit reads it). INDEX(table;0;n) is a reference to one
-    column, which every spreadsheet accepts as WORKDAY.INTL's holidays."""
-    if zone_cell is None:
-        return HOLIDAY_RANGE
-    alsace = HOLIDAY_ZONES.index("Alsace-Moselle") + 1
-    return f'INDEX({HOLIDAY_TABLE},0,IF(TRIM({zone_cell})="Alsace-Moselle",{alsace},1))'
-
-
-def ack_formula(received: str, zone_cell: str | None = None) -> str:
-    """10 jours ouvrables after the reception day (INT: a date-time counts by its day).
-
-    No "_xlfn." prefix: with it LibreOffice answers #NAME? (the recalculation test checks
-    the bare name); Excel itself stores WORKDAY.INTL and EDATE bare.
-    """
-    return (f'=IF({received}="","",WORKDAY.INTL(INT({received}),10,"0000001",'
-            f'{holidays_of_zone(zone_cell)}))')
-
-
-def reply_formula(received: str) -> str:
-    return f'=IF({received}="","",EDATE(INT({received}),1))'
-
-
-def status_formula(received: str, ack_sent: str, ack_due: str, reply_sent: str,
-                   reply_due: str) -> str:
-    """A French one-phrase status, the same reading as ``toolkit status``."""
-    return (
-        f'=IF({received}="","",'
-        f'IF({reply_sent}<>"",IF(INT({reply_sent})>{reply_due},"Répondu en retard",'
-        f'"Répondu"),'
-        f'IF(TODAY()>{reply_due},"Réponse en retard",'
-        f'IF({ack_sent}="",IF(TODAY()>{ack_due},"Accusé en retard","Accusé à envoyer"),'
-        f'"En cours"))))'
-    )
-
 
 def _letters(column_index: Mapping[str, int]) -> dict[str, str]:
     return {key: get_column_letter(index) for key, index in column_index.items()}
@@ -487,13 +442,6 @@ def fill_rows(ws: Worksheet, rows: Iterable[Mapping[str, object]], first_row: in
                 cell.number_format = DATE_FORMAT
         fit_row_height(ws, row_number, column_index)
     return row_number
-
-
-def text_lines(text: str, width: float) -> int:
-    """Lines a wrapped text takes in a column ``width`` characters wide (an estimate:
-    proportional fonts fit a few more characters than the width says)."""
-    per_line = max(1, int(width * WRAP_CHARS_PER_WIDTH))
-    return sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.split("\n"))
 
 
 def fit_row_height(ws: Worksheet, row: int, column_index: Mapping[str, int]) -> None:

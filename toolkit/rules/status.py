@@ -33,7 +33,7 @@ STATUS_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ComplaintStatus:
     """Where one complaint stands on ``today``."""
 
@@ -59,11 +59,17 @@ class ComplaintStatus:
 
     def to_json(self) -> dict[str, object]:
         # Not dataclasses.asdict: it deep-copies every value, 10x slower on 100k complaints.
-        data = dict(vars(self))
-        for key in ("date_reclamation", "echeance_accuse", "echeance_reponse",
-                    "date_reponse_annoncee"):
-            data[key] = data[key].isoformat() if data[key] is not None else None
-        return data
+        promised = self.date_reponse_annoncee
+        return {"numero": self.numero, "ligne": self.ligne,
+                "date_reclamation": self.date_reclamation.isoformat(),
+                "echeance_accuse": self.echeance_accuse.isoformat(),
+                "echeance_reponse": self.echeance_reponse.isoformat(),
+                "statut_accuse": self.statut_accuse, "statut_reponse": self.statut_reponse,
+                "jours_restants": self.jours_restants,
+                "prochaine_action": self.prochaine_action,
+                "date_reponse_annoncee": promised.isoformat() if promised is not None
+                else None,
+                "promesse_non_tenue": self.promesse_non_tenue}
 
 
 def held_to(deadline: date, today: date) -> str:
@@ -174,18 +180,51 @@ def urgency_key(status: ComplaintStatus) -> tuple:
     return (group, days, status.date_reclamation, status.ligne)
 
 
+# What an open complaint's status reads: every input column the rules may use.
+OPEN_ROW_COLUMNS = ["ligne", *(c.key for c in INPUT_COLUMNS if c.key not in INTERNAL_KEYS)]
+
+
 def complaint_statuses(frame, params, today: date,
                        ready: Mapping[str, Collection[str]] | None = None
                        ) -> list[ComplaintStatus]:
     """Statuses of every row with a usable reception date, overdue first. ``ready``:
-    complaint number → the letter types produced and not yet recorded as sent."""
-    columns = ["ligne", *(c.key for c in INPUT_COLUMNS if c.key not in INTERNAL_KEYS)]
-    ready = ready or {}
+    complaint number → the letter types produced and not yet recorded as sent.
+
+    The same as :func:`complaint_status` on each row, with a short way for the complaints
+    already answered (most of a register that has lived): their statuses need neither the
+    letters' rules nor a row dict. On 100,000 rows this loop was ``status``'s largest cost.
+    """
+    zone, notice = params.zone, params.preavis_suivi
+    columns = {name: frame[name].tolist() for name in
+               ("ligne", "numero", "date_reclamation", "date_accuse", "date_reponse",
+                "date_reponse_annoncee")}
     statuses = []
-    for row in frame_records(frame, columns):
-        status = complaint_status(row, params.zone, today, params.preavis_suivi,
-                                  ready.get(str(row.get("numero") or "").strip(), ()))
-        if status is not None:
-            statuses.append(status)
+    open_rows = []
+    new_status = ComplaintStatus
+    for index, (line, numero, received, ack_sent, reply_sent, promised) in enumerate(zip(
+            columns["ligne"], columns["numero"], columns["date_reclamation"],
+            columns["date_accuse"], columns["date_reponse"], columns["date_reponse_annoncee"],
+            strict=True)):
+        if not isinstance(received, date) or not isinstance(reply_sent, date):
+            open_rows.append(index)
+            continue
+        deadlines = _deadlines(received, zone)
+        if deadlines is None:
+            continue
+        ack_due, reply_due = deadlines
+        ack_sent = ack_sent if isinstance(ack_sent, date) else None
+        statuses.append(new_status(
+            str(numero or ""), int(line), received, ack_due, reply_due,
+            deadline_status(ack_due, ack_sent, today),
+            ENVOYE_A_TEMPS if reply_sent <= reply_due else ENVOYE_EN_RETARD,
+            None, "Clôturée", promised if isinstance(promised, date) else None, False))
+    if open_rows:
+        ready = ready or {}
+        rest = frame.iloc[open_rows] if len(open_rows) < len(frame) else frame
+        for row in frame_records(rest, OPEN_ROW_COLUMNS):
+            status = complaint_status(row, zone, today, notice,
+                                      ready.get(str(row.get("numero") or "").strip(), ()))
+            if status is not None:
+                statuses.append(status)
     statuses.sort(key=urgency_key)
     return statuses

@@ -1,0 +1,140 @@
+"""Benchmark: the register's writes beside openpyxl's load and save of the same file.
+
+    python tests/benchmarks/bench_register_writes.py [--sizes 1000 10000 100000] [--write-docs]
+
+On registers of 1,000, 10,000 and 100,000 complaints (tests/benchmarks/big_register.py),
+each in a fresh process (time and peak resident memory):
+
+- ``openpyxl``: ``load_workbook`` then ``save`` of the same file, the floor of any write
+  through openpyxl (what the write path did before issue 24);
+- ``new``: what ``toolkit new`` does (lock, read the register, number, append one row,
+  dossier), :func:`toolkit.intake.recording.record_complaint`;
+- ``--mark-sent``: what ``toolkit letters --mark-sent`` writes for 500 letters: 500 dates
+  spread over the register, one :func:`toolkit.register.writeback.mark_dates`;
+- the same two writes alone (after the process has read nothing), the write path's own cost.
+
+Goal (issue 24): at most 0.1× openpyxl's load and save on 10,000 rows, and a cost that grows
+with the rows written rather than the rows kept. ``--write-docs`` replaces the table between
+``<!-- bench-writes:start -->`` and ``<!-- bench-writes:end -->`` in
+docs/developer/benchmarks.md; ``make bench`` asks for it (TOOLKIT_BENCH_README=1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from big_register import cached_big_register  # noqa: E402
+from publish import add_publish_option, replace_section  # noqa: E402
+
+ROOT = HERE.parents[1]
+DOCS = ROOT / "docs" / "developer" / "benchmarks.md"
+SIZES = (1_000, 10_000, 100_000)
+GOAL = 0.1
+DATES = 500
+
+# Each measurement runs in its own interpreter: imports, reading and writing all count, as
+# they do for staff; ru_maxrss is then that process's own peak.
+_RUN = r"""
+import json, resource, sys, time
+from datetime import date
+from pathlib import Path
+kind, path = sys.argv[1], Path(sys.argv[2])
+start = time.perf_counter()
+if kind == "openpyxl":
+    from openpyxl import load_workbook
+    load_workbook(path).save(path.with_name("openpyxl-" + path.name))
+elif kind in ("new", "write-new"):
+    row = {"date_reclamation": date(2026, 11, 20), "canal": "Courriel", "nom": "Léa Moreau",
+           "description": "Leçon annulée sans préavis."}
+    if kind == "new":
+        from toolkit.intake.recording import record_complaint
+        record_complaint(path, row, path.parent / "dossiers")
+    else:
+        from toolkit.register.writeback import append_complaints
+        append_complaints(path, [{**row, "numero": "2026-999999"}])
+else:
+    from toolkit.register.writeback import mark_dates
+    size = int(sys.argv[3])
+    rows = sorted({2 + (i * 7919) % size for i in range(500)})
+    if kind == "mark-sent":
+        from toolkit.register.reading import read_register
+        register = read_register(path)
+        mark_dates(path, [(r, "date_information", date(2026, 11, 20)) for r in rows],
+                   expected_mtime_ns=register.mtime_ns)
+    else:
+        mark_dates(path, [(r, "date_information", date(2026, 11, 20)) for r in rows])
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform ==
+                                                            "darwin" else 1024)
+print(json.dumps([seconds, peak]))
+"""
+KINDS = ("openpyxl", "new", "mark-sent", "write-new", "write-dates")
+LABELS = {"openpyxl": "openpyxl charger + enregistrer", "new": "`new` (lire + écrire)",
+          "mark-sent": f"`--mark-sent` {DATES} dates (lire + écrire)",
+          "write-new": "écriture seule, 1 ligne", "write-dates": f"écriture seule, {DATES} dates"}
+
+
+def measure(kind: str, source: Path, size: int, folder: Path) -> tuple[float, float]:
+    """Best time of two runs (each on a fresh copy) and the larger peak memory, in MB."""
+    best, peak = float("inf"), 0.0
+    for attempt in range(2 if size < 100_000 or kind != "openpyxl" else 1):
+        work = folder / f"{kind}-{attempt}"
+        work.mkdir()
+        path = Path(shutil.copy(source, work / "registre.xlsx"))
+        done = subprocess.run([sys.executable, "-c", _RUN, kind, str(path), str(size)],
+                              capture_output=True, text=True, check=True, cwd=ROOT)
+        seconds, megabytes = json.loads(done.stdout.strip().splitlines()[-1])
+        best, peak = min(best, seconds), max(peak, megabytes)
+        shutil.rmtree(work)
+    return best, peak
+
+
+def report(results: dict[int, dict[str, tuple[float, float]]]) -> str:
+    lines = ["| Lignes | " + " | ".join(LABELS[k] for k in KINDS) + " |",
+             "|---|" + "---|" * len(KINDS)]
+    for size, figures in results.items():
+        base = figures["openpyxl"][0]
+        cells = []
+        for kind in KINDS:
+            seconds, peak = figures[kind]
+            ratio = "" if kind == "openpyxl" else f" ({seconds / base:.3f}×)"
+            cells.append(f"{seconds:.2f} s{ratio}, {peak:.0f} Mo")
+        lines.append(f"| {size:,} | ".replace(",", "\u202f") + " | ".join(cells) + " |")
+    if 10_000 in results:
+        figures = results[10_000]
+        worst = max(figures[k][0] / figures["openpyxl"][0] for k in ("new", "mark-sent"))
+        verdict = "atteint" if worst <= GOAL else "NON ATTEINT"
+        lines += ["", f"Sur 10\u202f000 lignes, pire ratio des deux commandes : {worst:.3f}× "
+                  f"(objectif ≤ {GOAL}×, {verdict})."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    add_publish_option(parser)
+    args = parser.parse_args(argv)
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory() as temp:
+        for size in args.sizes:
+            source = cached_big_register(size)
+            results[size] = {kind: measure(kind, source, size, Path(temp)) for kind in KINDS}
+            print(f"{size} lignes : {results[size]}", flush=True)
+    text = report(results)
+    print(text)
+    if args.publish:
+        replace_section("bench-writes", text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

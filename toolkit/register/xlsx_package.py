@@ -1,0 +1,261 @@
+"""The workbook as a zip of parts: read the few parts a write edits, copy every other one
+byte for byte (the same compressed bytes, not recompressed), write the edited ones.
+
+Nothing here knows about the register: :mod:`toolkit.register.writeback` decides what to
+change; :mod:`toolkit.register.sheet_xml` and :mod:`toolkit.register.styles_xml` edit the
+sheet and the styles. See docs/developer/register-writes.md for why the write path is a
+part-level edit rather than a load and save of the whole workbook.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # as zipfile.structFileHeader
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+_DATA_DESCRIPTOR_FLAG = 0x08
+# Level 6 (zlib's default, what Excel and openpyxl use) up to this many bytes of XML; the
+# sheet of a very large register is compressed faster at level 1 (measured in the doc).
+FAST_COMPRESSION_ABOVE = 64_000_000
+
+_ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def attributes(tag: bytes) -> dict[bytes, bytes]:
+    """The attributes of one start tag, raw (entities not decoded)."""
+    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+            for m in _ATTRIBUTE.finditer(tag)}
+
+
+def set_attribute(tag: bytes, name: bytes, value: bytes | None) -> bytes:
+    """The start tag ``tag`` with attribute ``name`` set to ``value`` (removed when None)."""
+    pattern = re.compile(rb'(\s)' + re.escape(name) + rb'\s*=\s*(?:"[^"]*"|\'[^\']*\')')
+    if pattern.search(tag):
+        if value is None:
+            return pattern.sub(b"", tag, count=1)
+        return pattern.sub(lambda m: m.group(1) + name + b'="' + value + b'"', tag, count=1)
+    if value is None:
+        return tag
+    end = len(tag) - (2 if tag.endswith(b"/>") else 1)
+    return tag[:end] + b" " + name + b'="' + value + b'"' + tag[end:]
+
+
+def element_prefix(root_tag: bytes) -> bytes:
+    """``b"x:"`` for ``<x:worksheet ...>``, ``b""`` for the default namespace."""
+    match = re.match(rb"<([\w.-]+:)?", root_tag)
+    return match.group(1) or b"" if match else b""
+
+
+@dataclass
+class Package:
+    """An open workbook archive and the parts a write replaced, added or removed."""
+
+    path: Path
+    archive: zipfile.ZipFile
+    replaced: dict[str, bytes | Iterable[bytes]] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+    added: dict[str, bytes] = field(default_factory=dict)
+    _relationships: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, path: Path) -> Package:
+        return cls(Path(path), zipfile.ZipFile(path))
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def names(self) -> list[str]:
+        return [info.filename for info in self.archive.infolist()]
+
+    def has(self, name: str) -> bool:
+        return (name in self.archive.NameToInfo and name not in self.removed) or \
+            name in self.added
+
+    def read(self, name: str) -> bytes:
+        current = self.replaced.get(name, self.added.get(name))
+        if isinstance(current, bytes):
+            return current
+        return self.archive.read(name)
+
+    def replace(self, name: str, data: bytes | Iterable[bytes]) -> None:
+        self.replaced[name] = data
+
+    def remove(self, name: str) -> None:
+        self.removed.add(name)
+
+    def add(self, name: str, data: bytes, content_type: str, source: str,
+            rel_type: str) -> None:
+        """A new part, with its content type and a relationship from ``source``."""
+        self.added[name] = data
+        types = self.read("[Content_Types].xml")
+        closing = types.rindex(b"</")
+        self.replace("[Content_Types].xml", types[:closing] + b'<Override PartName="/' +
+                     name.encode() + b'" ContentType="' + content_type.encode() + b'"/>' +
+                     types[closing:])
+        folder, base = posixpath.split(source)
+        rels = posixpath.join(folder, "_rels", f"{base}.rels")
+        data = self.read(rels)
+        ids = set(re.findall(rb'Id="([^"]*)"', data))
+        number = 1
+        while f"rIdToolkit{number}".encode() in ids:
+            number += 1
+        target = posixpath.relpath(name, folder or ".")
+        closing = data.rindex(b"</")
+        self.replace(rels, data[:closing] + b'<Relationship Id="rIdToolkit' +
+                     str(number).encode() + b'" Type="' + rel_type.encode() + b'" Target="' +
+                     target.encode() + b'"/>' + data[closing:])
+        self._relationships.pop(source, None)
+
+    # --- relationships ------------------------------------------------------------------
+
+    def relationships(self, part: str) -> list[dict[str, str]]:
+        """The relationships of ``part`` (``Id``, ``Type``, ``Target`` resolved to a part
+        name, ``TargetMode``), empty when it has none."""
+        if part not in self._relationships:
+            from defusedxml import ElementTree
+
+            folder, name = posixpath.split(part)
+            rels = posixpath.join(folder, "_rels", f"{name}.rels")
+            found = []
+            if self.has(rels):
+                for rel in ElementTree.fromstring(self.read(rels)):
+                    target = rel.get("Target", "")
+                    if rel.get("TargetMode") != "External":
+                        target = target.lstrip("/") if target.startswith("/") else \
+                            posixpath.normpath(posixpath.join(folder, target))
+                    found.append({"Id": rel.get("Id", ""), "Type": rel.get("Type", ""),
+                                  "Target": target,
+                                  "TargetMode": rel.get("TargetMode", "")})
+            self._relationships[part] = found
+        return self._relationships[part]
+
+    def drop_relationship(self, part: str, target: str) -> None:
+        """Remove the relationship of ``part`` to ``target`` from its .rels part (bytes
+        edit: every other relationship stays as written)."""
+        folder, name = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", f"{name}.rels")
+        if not self.has(rels):
+            return
+        data = self.read(rels)
+        relative = posixpath.relpath(target, folder) if folder else target
+        for candidate in {target, "/" + target, relative}:
+            data = re.sub(rb'<(?:[\w.-]+:)?Relationship\b[^>]*?Target="'
+                          + re.escape(candidate.encode()) + rb'"[^>]*?/>', b"", data)
+        self.replace(rels, data)
+        self._relationships.pop(part, None)
+
+    def drop_content_type(self, name: str) -> None:
+        data = self.read("[Content_Types].xml")
+        data = re.sub(rb'<(?:[\w.-]+:)?Override\b[^>]*?PartName="/'
+                      + re.escape(name.encode()) + rb'"[^>]*?/>', b"", data)
+        self.replace("[Content_Types].xml", data)
+
+    # --- writing ------------------------------------------------------------------------
+
+    def save(self, target: Path) -> list[str]:
+        """Write the archive to ``target``: every part in its original order, untouched
+        parts copied as their original compressed bytes. Returns the parts rewritten."""
+        rewritten = []
+        with open(self.path, "rb") as source, zipfile.ZipFile(target, "w") as out:
+            for info in self.archive.infolist():
+                name = info.filename
+                if name in self.removed:
+                    continue
+                if name in self.replaced:
+                    _write_part(out, info, self.replaced[name])
+                    rewritten.append(name)
+                else:
+                    _copy_raw(source, out, info)
+            for name, data in self.added.items():
+                out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)
+                rewritten.append(name)
+        return rewritten
+
+
+def _write_part(out: zipfile.ZipFile, original: zipfile.ZipInfo,
+                data: bytes | Iterable[bytes]) -> None:
+    info = zipfile.ZipInfo(original.filename, original.date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = original.external_attr
+    info.create_system = original.create_system
+    if isinstance(data, bytes):
+        level = 1 if len(data) > FAST_COMPRESSION_ABOVE else 6
+        out.writestr(info, data, compresslevel=level)
+        return
+    chunks = list(data) if not isinstance(data, list) else data
+    size = sum(len(chunk) for chunk in chunks)
+    info._compresslevel = 1 if size > FAST_COMPRESSION_ABOVE else 6
+    with out.open(info, "w", force_zip64=size > zipfile.ZIP64_LIMIT) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+
+
+def _copy_raw(source, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Copy one member's compressed bytes as they are (no inflate, no deflate)."""
+    source.seek(info.header_offset)
+    header = source.read(_LOCAL_HEADER.size)
+    fields = _LOCAL_HEADER.unpack(header)
+    if fields[0] != _LOCAL_SIGNATURE:
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_length, extra_length = fields[-2], fields[-1]
+    source.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    copied = _copy_info(info)
+    copied.header_offset = out.fp.tell()
+    out.fp.write(copied.FileHeader(zip64=copied.file_size > zipfile.ZIP64_LIMIT
+                                   or copied.compress_size > zipfile.ZIP64_LIMIT))
+    remaining = info.compress_size
+    while remaining:
+        chunk = source.read(min(remaining, 1 << 20))
+        if not chunk:
+            raise zipfile.BadZipFile(f"truncated member {info.filename}")
+        out.fp.write(chunk)
+        remaining -= len(chunk)
+    out.filelist.append(copied)
+    out.NameToInfo[copied.filename] = copied
+    out.start_dir = out.fp.tell()
+    out._didModify = True
+
+
+def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    copied = zipfile.ZipInfo(info.filename, info.date_time)
+    for attribute in ("compress_type", "comment", "extra", "create_system", "create_version",
+                      "extract_version", "reserved", "internal_attr", "external_attr",
+                      "CRC", "compress_size", "file_size"):
+        setattr(copied, attribute, getattr(info, attribute))
+    # Sizes and CRC go in the local header: no data descriptor after the data.
+    copied.flag_bits = info.flag_bits & ~_DATA_DESCRIPTOR_FLAG
+    copied.extra = _without_zip64_extra(info.extra)
+    return copied
+
+
+def _without_zip64_extra(extra: bytes) -> bytes:
+    """The extra field without its Zip64 record: zipfile writes its own when needed."""
+    kept, position = b"", 0
+    while position + 4 <= len(extra):
+        kind, size = struct.unpack("<HH", extra[position:position + 4])
+        if kind != 1:
+            kept += extra[position:position + 4 + size]
+        position += 4 + size
+    return kept
+
+
+def verify_parts(path: Path, names: Iterable[str]) -> str | None:
+    """Inflate the named parts of ``path`` and check their CRC; the first bad one, or None."""
+    with zipfile.ZipFile(path) as archive:
+        for name in names:
+            try:
+                with archive.open(name) as handle:
+                    while handle.read(1 << 22):
+                        pass
+            except (zipfile.BadZipFile, zlib.error, KeyError):
+                return name
+    return None
