@@ -214,15 +214,17 @@ def test_safe_name_cuts_after_trimming(raw, safe):
     assert safe_name(raw) == safe
 
 
-def test_number_with_underscore_reuses_its_folder(tmp_path):
+def test_number_with_underscore_reuses_only_its_own_folder(tmp_path):
     root = tmp_path / "dossiers"
     root.mkdir()
     assert dossier_dir(root, "A_1", "Paul Roy") == root / "A_1_Paul Roy"  # nothing yet
     (root / "A_1").mkdir()
     assert dossier_dir(root, "A_1", "Paul Roy") == root / "A_1"
     (root / "A_1").rmdir()
+    # "A_1_Ancien nom" may as well be the dossier of a number "A": a malformed number finds
+    # only a folder named exactly like it (never another client's papers).
     (root / "A_1_Ancien nom").mkdir()
-    assert dossier_dir(root, "A_1", "Paul Roy") == root / "A_1_Ancien nom"
+    assert dossier_dir(root, "A_1", "Paul Roy") == root / "A_1_Paul Roy"
 
 
 def test_batch_index_is_what_is_looked_up(tmp_path):

@@ -54,9 +54,13 @@ def add_years(day: date, years: int) -> date:
 
 def purge_from(row: dict, years: int) -> date | None:
     """The first day the complaint is due for purge: the day after its reply's
-    ``years``-th anniversary; None while it has no reply or is already erased."""
+    ``years``-th anniversary; None while it has no reply, is already erased, or its
+    reply date lies so far ahead that the day is past the calendar (a typo ``check``
+    reports as a future date)."""
     replied = row.get("date_reponse")
     if not isinstance(replied, date) or is_erased(row.get("nom")):
+        return None
+    if replied.year + years > date.max.year - 1:
         return None
     return date.fromordinal(add_years(replied, years).toordinal() + 1)
 
