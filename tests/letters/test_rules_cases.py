@@ -77,7 +77,7 @@ def test_every_field_of_a_letter_sent_in_time(make_register, tmp_path, zone, ack
             "[texte ] [médiation False] [pro False False] [résolution ] [infos ] "
             "[médiateur CM2C | 14 rue Saint-Jean, 75017 Paris | https://www.cm2c.net] "
             "[société ONLY PERMIS contact@onlypermis.fr 09.87.77.84.79] [mentions ] "
-            "[données contact@onlypermis.fr 5] [numéro 2026\u2011001]") in text
+            "[données contact@onlypermis.fr 5] [numéro 2026-001]") in text
     assert "Monsieur Paul Roy" in text and "Monsieur," in text
 
 
