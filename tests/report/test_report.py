@@ -138,7 +138,7 @@ def test_html_has_the_satisfaction_chart_and_no_agency_table(html):
 
 
 def test_html_names_complaints_by_number_not_by_client(html):
-    assert "2026-030" in html  # late acknowledgement on 20/11/2026
+    assert "2026\u2011030" in html  # late acknowledgement on 20/11/2026 (unbreakable number)
     for client in ("Léa Moreau", "Karim Benali", "Chloé N"):
         assert client not in html
 

@@ -84,8 +84,10 @@ def test_a_reply_date_typed_as_text_leaves_the_complaint_open(make_register):
 
 def test_watch_list_says_what_to_do_next(make_register):
     # Received Saturday 31 October 2026, not acknowledged: due Friday 13 November (1 November
-    # is a Sunday, 11 November a holiday), late on the 20th.
+    # is a Sunday, 11 November a holiday), late since the 14th: never « au plus tard » a
+    # passed date.
     rows = [complaint("2026-501", date(2026, 10, 31), canal="Courriel")]
     watch = _report(make_register, rows, date(2026, 11, 20)).watch
     assert list(watch["prochaine_action"]) == [
-        "Envoyer l'accusé de réception (au plus tard le 13/11/2026)"]
+        "Envoyer l'accusé de réception (en retard depuis le 14/11/2026) : "
+        "toolkit letters --numero 2026-501 --type accuse"]

@@ -536,8 +536,9 @@ def test_per_agency_table_names_agencies_by_their_company(agencies):
     # Watched on 15 Jan: the east's 2026-002 only (both 2026-001 are closed); the table
     # names the agency, since a number may be in both registers.
     assert data.watch["numero"].tolist() == ["2026-002"]
+    # The printed table keeps each number on one line (a non-breaking hyphen).
     assert watch_table(data)[["Agence", "Numéro"]].values.tolist() == [["Agence Est",
-                                                                      "2026-002"]]
+                                                                      "2026\u2011002"]]
     assert data.totals == {"nord.xlsx": 1, "est.xlsx": 2}
 
 
