@@ -1,9 +1,10 @@
 """SPEC "Letters" and "Letters, legally": which letters are due for a complaint, which are
 pointless, and which must be refused, on ``today``.
 
-Rules as they stand on main; the "Decided 2026-12-06" changes are noted where they will
-land (issue 22): a late ``suivi`` due again after an early one, one late acknowledgement
-instead of an acknowledgement and a ``suivi``, no mediator for a ``Professionnel``.
+With the rules decided on 2026-12-06 ("Letters, legally"): a ``suivi`` is due whenever the
+latest promise has passed, even after an early one; a late acknowledgement is one letter
+(no ``suivi`` that day) that announces a new date and names the mediator; a
+``Professionnel`` client is never offered the consumer mediator.
 """
 
 from __future__ import annotations
@@ -48,13 +49,25 @@ def complements_due(row: dict, today: date, notice_days: int) -> bool:
     return filled(row.get("infos_manquantes")) and not filled(row.get("date_demande_complements"))
 
 
+def latest_promise(row: dict) -> date:
+    """The reply deadline, then each date a letter announced: the client's latest promise."""
+    announced = row.get("date_reponse_annoncee")
+    deadline = reply_deadline(row["date_reclamation"])
+    return max(deadline, announced) if announced is not None else deadline
+
+
 def suivi_due(row: dict, today: date, notice_days: int) -> bool:
-    """No reply yet, reply deadline within the notice days or passed, no ``Date
-    d'information du client``. (Decided 2026-12-06: also due whenever the latest promise has
-    passed with no ``suivi`` sent after it, even after an early ``suivi``.)"""
-    if filled(row.get("date_reponse")) or filled(row.get("date_information")):
+    """No reply yet, and either the latest promise has passed with no ``suivi`` sent after
+    it, or (once, early) the reply deadline is within the notice days, no ``suivi`` was sent
+    and no letter has announced a date yet."""
+    if filled(row.get("date_reponse")):
         return False
-    return (reply_deadline(row["date_reclamation"]) - today).days <= notice_days
+    informed = row.get("date_information")
+    promise = latest_promise(row)
+    if today > promise:
+        return informed is None or informed <= promise
+    return (informed is None and row.get("date_reponse_annoncee") is None
+            and (promise - today).days <= notice_days)
 
 
 def reponse_due(row: dict, today: date, notice_days: int) -> bool:
@@ -75,10 +88,10 @@ def due_letters(row: dict, today: date, notice_days: int) -> list[str]:
 
 def pointless(kind: str, row: dict, due: list[str]) -> bool:
     """Once the reply is sent, no other letter makes sense; a ready reply replaces a
-    waiting letter."""
+    waiting letter; a due acknowledgement gives the (new) reply date itself."""
     if kind != REPONSE and filled(row.get("date_reponse")):
         return True
-    return kind == SUIVI and REPONSE in due
+    return kind == SUIVI and (REPONSE in due or ACCUSE in due)
 
 
 # --- refused -------------------------------------------------------------------------------
@@ -102,13 +115,20 @@ def reply_is_late(row: dict, today: date) -> bool:
     return today > reply_deadline(row["date_reclamation"])
 
 
+def announces_new_date(kind: str, row: dict, today: date) -> bool:
+    """An acknowledgement or a ``suivi`` gives the reply date; dated on or after the latest
+    promise, it must announce a new one (never a date before its own)."""
+    return kind in (ACCUSE, SUIVI) and today >= latest_promise(row)
+
+
 def must_name_mediator(kind: str, row: dict, today: date) -> bool:
-    """A reply refusing all or part of the claim (L612-1, L616-1), and a ``suivi`` sent after
-    the reply deadline. (Decided 2026-12-06: never for a ``Professionnel`` client; a late
-    acknowledgement names it too.)"""
+    """For a consumer: a reply refusing all or part of the claim (L612-1, L616-1), and a
+    letter announcing a new reply date. Never for a ``Professionnel`` client."""
+    if row.get("type_client") == "Professionnel":
+        return False
     if kind == REPONSE:
         return row.get("decision") in ("Défavorable", "Partiellement favorable")
-    return kind == SUIVI and reply_is_late(row, today)
+    return announces_new_date(kind, row, today)
 
 
 def is_mediator_list_page(site: str) -> bool:
@@ -121,7 +141,8 @@ def is_mediator_list_page(site: str) -> bool:
 def mediator_refusal(kind: str, row: dict, params: dict, today: date) -> str | None:
     if not must_name_mediator(kind, row, today):
         return None
-    if not filled(params.get("mediateur")) or not filled(params.get("site_mediateur")):
+    if not all(filled(params.get(key))
+               for key in ("mediateur", "site_mediateur", "adresse_mediateur")):
         return NO_MEDIATOR
     if is_mediator_list_page(params["site_mediateur"]):
         return MEDIATOR_LIST_AS_SITE

@@ -1,15 +1,15 @@
 """SPEC `toolkit status --json`: each complaint's deadlines, their statuses and the next
 thing to do, overdue first.
 
-The next-action wording is the product's (SPEC gives none on main); each wording is one
-function. (Decided 2026-12-06, issue 23: a past deadline reads « en retard depuis le … »,
-a letter produced and not yet sent reads « prêt à envoyer », and the advice names the
-command to run next.)
+The next-action wording is the product's (SPEC gives none); "The desk's day" decides its
+shape: a past deadline reads « en retard depuis le … », never « au plus tard » a passed
+date, and the advice names the command to run next. (A letter produced and not yet sent
+reads « prêt à envoyer »: these registers have no letters yet.)
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from reference import letters
 from reference.legal_calendar import (
@@ -26,40 +26,44 @@ def table_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def letter_action(kind: str, row: dict, ack_due: date, reply_due: date, today: date) -> str:
-    if kind == letters.CONFIRMATION:
-        return "Demander la confirmation écrite"
-    if kind == letters.ACCUSE:
-        return f"Envoyer l'accusé de réception (au plus tard le {table_date(ack_due)})"
-    if kind == letters.COMPLEMENTS:
-        return "Demander les informations complémentaires"
-    if kind == letters.REPONSE:
-        return f"Envoyer la réponse (au plus tard le {table_date(reply_due)})"
-    if letters.reply_is_late(row, today):
-        return "Informer le client du retard et lui annoncer une date de réponse"
-    return "Informer le client de l'avancement"
+def held_to(deadline: date, today: date) -> str:
+    """Never a past date as a limit: « en retard depuis » the first day past it."""
+    if today > deadline:
+        return f"en retard depuis le {table_date(deadline + timedelta(days=1))}"
+    return f"au plus tard le {table_date(deadline)}"
 
 
-def promise_action(promised: date, today: date) -> str:
-    if today > promised:
-        return (f"Réponse annoncée pour le {table_date(promised)} non envoyée : répondre "
-                "sans attendre")
-    return f"Envoyer la réponse annoncée (au plus tard le {table_date(promised)})"
+ACTIONS = {
+    letters.CONFIRMATION: "Demander la confirmation écrite",
+    letters.ACCUSE: "Envoyer l'accusé de réception",
+    letters.COMPLEMENTS: "Demander les informations complémentaires",
+    letters.SUIVI: "Informer le client de l'avancement et de la date de réponse",
+    letters.REPONSE: "Envoyer la réponse",
+}
+
+
+def letter_action(kind: str, row: dict, ack_due: date, today: date) -> str:
+    """What to do, held to its day where it has one, and the command that does it."""
+    held = {letters.ACCUSE: ack_due, letters.SUIVI: letters.latest_promise(row),
+            letters.REPONSE: letters.latest_promise(row)}.get(kind)
+    when = f" ({held_to(held, today)})" if held is not None else ""
+    return f"{ACTIONS[kind]}{when} : toolkit letters --numero {row['numero']} --type {kind}"
 
 
 def next_action(row: dict, ack_due: date, reply_due: date, today: date,
                 notice_days: int) -> str:
     """Closed; else the first due letter that is not pointless (so that ``status`` and
-    ``letters`` agree); else the promised reply; else the investigation."""
+    ``letters`` agree); else the reply, held to the latest promise."""
     if row.get("date_reponse") is not None:
         return "Clôturée"
     due = letters.due_letters(row, today, notice_days)
     for kind in due:
         if not letters.pointless(kind, row, due):
-            return letter_action(kind, row, ack_due, reply_due, today)
+            return letter_action(kind, row, ack_due, today)
+    promise = letters.latest_promise(row)
     if row.get("date_reponse_annoncee") is not None:
-        return promise_action(row["date_reponse_annoncee"], today)
-    return f"Instruire et répondre (au plus tard le {table_date(reply_due)})"
+        return f"Envoyer la réponse annoncée ({held_to(promise, today)})"
+    return f"Instruire et répondre ({held_to(promise, today)})"
 
 
 def counted_deadline(row: dict, ack_due: date, reply_due: date) -> date:
