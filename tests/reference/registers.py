@@ -150,6 +150,7 @@ def _row(draw, kind: str, number: int, today: date, zone: str) -> dict:
            "date_reclamation": received, "canal": draw(st.sampled_from(CANAUX)),
            "civilite": draw(st.sampled_from((None, "Madame", "Monsieur"))),
            "nom": f"Client {number}", "description": "Leçon annulée sans préavis.",
+           "type_client": draw(st.sampled_from((None, "Particulier", "Professionnel"))),
            "adresse": draw(st.sampled_from((CLIENT_ADDRESS, None))),
            "courriel": draw(st.sampled_from((f"client{number}@exemple.fr", None))),
            "categorie": draw(st.sampled_from((None, *CATEGORIES))),
@@ -168,7 +169,9 @@ def _params(draw, zone: str) -> tuple[int, dict[str, object]]:
               "site_mediateur": draw(st.sampled_from((
                   "https://www.cnpm-mediation-consommation.eu",
                   "https://www.cnpm-mediation-consommation.eu",
-                  "https://www.economie.gouv.fr/mediation-conso", "")))}
+                  "https://www.economie.gouv.fr/mediation-conso", ""))),
+              "adresse_mediateur": draw(st.sampled_from((
+                  "14 rue Saint-Jean\n75017 Paris", "14 rue Saint-Jean\n75017 Paris", "")))}
     return notice, params
 
 
