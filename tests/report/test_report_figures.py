@@ -28,13 +28,13 @@ from toolkit.api import month_statistics
 from toolkit.cli import main
 from toolkit.register.reading import read_register
 from toolkit.report import charts
-from toolkit.rules import stats
 from toolkit.report.display import (
     counts_table,
     headline_html,
     headline_markdown,
     improvements_markdown,
 )
+from toolkit.rules import stats
 
 TODAY = date(2026, 11, 20)
 DECIDED = {"resolution": "Réponse apportée."}

@@ -18,8 +18,8 @@ from toolkit.cli import main
 from toolkit.errors import ReportError
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
-from toolkit.rules import stats
 from toolkit.report.display import headline_markdown, markdown_text, month_figures_text
+from toolkit.rules import stats
 
 TODAY = date(2026, 11, 20)
 CLOSED = {"resolution": "Réponse apportée.", "actions": "Entretien avec le moniteur"}
