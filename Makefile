@@ -26,7 +26,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
-# TOOLKIT_BENCH_README=1: the benchmarks that publish figures refresh them in README.md.
+# TOOLKIT_BENCH_README=1: the benchmarks that publish figures refresh them (README.md,
+# docs/developer/benchmarks.md).
 bench: $(STAMP)
 	@for script in tests/benchmarks/bench_*.py; do \
 		echo "== $$script"; TOOLKIT_BENCH_README=1 $(BIN)/python $$script || exit 1; done
