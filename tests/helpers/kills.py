@@ -28,11 +28,15 @@ ZYGOTE = r"""
 import os, sys, traceback
 from datetime import date, timedelta
 import defusedxml, filelock, openpyxl, pandas, python_calamine  # noqa: loaded before forking
+import defusedxml.ElementTree  # noqa: loaded before forking
 import toolkit.register.template, toolkit.register.reading, toolkit.register.write_checks  # noqa
 from toolkit.register.writeback import mark_dates
 
 path, base, row, key, block = sys.argv[1], date.fromisoformat(sys.argv[2]), int(sys.argv[3]), \
     sys.argv[4], int(sys.argv[5])
+# One write before forking: every module the write path imports on its way is loaded, so
+# that a forked writer starts writing at once (a write takes a few hundredths of a second).
+mark_dates(path, [(row, key, base)])
 zygote = os.getpid()
 for line in sys.stdin:
     writer = int(line)
@@ -118,8 +122,9 @@ def kill_writes(path: Path, kills: int, seed: int = 7) -> KillReport:
     zygote = _start_zygote(path)
     try:
         for writer in range(1, kills + 1):
-            # Up to 1.3 saves long: every moment of a save, and the start of the next one.
-            status = _kill_one(zygote, writer, rng.uniform(0, 1.3 * report.write_seconds))
+            # Up to 2.5 saves long: every moment of a save, and the start of the next ones (a
+            # save takes a few hundredths of a second: a forked writer takes a little more).
+            status = _kill_one(zygote, writer, rng.uniform(0, 2.5 * report.write_seconds))
             assert status == -signal.SIGKILL, f"writer {writer} ended by itself ({status})"
             report.kills += 1
             report.during_save += bool(temporary_registers(path))

@@ -22,6 +22,7 @@ from pathlib import Path
 from helpers.register_files import complaint
 from toolkit.register.template import ack_formula, create_register, reply_formula
 from toolkit.rules.columns import COLUMNS, PARAMETERS
+from toolkit.rules.deadlines import ack_deadline, public_holidays, reply_deadline
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -167,7 +168,8 @@ def xlsxwriter_register(path: Path) -> Path:
     sheet = workbook.add_worksheet("Registre")
     params = workbook.add_worksheet("Paramètres")
     board = workbook.add_worksheet("Tableau de bord")
-    day = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    day = day_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    position = {c.key: i for i, c in enumerate(COLUMNS)}
     sheet.write_row(0, 0, [c.header for c in COLUMNS])
     letters = {c.key: xlsxwriter.utility.xl_col_to_name(i) for i, c in enumerate(COLUMNS)}
     rows = [complaint("2026-001"), complaint("2026-002", date(2026, 11, 5), nom="Paul Roy")]
@@ -178,13 +180,18 @@ def xlsxwriter_register(path: Path) -> Path:
                 sheet.write_datetime(index, column, value, day)
             elif value is not None:
                 sheet.write_string(index, column, str(value))
+        # With the results Excel would have saved beside the formulas.
         received = f"{letters['date_reclamation']}{index + 1}"
-        sheet.write_formula(index, COLUMNS.index(next(c for c in COLUMNS
-                                                       if c.key == "echeance_accuse")),
-                            ack_formula(received), day)
-        sheet.write_formula(index, COLUMNS.index(next(c for c in COLUMNS
-                                                       if c.key == "echeance_reponse")),
-                            reply_formula(received), day)
+        serial = lambda day: (day - date(1899, 12, 30)).days  # noqa: E731
+        sheet.write_formula(index, position["echeance_accuse"], ack_formula(received), day,
+                            serial(ack_deadline(row["date_reclamation"])))
+        sheet.write_formula(index, position["echeance_reponse"], reply_formula(received),
+                            day, serial(reply_deadline(row["date_reclamation"])))
+    holidays = workbook.add_worksheet("Jours fériés")
+    holidays.write_row(0, 0, ["Métropole", "Alsace-Moselle"])
+    for column, zone in enumerate(("Métropole", "Alsace-Moselle")):
+        for line, day in enumerate(public_holidays(2000, 2100, zone=zone), start=1):
+            holidays.write_datetime(line, column, day, day_format)
     params.write_row(0, 0, ["Paramètre", "Valeur"])
     for index, parameter in enumerate(PARAMETERS, start=1):
         params.write_row(index, 0, [parameter.label, parameter.default])

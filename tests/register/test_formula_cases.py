@@ -3,7 +3,8 @@
 What it proves: after a write, a register without the acknowledgement deadline column, or
 without the acknowledgement date, still gets its reply deadline coloured (red when late,
 orange three days before), with formulas pointing at its own columns; a register without the
-reception date gets no highlight at all (nothing to count from), and the write succeeds.
+reception date (a mandatory column) is not written at all: the write says which column is
+missing.
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ def test_reply_deadline_still_highlighted_without_the_acknowledgement(tmp_path, 
     ]}
 
 
-def test_no_highlight_without_the_reception_date(tmp_path):
-    sheet, _ = _written_without(tmp_path, "Date de réclamation")
-    assert _highlights(sheet) == {}
+def test_no_write_without_the_reception_date(tmp_path):
+    from toolkit.errors import RegisterFileError
+
+    headers = [h for h in ALL_HEADERS if h != "Date de réclamation"]
+    path = write_register(tmp_path / "registre.xlsx", [complaint()], headers=headers)
+    original = path.read_bytes()
+    with pytest.raises(RegisterFileError, match="« Date de réclamation » manque"):
+        mark_dates(path, [(2, "date_reponse", date(2026, 11, 20))])
+    assert path.read_bytes() == original

@@ -127,7 +127,8 @@ def _assert_lists_and_date_checks(sheet) -> None:
                    for dv in sheet.data_validations.dataValidation}
     for key in ("canal", "civilite", "categorie", "decision"):
         assert validations[LETTER[key]].type == "list"
-        assert validations[LETTER[key]].formula1.startswith("=Listes!"), key
+        # LibreOffice stores the list's range without "=": kept as it saved it.
+        assert validations[LETTER[key]].formula1.lstrip("=").startswith("Listes!"), key
     for column in COLUMNS:
         if column.kind == "date":
             assert validations[LETTER[column.key]].type == "date", column.key
@@ -137,8 +138,15 @@ def _assert_colour_rules(sheet) -> None:
     rules = {str(rng.sqref).split(":")[0]: rules
              for rng, rules in sheet.conditional_formatting._cf_rules.items()}
     for key in ("echeance_accuse", "echeance_reponse"):
-        colours = [rule.dxf.fill.fgColor.rgb[-6:] for rule in rules[f"{LETTER[key]}2"]]
+        # LibreOffice stores a highlight's colour as the fill's background: kept as it saved it.
+        colours = [_fill_colour(rule.dxf.fill) for rule in rules[f"{LETTER[key]}2"]]
         assert colours == ["F8CBAD", "FFE699"], key
+
+
+def _fill_colour(fill) -> str:
+    colours = [c.rgb[-6:] for c in (fill.fgColor, fill.bgColor)
+               if isinstance(c.rgb, str) and c.rgb[-6:] not in ("000000", "FFFFFF")]
+    return colours[0] if colours else ""
 
 
 def _assert_staff_additions(workbook) -> None:

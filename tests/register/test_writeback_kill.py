@@ -14,7 +14,7 @@ from datetime import date
 from helpers.kills import kill_writes, leftovers
 from helpers.register_files import complaint
 
-from toolkit.register.writeback import BACKUPS_KEPT, backups_of, mark_dates
+from toolkit.register.writeback import BACKUP_DAYS_KEPT, BACKUPS_KEPT, backups_of, mark_dates
 
 KILLS = int(os.environ.get("TOOLKIT_KILLS", "25"))
 
@@ -28,7 +28,7 @@ def test_a_killed_save_never_breaks_the_register(make_register):
     assert report.during_save > 0
     mark_dates(path, [(2, "date_accuse", date(2026, 11, 9))])
     assert not leftovers(path)
-    assert len(backups_of(path)) <= BACKUPS_KEPT
+    assert len(backups_of(path)) <= BACKUPS_KEPT + BACKUP_DAYS_KEPT
     for kept in backups_of(path):  # a backup is renamed into place only once complete
         with zipfile.ZipFile(kept) as archive:
             assert archive.testzip() is None

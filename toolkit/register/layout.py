@@ -7,6 +7,8 @@ take them from here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from toolkit.rules.columns import (
     CHOICE_COLUMNS,
     COLUMNS,
@@ -99,6 +101,32 @@ def status_formula(received: str, ack_sent: str, ack_due: str, reply_sent: str,
         f'IF({ack_sent}="",IF(TODAY()>{ack_due},"Accusé en retard","Accusé à envoyer"),'
         f'"En cours"))))'
     )
+
+
+# Deadline highlights: red once late, orange three days before (fill colours, RGB).
+LATE_COLOUR, SOON_COLOUR = "F8CBAD", "FFE699"
+_HIGHLIGHT_PAIRS = (("echeance_accuse", "date_accuse"), ("echeance_reponse", "date_reponse"))
+
+
+def deadline_highlight_rules(letters: Mapping[str, str]) -> dict[str, list[tuple[str, str,
+                                                                                  bool]]]:
+    """Deadline column key → its rules (formula for row 2, fill colour, stop if true): red
+    when the deadline passed with nothing sent, orange three days before."""
+    received = letters.get("date_reclamation")
+    rules: dict[str, list[tuple[str, str, bool]]] = {}
+    for due_key, sent_key in _HIGHLIGHT_PAIRS:
+        if received is None or due_key not in letters or sent_key not in letters:
+            continue
+        due, sent = f"${letters[due_key]}2", f"${letters[sent_key]}2"
+        open_deadline = f'${received}2<>"",{sent}="",ISNUMBER({due})'
+        rules[due_key] = [(f"AND({open_deadline},TODAY()>{due})", LATE_COLOUR, True),
+                          (f"AND({open_deadline},{due}-TODAY()<=3)", SOON_COLOUR, False)]
+    return rules
+
+
+def prepared_last_row(data_last_row: int) -> int:
+    """How far the owned features reach: spare rows ready for new complaints."""
+    return max(PREPARED_ROWS, data_last_row + MIN_SPARE_ROWS)
 
 
 def text_lines(text: str, width: float) -> int:

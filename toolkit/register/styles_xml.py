@@ -76,6 +76,8 @@ class Styles:
     xfs: list[Xf]
     formats: dict[int, str]
     prefix: bytes
+    dxf_count: int = 0  # differential formats (highlights) already in the part
+    added_dxfs: list[str] = field(default_factory=list)  # fill colours of those added
     added_xfs: list[Xf] = field(default_factory=list)
     added_formats: dict[int, str] = field(default_factory=dict)
     _index: dict[Xf, int] = field(default_factory=dict)
@@ -88,25 +90,33 @@ class Styles:
         root = ElementTree.fromstring(data) if data else None
         xfs: list[Xf] = []
         formats: dict[int, str] = {}
+        dxf_count = 0
         if root is not None:
             for child in root:
                 local = child.tag.rsplit("}", 1)[-1]
                 if local == "cellXfs":
                     xfs = [_xf_of(xf) for xf in child]
+                elif local == "dxfs":
+                    dxf_count = len(child)
                 elif local == "numFmts":
                     for number_format in child:
                         formats[int(number_format.get("numFmtId", "0"))] = \
                             number_format.get("formatCode", "")
         start = re.search(rb"<(?:[\w.-]+:)?styleSheet\b", data or b"")
         prefix = element_prefix(data[start.start():start.end()]) if start else b""
-        styles = cls(data, xfs, formats, prefix)
+        styles = cls(data, xfs, formats, prefix, dxf_count)
         for index, xf in enumerate(xfs):
             styles._index.setdefault(xf, index)
         return styles
 
     @property
     def changed(self) -> bool:
-        return bool(self.added_xfs or self.added_formats)
+        return bool(self.added_xfs or self.added_formats or self.added_dxfs)
+
+    def add_fill_dxf(self, colour: str) -> int:
+        """A differential format filling the cell with ``colour`` (RGB): its index."""
+        self.added_dxfs.append(colour)
+        return self.dxf_count + len(self.added_dxfs) - 1
 
     def xf(self, index: int) -> Xf:
         all_xfs = self.xfs + self.added_xfs
@@ -211,6 +221,27 @@ class Styles:
                 else:
                     root = re.search(rb"<(?:[\w.-]+:)?styleSheet\b[^>]*>", data)
                     data = data[:root.end()] + block + data[root.end():]
+        if self.added_dxfs:
+            added = b"".join(
+                b"<" + p + b"dxf><" + p + b"fill><" + p + b'patternFill patternType="solid"><'
+                + p + b'fgColor rgb="FF' + colour.encode() + b'"/><' + p + b'bgColor rgb="FF'
+                + colour.encode() + b'"/></' + p + b"patternFill></" + p + b"fill></" + p +
+                b"dxf>" for colour in self.added_dxfs)
+            count = self.dxf_count + len(self.added_dxfs)
+            closing = re.search(rb"</(?:[\w.-]+:)?dxfs\s*>", data)
+            if closing:
+                data = data[:closing.start()] + added + data[closing.start():]
+                data = _set_count(data, b"dxfs", count)
+            else:
+                block = b"<" + p + b'dxfs count="' + str(count).encode() + b'">' + added + \
+                    b"</" + p + b"dxfs>"
+                empty = re.search(rb"<(?:[\w.-]+:)?dxfs\b[^>]*/>", data)
+                if empty:
+                    data = data[:empty.start()] + block + data[empty.end():]
+                else:
+                    after = re.search(rb"<(?:[\w.-]+:)?(?:tableStyles|colors|extLst)\b|"
+                                      rb"</(?:[\w.-]+:)?styleSheet>", data)
+                    data = data[:after.start()] + block + data[after.start():]
         if self.added_xfs:
             added = b"".join(_xf_bytes(xf, p) for xf in self.added_xfs)
             closing = re.search(rb"</(?:[\w.-]+:)?cellXfs\s*>", data)

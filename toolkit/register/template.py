@@ -51,8 +51,10 @@ from toolkit.register.layout import (  # noqa: F401
     VALIDATED_KEYS,
     WRAP_CHARS_PER_WIDTH,
     ack_formula,
+    deadline_highlight_rules,
     holidays_of_zone,
     list_range,
+    prepared_last_row,
     reply_formula,
     status_formula,
     text_lines,
@@ -74,8 +76,6 @@ from toolkit.rules.deadlines import public_holidays
 HEADER_FILL = PatternFill("solid", start_color="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 FORMULA_FILL = PatternFill("solid", start_color="EDEDED")
-RED_FILL = PatternFill("solid", start_color="F8CBAD", end_color="F8CBAD")
-ORANGE_FILL = PatternFill("solid", start_color="FFE699", end_color="FFE699")
 THIN = Side(style="thin", color="A6A6A6")
 TOP = Alignment(vertical="top")  # a complaint's cells line up with its first text line
 
@@ -155,18 +155,12 @@ def _add_help_messages(ws: Worksheet, letters: dict[str, str], last_row: int) ->
 
 
 def _add_deadline_highlights(ws: Worksheet, letters: dict[str, str], last_row: int) -> None:
-    received = letters.get("date_reclamation")
-    pairs = (("echeance_accuse", "date_accuse"), ("echeance_reponse", "date_reponse"))
-    for due_key, sent_key in pairs:
-        if received is None or due_key not in letters or sent_key not in letters:
-            continue
-        due, sent = f"${letters[due_key]}2", f"${letters[sent_key]}2"
+    for due_key, rules in deadline_highlight_rules(letters).items():
         cells = f"{letters[due_key]}2:{letters[due_key]}{last_row}"
-        open_deadline = f'${received}2<>"",{sent}="",ISNUMBER({due})'
-        ws.conditional_formatting.add(cells, FormulaRule(
-            formula=[f"AND({open_deadline},TODAY()>{due})"], fill=RED_FILL, stopIfTrue=True))
-        ws.conditional_formatting.add(cells, FormulaRule(
-            formula=[f"AND({open_deadline},{due}-TODAY()<=3)"], fill=ORANGE_FILL))
+        for formula, colour, stop in rules:
+            fill = PatternFill("solid", start_color=colour, end_color=colour)
+            ws.conditional_formatting.add(cells, FormulaRule(
+                formula=[formula], fill=fill, stopIfTrue=True if stop else None))
 
 
 def zone_cell(workbook) -> str | None:
@@ -240,11 +234,6 @@ def _format_input_cells(ws: Worksheet, letters: dict[str, str], first_row: int,
             else:
                 cell.number_format = "@"
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def prepared_last_row(data_last_row: int) -> int:
-    """How far the owned features reach: spare rows ready for new complaints."""
-    return max(PREPARED_ROWS, data_last_row + MIN_SPARE_ROWS)
 
 
 def apply_owned_features(ws: Worksheet, column_index: Mapping[str, int], data_last_row: int,

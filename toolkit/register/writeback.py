@@ -643,6 +643,37 @@ class WriteTarget:
             changes["last_data_row"] = new_rows[0]
         return chunks, changes
 
+    def _with_missing_highlights(self, tail: bytes) -> bytes:
+        """The deadline highlights ``toolkit init`` sets, for a register that has none on a
+        deadline column (one another tool made): red once late, orange three days before."""
+        from toolkit.register.layout import deadline_highlight_rules, prepared_last_row
+
+        letters = {key: sx.column_letters(index) for key, index in self.column_index.items()}
+        present = _highlighted_columns(tail)
+        missing = {key: rules for key, rules in deadline_highlight_rules(letters).items()
+                   if self.column_index[key] not in present}
+        if not missing:
+            return tail
+        p = self.sheet.prefix
+        priority = max([0, *map(int, re.findall(rb'\spriority="(\d+)"', tail))])
+        last = prepared_last_row(max([self.last_data_row(), *(r for r, _ in self._cells)]))
+        blocks = []
+        for key, rules in missing.items():
+            cells = f"{letters[key]}2:{letters[key]}{last}".encode()
+            block = b"<" + p + b'conditionalFormatting sqref="' + cells + b'">'
+            for formula, colour, stop in rules:
+                priority += 1
+                block += (b"<" + p + b'cfRule type="expression" priority="' +
+                          str(priority).encode() + b'" dxfId="' +
+                          str(self.styles.add_fill_dxf(colour)).encode() + b'"' +
+                          (b' stopIfTrue="1"' if stop else b"") + b"><" + p + b"formula>" +
+                          sx.escape_formula(formula) + b"</" + p + b"formula></" + p +
+                          b"cfRule>")
+            blocks.append(block + b"</" + p + b"conditionalFormatting>")
+        at = _AFTER_HIGHLIGHTS.search(tail)
+        position = at.start() if at else len(tail)
+        return tail[:position] + b"".join(blocks) + tail[position:]
+
     def _owned_columns(self) -> set[int]:
         from toolkit.register.layout import HIGHLIGHTED_KEYS, VALIDATED_KEYS
 
@@ -672,6 +703,7 @@ class WriteTarget:
             tail = re.sub(rb'(\ssqref=")([^"]*)(")', extend, tail)
             tail = re.sub(rb"(<(?:[\w.-]+:)?sqref>)([^<]*)(</)", extend, tail)
             tail = _with_filter_end(tail, prepared_end)
+        tail = self._with_missing_highlights(tail)
         if not re.search(rb"<(?:[\w.-]+:)?sheetProtection\b", tail):
             protection = (b"<" + p + b'sheetProtection sheet="1" objects="0" scenarios="0" '
                           b'formatCells="0" formatColumns="0" formatRows="0" insertRows="0" '
@@ -680,6 +712,15 @@ class WriteTarget:
             at = calc.end() if calc else 0
             tail = tail[:at] + protection + tail[at:]
         return tail
+
+
+def _highlighted_columns(tail: bytes) -> set[int]:
+    columns = set()
+    for match in re.finditer(rb'<(?:[\w.-]+:)?conditionalFormatting\b[^>]*\ssqref="([^"]*)"',
+                             tail):
+        for reference in match.group(1).decode().split():
+            columns.add(sx.split_reference(reference.split(":")[0])[1])
+    return columns
 
 
 def _planned_row(number: int, plan, p: bytes) -> bytes:
@@ -693,6 +734,14 @@ def _planned_row(number: int, plan, p: bytes) -> bytes:
             cells.append(_written_cell(reference, style, None, p) or b"")
     return b"<" + p + b'row r="' + str(number).encode() + b'">' + b"".join(cells) + \
         b"</" + p + b"row>"
+
+
+# What follows <conditionalFormatting> in a worksheet (ECMA-376 CT_Worksheet's order).
+_AFTER_HIGHLIGHTS = re.compile(
+    rb"<(?:[\w.-]+:)?(?:dataValidations|hyperlinks|printOptions|pageMargins|pageSetup|"
+    rb"headerFooter|rowBreaks|colBreaks|customProperties|cellWatches|ignoredErrors|"
+    rb"smartTags|drawing|legacyDrawing|legacyDrawingHF|drawingHF|picture|oleObjects|"
+    rb"controls|webPublishItems|tableParts|extLst)\b|</(?:[\w.-]+:)?worksheet>")
 
 
 def _moved_cell(cell: sx.Cell, row: int, mapping) -> sx.Cell:
