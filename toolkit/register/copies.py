@@ -40,11 +40,35 @@ class CopyTarget:
             cell.value = None
 
 
+def _load(path: Path):
+    import warnings
+
+    from openpyxl import load_workbook
+
+    # openpyxl warns in English about each extension it drops; a copy is rewritten only to
+    # take data out of it (personal data, other periods), never to keep the office's layout.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        # keep_vba: an .xlsm keeps its macros. rich_text: a word put in bold stays bold.
+        return load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", rich_text=True)
+
+
+def _locate_columns(sheet) -> tuple[int, dict[str, int]]:
+    """(header row, column key → Excel column) of an openpyxl sheet, read as ``reading``
+    reads the register."""
+    from toolkit.register.reading import HEADER_SEARCH_ROWS, find_header_row, map_headers
+
+    rows = [list(r) for r in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS,
+                                             values_only=True)]
+    header_index = find_header_row(rows)
+    positions, _, _ = map_headers(rows[header_index] if rows else [])
+    return header_index + 1, {key: position + 1 for key, position in positions.items()}
+
+
 def open_copy(path: Path) -> CopyTarget:
     from toolkit.register.reading import register_sheet_name
-    from toolkit.register.writeback import _load, _locate_columns
 
-    workbook = _load(Path(path), rich_text=True)
+    workbook = _load(Path(path))
     sheet = workbook[register_sheet_name(workbook.sheetnames)]
     header_row, column_index = _locate_columns(sheet)
     return CopyTarget(workbook, sheet, column_index, header_row)
