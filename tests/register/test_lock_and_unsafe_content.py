@@ -267,21 +267,21 @@ def test_an_unreadable_range_in_an_extension_is_kept_as_it_is(tmp_path, cells):
 # --- a column the register lacks --------------------------------------------------------------
 
 def test_a_missing_column_goes_right_after_the_last_column_holding_something(register):
-    """Staff renamed « Observations »; a cell of column AD holds an empty text (what Excel
-    keeps of a pasted ="" formula): the new column is AC, right after Statut (AB)."""
+    """Staff renamed « Observations »; a cell of column AE holds an empty text (what Excel
+    keeps of a pasted ="" formula): the new column is AD, right after Statut (AC)."""
     workbook = openpyxl.load_workbook(register)
-    workbook["Registre"]["Y1"] = "Remarques"
+    workbook["Registre"]["Z1"] = "Remarques"
     workbook.save(register)
     with_part(register, SHEET, lambda xml: re.sub(
-        rb'(<row r="2"[^>]*>.*?)</row>', rb'\1<c r="AD2" t="inlineStr"><is><t></t></is></c></row>',
+        rb'(<row r="2"[^>]*>.*?)</row>', rb'\1<c r="AE2" t="inlineStr"><is><t></t></is></c></row>',
         xml, count=1, flags=re.DOTALL))
-    assert openpyxl.load_workbook(register)["Registre"]["AD2"].value == ""
+    assert openpyxl.load_workbook(register)["Registre"]["AE2"].value == ""
     append_complaints(register, [complaint("2026-002", observations="rappel demandé")])
     sheet = openpyxl.load_workbook(register)["Registre"]
-    assert [sheet[f"{column}1"].value for column in ("Y", "Z", "AB", "AC", "AD", "AE")] == [
+    assert [sheet[f"{column}1"].value for column in ("Z", "AA", "AC", "AD", "AE", "AF")] == [
         "Remarques", "Échéance accusé de réception", "Statut", "Observations", None, None]
-    assert sheet["AC3"].value == "rappel demandé"
-    assert sheet.column_dimensions["AC"].width == 30
+    assert sheet["AD3"].value == "rappel demandé"
+    assert sheet.column_dimensions["AD"].width == 30
 
 
 def test_a_blank_register_sheet_gets_its_header_from_column_a(tmp_path):

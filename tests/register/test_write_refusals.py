@@ -213,11 +213,11 @@ def test_a_register_sheet_locked_by_a_password_is_refused_by_name(register):
 
 
 def test_a_shared_formula_other_cells_use_is_refused_by_name(tmp_path):
-    """Staff filled a formula down « Date d'accusé de réception » (N2:N3): Excel stores it
-    once, in N2; writing a date over N2 would take it from N3."""
+    """Staff filled a formula down « Date d'accusé de réception » (O2:O3): Excel stores it
+    once, in O2; writing a date over O2 would take it from O3."""
     path = write_register(tmp_path / "registre.xlsx", [complaint(), complaint("2026-002")],
                           parameters=SAMPLE_PARAMETERS)
-    column = "N"  # Date d'accusé de réception in the official layout
+    column = "O"  # Date d'accusé de réception in the official layout
     with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
         b'</row><row r="3"', f'<c r="{column}2"><f t="shared" ref="{column}2:{column}3" '
         f'si="0">B2+1</f></c></row><row r="3"'.encode(), 1).replace(
@@ -225,5 +225,5 @@ def test_a_shared_formula_other_cells_use_is_refused_by_name(tmp_path):
         "</sheetData>".encode()))
     assert _refused(path) == (
         "registre.xlsx : feuille « Registre », la cellule à écrire porte une formule "
-        "partagée (N2:N3) que d'autres cellules utilisent. Rien n'a été écrit : remplacez "
+        "partagée (O2:O3) que d'autres cellules utilisent. Rien n'a été écrit : remplacez "
         "cette formule par des valeurs, ou faites cette saisie à la main.")

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers.register_files import COLUMN_LETTER as COL
 from helpers.register_files import complaint, with_part
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -44,7 +45,7 @@ def test_a_text_that_looks_like_an_escape_is_stored_escaped(make_register, capsy
     assert code == 0, capsys.readouterr().err
     assert list(read_register(path).frame["description"]) == [
         "Leçons annulées sans préavis.", ESCAPE_LOOKALIKE]
-    assert load_workbook(path)["Registre"]["J3"].value == ESCAPE_LOOKALIKE
+    assert load_workbook(path)["Registre"][f"{COL['description']}3"].value == ESCAPE_LOOKALIKE
     with zipfile.ZipFile(path) as archive:
         assert b"_x005F_x0041_" in archive.read("xl/sharedStrings.xml")
 
