@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from toolkit.register.sheet_xml import column_letters
 from toolkit.rules.columns import (
     CHOICE_COLUMNS,
     COLUMNS,
@@ -18,15 +19,6 @@ from toolkit.rules.columns import (
     SHEET_LISTS,
     ZONES,
 )
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
 
 DATE_FORMAT = "dd/mm/yyyy"
 # The "Jours fériés" sheet: both zones' holidays, one column each, so that the formulas
@@ -61,7 +53,7 @@ HIGHLIGHTED_KEYS = DEADLINE_KEYS
 
 def list_range(list_name: str) -> str:
     """Absolute reference of a list's values on the ``Listes`` sheet."""
-    column = _column_letters(list(LIST_SOURCES).index(list_name) + 1)
+    column = column_letters(list(LIST_SOURCES).index(list_name) + 1)
     last = len(LIST_SOURCES[list_name]) + 1
     return f"{SHEET_LISTS}!${column}$2:${column}${last}"
 
