@@ -14,10 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.register.reading import read_register
 from toolkit.rules.columns import Zone
-from toolkit.rules.records import Register
-from toolkit.rules.status import ComplaintStatus, complaint_statuses
 
 # Commands whose work is one function of a stage: name here → the module defining it.
 STAGE_FUNCTIONS = {
@@ -43,7 +40,9 @@ def __getattr__(name: str):
     return getattr(import_module(module), name)
 
 
-if TYPE_CHECKING:  # pandera and openpyxl load only for the commands that use them
+if TYPE_CHECKING:  # the workbook, rules, pandera and openpyxl load only when a command runs
+    from toolkit.rules.records import Register
+    from toolkit.rules.status import ComplaintStatus
     from toolkit.rules.validation import ValidationReport
 
 
@@ -79,6 +78,7 @@ def init_register(path: Path, zone: str = Zone.METROPOLE,
 
 def check_register(path: Path, today: date) -> ValidationReport:
     """Read and validate the register."""
+    from toolkit.register.reading import read_register
     from toolkit.rules.validation import validate
 
     return validate(read_register(path), today)
@@ -88,6 +88,7 @@ def stats_register(path: Path | str) -> Register:
     """Read the register for statistics; refuse one without the reception-date column,
     whose figures would all be zero without saying why."""
     from toolkit.errors import ReportError
+    from toolkit.register.reading import read_register
 
     register = read_register(path)
     if "date_reclamation" not in register.column_index:
@@ -116,7 +117,8 @@ def month_statistics(paths: Path | Sequence[Path], year: int, month: int,
 def register_status(path: Path, today: date) -> StatusResult:
     """Deadlines and statuses of every complaint, overdue first."""
     from toolkit.letters.sending import ready_letters
-    from toolkit.rules.status import left_out_reason
+    from toolkit.register.reading import read_register
+    from toolkit.rules.status import complaint_statuses, left_out_reason
 
     register = read_register(path)
     statuses = complaint_statuses(register.frame, register.params, today,

@@ -19,8 +19,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
-import holidays as holidays_lib
-
 from toolkit.dates import add_months
 from toolkit.rules.columns import Zone
 
@@ -42,6 +40,10 @@ _SUBDIVISION = {Zone.METROPOLE: None, Zone.ALSACE_MOSELLE: "57"}
 def _holidays_of_year(year: int, zone: str) -> dict[date, str]:
     if zone not in _SUBDIVISION:
         raise ValueError(f"zone inconnue : {zone!r}")
+    # Imported here: the holiday tables load only when a deadline is computed, not for
+    # `toolkit --help`.
+    import holidays as holidays_lib
+
     table = holidays_lib.France(years=year, subdiv=_SUBDIVISION[zone], language="fr")
     return dict(table.items())
 
