@@ -105,3 +105,13 @@ def test_confirmation_letter_impossible_says_the_complaint_is_saved(make_registe
     assert (f'toolkit letters --type confirmation --numero 2026-002 --register "{register}"'
             in done.stderr)
     assert names(register) == ["Léa Moreau", "Karim Benali"]
+
+
+def test_a_json_list_written_as_it_comes_is_valid_json_even_empty(capsys) -> None:
+    from toolkit.cli.console import print_json_list
+
+    print_json_list(iter([]))
+    assert capsys.readouterr().out == "[]\n"
+    print_json_list(iter(['{"numero": "2026-001"}', '{"numero": "2026-002"}']))
+    assert json.loads(capsys.readouterr().out) == [{"numero": "2026-001"},
+                                                  {"numero": "2026-002"}]

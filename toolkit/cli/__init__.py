@@ -8,6 +8,7 @@ Heavy libraries are imported inside the handlers so that ``toolkit --help`` answ
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 from datetime import datetime
@@ -96,7 +97,15 @@ def _run(argv: list[str] | None) -> int:
         return error.exit_code
 
 
+# One command runs, then the process ends. The cyclic collector's default pace (a pass every
+# 700 new objects) re-walks every status already made: on a register of 100,000 open
+# complaints, a tenth of `status --json`. Passes every 100,000 objects do the same work
+# for a short-lived process (mypy sets its threshold the same way).
+GC_THRESHOLD = (100_000, 50, 100)
+
+
 def main(argv: list[str] | None = None) -> int:
+    gc.set_threshold(*GC_THRESHOLD)
     safe_console()
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterable
 
 from toolkit.display import CONSOLE_FALLBACKS
 
@@ -64,16 +65,29 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog} : erreur : {_french(message)}\n")
 
 
+def stdout_is_utf8() -> bool:
+    return (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8"
+
+
 def print_json(data: object) -> None:
     """JSON on stdout. A list of objects is printed one object a line: json's C encoder
     does that, where ``indent`` falls back to the pure-Python encoder (on 100,000
     complaints, most of ``status --json``'s time)."""
-    utf8 = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8"
+    utf8 = stdout_is_utf8()
     if isinstance(data, list) and data and all(isinstance(item, dict) for item in data):
-        encode = json.JSONEncoder(ensure_ascii=not utf8).encode
-        sys.stdout.write("[\n  " + ",\n  ".join(map(encode, data)) + "\n]\n")
+        print_json_list(map(json.JSONEncoder(ensure_ascii=not utf8).encode, data))
         return
     print(json.dumps(data, ensure_ascii=not utf8, indent=2))
+
+
+def print_json_list(items: Iterable[str]) -> None:
+    """A JSON list of items already encoded, one a line, written as they come: the whole
+    text is never held in memory."""
+    separator = "[\n  "
+    for item in items:
+        sys.stdout.write(separator + item)
+        separator = ",\n  "
+    sys.stdout.write("[]\n" if separator == "[\n  " else "\n]\n")
 
 
 def _console_fallback(error: UnicodeError) -> tuple[str, int]:

@@ -6,14 +6,18 @@ formula columns, it computes everything here.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+import json
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
+from typing import NamedTuple
 
 from toolkit.dates import as_date, date_fr
 from toolkit.rules import letters as rules
-from toolkit.rules.columns import DEFAULT_NOTICE_DAYS, INPUT_COLUMNS, INTERNAL_KEYS
+from toolkit.rules.columns import DEFAULT_NOTICE_DAYS
 from toolkit.rules.deadlines import (
     A_FAIRE,
     EN_RETARD,
@@ -23,7 +27,6 @@ from toolkit.rules.deadlines import (
     deadline_status,
     reply_deadline,
 )
-from toolkit.rules.records import frame_records
 
 STATUS_LABELS = {
     ENVOYE_A_TEMPS: "envoyé à temps",
@@ -33,9 +36,10 @@ STATUS_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ComplaintStatus:
-    """Where one complaint stands on ``today``."""
+class ComplaintStatus(NamedTuple):
+    """Where one complaint stands on ``today``. A named tuple rather than a frozen
+    dataclass: ``status`` makes one per complaint, and a frozen dataclass's constructor
+    costs four times as much (100,000 complaints)."""
 
     numero: str
     ligne: int
@@ -70,6 +74,32 @@ class ComplaintStatus:
                 "date_reponse_annoncee": promised.isoformat() if promised is not None
                 else None,
                 "promesse_non_tenue": self.promesse_non_tenue}
+
+
+# to_json's fields around the next action, shared by complaints alike (statuses_json).
+_HEAD_FIELDS = ComplaintStatus._fields[2:8]
+_TAIL_FIELDS = ComplaintStatus._fields[9:]
+
+
+def statuses_json(statuses: Iterable[ComplaintStatus],
+                  ensure_ascii: bool = True) -> Iterator[str]:
+    """Each status's :meth:`ComplaintStatus.to_json` as ``json.dumps`` writes it (default
+    separators). Complaints alike but for their number, line and next action share the
+    text of their other fields, encoded once: on 100,000 complaints, encoding each one
+    whole was the largest cost of ``status --json``."""
+    encode = json.JSONEncoder(ensure_ascii=ensure_ascii).encode
+    shared: dict[tuple, tuple[str, str]] = {}
+    for status in statuses:
+        key = status[2:8] + status[9:]
+        try:
+            head, tail = shared[key]
+        except KeyError:
+            fields = status.to_json()
+            head, tail = shared[key] = (
+                encode({name: fields[name] for name in _HEAD_FIELDS})[1:-1],
+                encode({name: fields[name] for name in _TAIL_FIELDS})[1:-1])
+        yield (f'{{"numero": {encode(status.numero)}, "ligne": {status.ligne}, {head}, '
+               f'"prochaine_action": {encode(status.prochaine_action)}, {tail}}}')
 
 
 def held_to(deadline: date, today: date) -> str:
@@ -180,31 +210,42 @@ def urgency_key(status: ComplaintStatus) -> tuple:
     return (group, days, status.date_reclamation, status.ligne)
 
 
-# What an open complaint's status reads: every input column the rules may use.
-OPEN_ROW_COLUMNS = ["ligne", *(c.key for c in INPUT_COLUMNS if c.key not in INTERNAL_KEYS)]
+# What an open complaint's status reads: the reception date, the channel and the columns the
+# letters' due rules look at. Never a name, an address or a text meant for the client: two
+# complaints alike in these columns have the same status, but for their number and line.
+# tests/register/test_status_inputs.py records what the rules read, so that a rule reading a
+# new column cannot be forgotten here.
+STATUS_INPUTS = ("date_reclamation", "canal", "date_demande_confirmation",
+                 "date_confirmation", "date_accuse", "infos_manquantes",
+                 "date_demande_complements", "date_information", "date_reponse_annoncee",
+                 "resolution", "decision", "date_reponse")
+OPEN_ROW_COLUMNS = ["ligne", "numero", *STATUS_INPUTS]
+# Stands for the complaint's number in a status worked out once for several complaints.
+_NUMBER_MARK = "\x00"
 
 
 def complaint_statuses(frame, params, today: date,
                        ready: Mapping[str, Collection[str]] | None = None
                        ) -> list[ComplaintStatus]:
-    """Statuses of every row with a usable reception date, overdue first. ``ready``:
-    complaint number → the letter types produced and not yet recorded as sent.
+    """Statuses of every row with a usable reception date, in :func:`urgency_key` order.
+    ``ready``: complaint number → the letter types produced and not yet recorded as sent.
 
-    The same as :func:`complaint_status` on each row, with a short way for the complaints
-    already answered (most of a register that has lived): their statuses need neither the
-    letters' rules nor a row dict. On 100,000 rows this loop was ``status``'s largest cost.
+    The same as :func:`complaint_status` on each row, sorted, but built for 100,000 rows:
+    the complaints already answered (most of a register that has lived) take a short way
+    that needs neither the letters' rules nor a row dict; complaints alike share one
+    computed status (:func:`_open_statuses`); and the statuses are gathered by the first
+    three parts of their urgency key (rows come in line order), so that only those few
+    keys are sorted.
     """
-    zone, notice = params.zone, params.preavis_suivi
-    columns = {name: frame[name].tolist() for name in
+    zone = params.zone
+    columns = [frame[name].tolist() for name in
                ("ligne", "numero", "date_reclamation", "date_accuse", "date_reponse",
-                "date_reponse_annoncee")}
-    statuses = []
+                "date_reponse_annoncee")]
+    answered: defaultdict[tuple, list[ComplaintStatus]] = defaultdict(list)
     open_rows = []
     new_status = ComplaintStatus
-    for index, (line, numero, received, ack_sent, reply_sent, promised) in enumerate(zip(
-            columns["ligne"], columns["numero"], columns["date_reclamation"],
-            columns["date_accuse"], columns["date_reponse"], columns["date_reponse_annoncee"],
-            strict=True)):
+    for index, (line, numero, received, ack_sent, reply_sent, promised) in enumerate(
+            zip(*columns, strict=True)):
         if not isinstance(received, date) or not isinstance(reply_sent, date):
             open_rows.append(index)
             continue
@@ -212,19 +253,71 @@ def complaint_statuses(frame, params, today: date,
         if deadlines is None:
             continue
         ack_due, reply_due = deadlines
-        ack_sent = ack_sent if isinstance(ack_sent, date) else None
-        statuses.append(new_status(
-            str(numero or ""), int(line), received, ack_due, reply_due,
-            deadline_status(ack_due, ack_sent, today),
+        ack_status = deadline_status(ack_due, ack_sent if isinstance(ack_sent, date) else None,
+                                     today)
+        # urgency_key's first three parts for an answered complaint
+        answered[0 if ack_status == EN_RETARD else 2, 0, received].append(new_status(
+            str(numero or ""), int(line), received, ack_due, reply_due, ack_status,
             ENVOYE_A_TEMPS if reply_sent <= reply_due else ENVOYE_EN_RETARD,
             None, "Clôturée", promised if isinstance(promised, date) else None, False))
-    if open_rows:
-        ready = ready or {}
-        rest = frame.iloc[open_rows] if len(open_rows) < len(frame) else frame
-        for row in frame_records(rest, OPEN_ROW_COLUMNS):
-            status = complaint_status(row, zone, today, notice,
-                                      ready.get(str(row.get("numero") or "").strip(), ()))
-            if status is not None:
-                statuses.append(status)
-    statuses.sort(key=urgency_key)
+    rest = frame.iloc[open_rows] if len(open_rows) < len(frame) else frame
+    unanswered = _open_statuses(rest, zone, today, params.preavis_suivi, ready or {})
+    statuses = _in_urgency_order(answered, unanswered)
+    if not frame["ligne"].is_monotonic_increasing:  # a frame not in the sheet's order
+        statuses.sort(key=urgency_key)
     return statuses
+
+
+def _in_urgency_order(*groups: Mapping[tuple, list[ComplaintStatus]]) -> list[ComplaintStatus]:
+    """Statuses gathered by urgency key prefix, each group in line order, as one list."""
+    statuses: list[ComplaintStatus] = []
+    for prefix in sorted({prefix for group in groups for prefix in group}):
+        found = [group[prefix] for group in groups if prefix in group]
+        statuses += found[0] if len(found) == 1 else sorted(chain(*found),
+                                                            key=attrgetter("ligne"))
+    return statuses
+
+
+def _open_statuses(frame, zone: str, today: date, notice: int,
+                   ready: Mapping[str, Collection[str]]
+                   ) -> defaultdict[tuple, list[ComplaintStatus]]:
+    """:func:`complaint_status` of complaints not yet answered, gathered by urgency key
+    prefix. Complaints alike in every column the rules read (``STATUS_INPUTS``) and in the
+    letters ready for them share one status, worked out once with a mark in place of the
+    number, then given each one's own number and line: a register of 100,000 open
+    complaints holds far fewer distinct ones."""
+    shared: dict[tuple, tuple | None] = {}
+    statuses: defaultdict[tuple, list[ComplaintStatus]] = defaultdict(list)
+    new_tuple = tuple.__new__
+    inputs = zip(*(frame[column].tolist() for column in STATUS_INPUTS), strict=True)
+    for line, numero, values in zip(frame["ligne"].tolist(), frame["numero"].tolist(),
+                                    inputs, strict=True):
+        numero = str(numero or "")
+        found = ready.get(numero.strip()) if ready else None
+        ready_types = tuple(sorted(found)) if found else ()
+        try:
+            parts = shared[values, ready_types]
+        except KeyError:
+            parts = shared[values, ready_types] = _status_parts(
+                values, line, zone, today, notice, ready_types)
+        except TypeError:  # a value that cannot be a key (never from a read register)
+            parts = _status_parts(values, line, zone, today, notice, ready_types)
+        if parts is not None:
+            prefix, head, action, tail = parts
+            # tuple.__new__: _replace or the named constructor would cost more than the
+            # loop's other steps together
+            statuses[prefix].append(new_tuple(ComplaintStatus, (
+                numero, int(line), *head, action.replace(_NUMBER_MARK, numero), *tail)))
+    return statuses
+
+
+def _status_parts(values: tuple, line: int, zone: str, today: date, notice: int,
+                  ready_types: tuple[str, ...]) -> tuple | None:
+    """The status of complaints with these ``STATUS_INPUTS`` values, as its urgency key
+    prefix, the fields before the next action, the next action (the number marked), the
+    fields after it."""
+    row = dict(zip(STATUS_INPUTS, values, strict=True), ligne=line, numero=_NUMBER_MARK)
+    status = complaint_status(row, zone, today, notice, ready_types)
+    if status is None:
+        return None
+    return urgency_key(status)[:3], status[2:8], status.prochaine_action, status[9:]

@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 from toolkit import api
-from toolkit.cli.console import EXIT_OK, EXIT_PROBLEMS, print_json
+from toolkit.cli.console import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    print_json,
+    print_json_list,
+    stdout_is_utf8,
+)
 from toolkit.cli.options import Command, today_of
 from toolkit.dates import date_fr
 from toolkit.display import format_table, plural
@@ -133,14 +139,14 @@ def _status_options(parser: argparse.ArgumentParser) -> None:
 
 
 def status(args: argparse.Namespace) -> int:
-    from toolkit.rules.status import STATUS_LABELS
+    from toolkit.rules.status import STATUS_LABELS, statuses_json
 
     result = api.register_status(args.register, today_of(args))
     statuses = [s for s in result.statuses if not (args.ouvertes and s.cloturee)]
     exit_code = EXIT_OK if result.complete else EXIT_PROBLEMS
     left_out = _left_out_text(result)
     if args.json:
-        print_json([status.to_json() for status in statuses])
+        print_json_list(statuses_json(statuses, ensure_ascii=not stdout_is_utf8()))
         if left_out:
             print(left_out, file=sys.stderr)
         return exit_code
