@@ -24,7 +24,6 @@ STAGE_FUNCTIONS = {
     "confirmation_letter": "toolkit.intake.recording",
     "intake_mails": "toolkit.intake.recording",
     "write_monthly_report": "toolkit.report.notebook",
-    "build_audit": "toolkit.audit.archive",
     "export_person": "toolkit.privacy.export",
     "erase_person": "toolkit.privacy.erase",
     "purge_register": "toolkit.privacy.purge",
@@ -128,6 +127,17 @@ def register_status(path: Path, today: date) -> StatusResult:
                zip(register.frame["ligne"], register.frame["date_reclamation"], strict=True)
                if int(line) not in counted}
     return StatusResult(register, statuses, list(reasons), reasons)
+
+
+def build_audit(register_path: Path, options):
+    """``toolkit audit``: write the archive (``audit.archive.AuditOptions``), and note where,
+    so that an erasure finds it even when ``--out`` put it outside the register's folder."""
+    from toolkit.audit.archive import build_audit as write_archive
+    from toolkit.privacy.log import record_archive
+
+    result = write_archive(register_path, options)
+    record_archive(register_path, result.path)
+    return result
 
 
 def init_default_register(path: Path, zone: str = "Métropole",

@@ -131,3 +131,20 @@ def test_erasure_leaves_no_trace_and_keeps_the_others(tmp_path, make_register, c
     assert _stats(register, capsys) == stats_before
     journal = (register.parent / "rgpd" / "journal.txt").read_text(encoding="utf-8")
     assert "effacement : réclamations 2026-001, 2026-004" in journal
+
+
+def test_an_audit_archive_written_elsewhere_is_found_and_cleaned_too(tmp_path, make_register,
+                                                                      capsys):
+    register = _office(tmp_path, make_register)
+    usb_key = tmp_path / "cle-usb"
+    usb_key.mkdir()
+    outside = usb_key / "audit-novembre.zip"
+    assert _run("audit", "--register", str(register), "--du", "2026-11-01", "--au",
+                "2026-11-30", "--today", "2026-11-10", "--out", str(outside)) == 0
+    assert scan_folders([usb_key], MARIE).traces  # she is in it before
+
+    assert _run("rgpd", "erase", "--register", str(register), "--client", "Marie Dupont",
+                "--today", "2026-11-10", "--yes") == 0
+    assert "audit-novembre.zip" in capsys.readouterr().out
+    assert scan_folders([usb_key], MARIE).traces == []
+    assert {label for _, label in scan_folders([usb_key], PAUL).traces} == set(PAUL)

@@ -102,17 +102,21 @@ def _backup_rows(backups: list[Path], scope: copies.Scope) -> dict[Path, list[di
 
 
 def _archives_and_exports(register: Path, scope: copies.Scope) -> tuple[list[Path], list[Path]]:
-    archives, exports = [], set()
+    archives, exports = {}, set()
     for path in copies.files_matching(register.parent, lambda p: True, "*.zip"):
         names = copies.zip_names(path)
         if copies.is_audit_archive(names):
-            archives.append(path)
+            archives[path.resolve()] = path
         elif copies.EXPORT_INDEX in names and copies.export_numbers(path) & scope.numeros:
             exports.add(path.resolve())
+    for path in log.recorded_archives(register):  # written elsewhere with --out
+        if path.resolve() not in archives and path.is_file() \
+                and copies.is_audit_archive(copies.zip_names(path)):
+            archives[path.resolve()] = path
     for entry in log.recorded_exports(register):
         if set(entry.get("numeros", [])) & scope.numeros and Path(entry["fichier"]).is_file():
             exports.add(Path(entry["fichier"]).resolve())
-    return archives, sorted(exports)
+    return list(archives.values()), sorted(exports)
 
 
 def survey(register_path: Path, rows: list[dict], scope: copies.Scope, kept: list[dict],

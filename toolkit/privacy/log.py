@@ -6,6 +6,9 @@
   numbers and counts; never a name, an address or a text of the complaint);
 - ``exports.json``: where each export was written, when, and the complaint numbers it holds,
   so that an erasure finds and removes these copies too;
+- ``archives.json``: where each audit archive was written (``toolkit audit --out`` may put
+  one outside the register's folder, on a USB key for the auditor), so that an erasure
+  finds it there too;
 - ``effacement-en-cours.json`` while an erasure runs: the numbers being erased. An erasure
   interrupted after the register was written finishes on the next ``rgpd`` run (the
   backups and archives are matched by these numbers).
@@ -23,6 +26,7 @@ from toolkit.places import beside
 PRIVACY_DIRNAME = "rgpd"
 JOURNAL_NAME = "journal.txt"
 EXPORTS_NAME = "exports.json"
+ARCHIVES_NAME = "archives.json"
 PENDING_NAME = "effacement-en-cours.json"
 
 
@@ -72,6 +76,21 @@ def forget_exports(register: Path, paths: list[Path]) -> None:
     gone = {str(Path(p).resolve()) for p in paths}
     entries = [e for e in recorded_exports(register) if e["fichier"] not in gone]
     _write_json(privacy_dir(register) / EXPORTS_NAME, entries)
+
+
+def recorded_archives(register: Path) -> list[Path]:
+    """Every audit archive written for this register, wherever it was written (those
+    since deleted included)."""
+    data = _read_json(privacy_dir(register) / ARCHIVES_NAME, [])
+    return [Path(entry) for entry in data if isinstance(entry, str)] \
+        if isinstance(data, list) else []
+
+
+def record_archive(register: Path, path: Path) -> None:
+    known = [str(p) for p in recorded_archives(register)]
+    written = str(Path(path).resolve())
+    if written not in known:
+        _write_json(privacy_dir(register) / ARCHIVES_NAME, [*known, written])
 
 
 def pending_numbers(register: Path) -> list[str]:
