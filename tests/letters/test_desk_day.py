@@ -273,6 +273,18 @@ def test_letters_force_drops_the_stale_pdf(make_register, tmp_path):
     assert "2026-001_accuse.pdf" not in docx_text(letter.with_name("2026-001_fiche-synthese.docx"))
 
 
+def test_letters_force_without_eml_drops_the_stale_draft(make_register, tmp_path):
+    register = make_register([complaint()])
+    run_letters(register, "--type", "accuse", "--eml", today="04/11/2026")
+    draft = tmp_path / "dossiers" / "2026-001_Léa Moreau" / "2026-001_accuse.eml"
+    assert draft.is_file()
+    assert run_letters(register, "--type", "accuse", "--force", today="05/11/2026") == 0
+    assert draft.with_suffix(".docx").is_file() and not draft.exists()
+    assert run_letters(register, "--type", "accuse", "--force", "--eml",
+                       today="06/11/2026") == 0
+    assert draft.is_file()
+
+
 @pytest.mark.libreoffice
 def test_letters_force_pdf_remakes_the_pdf_from_the_new_letter(make_register, tmp_path,
                                                               needs_libreoffice):

@@ -268,8 +268,9 @@ def make_letters(plan: LetterPlan, manifest: Manifest | None = None,
 
     if plan.options.pdf:
         require_soffice()  # before any letter is written: a missing LibreOffice stops it all
-    for job in plan.jobs:  # a PDF of the letter replaced would no longer match it
-        job.target.with_suffix(".pdf").unlink(missing_ok=True)
+    for job in plan.jobs:  # a PDF or a draft of the letter replaced would no longer match it
+        for stale in (job.target.with_suffix(".pdf"), job.target.with_suffix(".eml")):
+            stale.unlink(missing_ok=True)
     render_all(plan.jobs, progress=progress)
     run = LetterRun(plan, list(plan.planned))
     if manifest is not None:
