@@ -4,6 +4,8 @@ register write, one backup)."""
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -341,3 +343,19 @@ def test_sent_pdf_converts_every_missing_pdf_at_once(make_register, tmp_path,
     assert len(list((tmp_path / "dossiers").rglob("*_accuse.pdf"))) == 3
     assert log.read_text().count("start") == 1
     assert capsys.readouterr().out.count("Copie PDF produite") == 3
+
+
+def test_a_pdf_scratch_folder_left_by_a_run_stopped_short_is_removed(tmp_path):
+    from toolkit.letters.pdf import LEFTOVER_AGE_S, remove_leftover_scratch
+
+    dossiers = tmp_path / "dossiers"
+    old, running = dossiers / ".toolkit-pdf-ab12", dossiers / ".toolkit-pdf-cd34"
+    for scratch in (old, running):
+        scratch.mkdir(parents=True)
+        (scratch / "2026-001_accuse.pdf").write_bytes(b"%PDF-1.4 Marie Dupont")
+    (dossiers / "2026-001_Marie Dupont").mkdir()
+    now = time.time()
+    os.utime(old, (now - LEFTOVER_AGE_S - 60,) * 2)
+    assert remove_leftover_scratch(dossiers, now) == [old]
+    assert not old.exists() and running.is_dir()  # a conversion may be running elsewhere
+    assert (dossiers / "2026-001_Marie Dupont").is_dir()

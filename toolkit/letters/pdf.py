@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -48,6 +49,28 @@ def _convert_batch(batch: list[Path], scratch: Path) -> dict[Path, Path | None]:
     return placed
 
 
+SCRATCH_PREFIX = ".toolkit-pdf-"
+# A scratch folder this old belongs to no running conversion (one takes minutes at most):
+# it was left by a run stopped short (power cut, task killed), with copies of letters in it.
+LEFTOVER_AGE_S = 24 * 3600
+
+
+def remove_leftover_scratch(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete the scratch folders of conversions stopped short, in ``folder`` (the
+    dossiers' folder): copies of letters outside any dossier, which an erasure would not
+    find. Returns those deleted."""
+    now = time.time() if now is None else now
+    removed = []
+    for leftover in folder.glob(f"{SCRATCH_PREFIX}*"):
+        try:
+            if leftover.is_dir() and now - leftover.stat().st_mtime > LEFTOVER_AGE_S:
+                shutil.rmtree(leftover)
+                removed.append(leftover)
+        except OSError:  # in use on another PC, or already gone: the next run retries
+            continue
+    return removed
+
+
 def convert_to_pdf(documents: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     """(PDFs made, documents that could not be converted). An old PDF of a document is
     removed first: never a stale copy beside a letter."""
@@ -58,8 +81,9 @@ def convert_to_pdf(documents: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     for document in documents:
         document.with_suffix(".pdf").unlink(missing_ok=True)
     scratch_parent = documents[0].parent.parent
+    remove_leftover_scratch(scratch_parent)
     placed: dict[Path, Path | None] = {}
-    with tempfile.TemporaryDirectory(prefix=".toolkit-pdf-", dir=scratch_parent) as scratch:
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=scratch_parent) as scratch:
         for batch in _batches(documents):
             placed.update(_convert_batch(batch, Path(scratch)))
     made = [placed[doc] for doc in documents if placed.get(doc) is not None]
