@@ -270,11 +270,6 @@ def delivery_problem(row: dict) -> str | None:
 
 # --- context -------------------------------------------------------------------------
 
-def is_late(row: dict, today: date) -> bool:
-    """Whether ``today`` is after the legal reply deadline."""
-    return today > reply_deadline(row["date_reclamation"])
-
-
 def is_professional(row: dict) -> bool:
     """« Type de client » says Professionnel (empty counts as Particulier)."""
     return str(row.get("type_client") or "").strip().casefold() == \
