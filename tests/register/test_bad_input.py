@@ -42,7 +42,7 @@ from toolkit.cli import main
 from toolkit.errors import RegisterFileError
 from toolkit.register.reading import read_register, sheet_extent
 from toolkit.register.sample import SAMPLE_PARAMETERS
-from toolkit.rules.columns import COLUMNS, PARAMETERS
+from toolkit.rules.columns import COLUMNS, PARAMETERS, header_of
 
 TODAY = date(2026, 11, 20)
 FUZZ_EXAMPLES = int(os.environ.get("TOOLKIT_FUZZ_EXAMPLES", "25"))
@@ -51,7 +51,7 @@ CODES = {"colonne_manquante", "colonne_en_double", "parametre_invalide", "obliga
          "date_future", "date_avant_reclamation", "complements_avant_demande",
          "reponse_sans_resolution", "reponse_sans_decision", "decision_sans_resolution",
          "numero_mal_forme", "complements_sans_demande", "date_en_texte",
-         "parametre_manquant", "site_mediateur_invalide"}
+         "parametre_manquant", "site_mediateur_invalide", "conservation_depassee"}
 PARAMETER_CODES = {"parametre_invalide", "parametre_manquant", "site_mediateur_invalide"}
 ROW_CODES = CODES - {"colonne_manquante", "colonne_en_double"} - PARAMETER_CODES
 KNOWN_COLUMNS = {c.header for c in COLUMNS} | {p.label for p in PARAMETERS}
@@ -188,6 +188,19 @@ def assert_explained(path: Path) -> None:
 def test_generated_registers_are_always_explained(grid):
     with tempfile.TemporaryDirectory() as folder:
         assert_explained(write_generated(Path(folder) / "registre.xlsx", grid))
+
+
+def test_a_row_answered_long_ago_is_explained_too(tmp_path):
+    # Found by the generated registers: a reply dated 1900 (a 1 typed in the column) gives
+    # a retention warning, which must be a known code on a known row and column.
+    reply = ALL_HEADERS.index(header_of("date_reponse"))
+    old = [None] * len(ALL_HEADERS)
+    old[reply] = 1
+    path = write_generated(tmp_path / "registre.xlsx", {
+        "above": [], "header": ALL_HEADERS, "rows": [row_of(complaint(), ALL_HEADERS), old],
+        "merges": [], "hidden": [], "sheet": "Registre", "params": None})
+    assert "conservation_depassee" in {p.code for p in check_register(path, TODAY).problems}
+    assert_explained(path)
 
 
 @pytest.mark.parametrize("value", [
