@@ -25,7 +25,7 @@ from helpers.register_files import complaint
 from toolkit.cli import main
 from toolkit.errors import LetterRefused, UsageError
 from toolkit.letters.dossiers import dossier_dir, dossier_index, safe_name
-from toolkit.rules.letters import build_context, is_due, place_and_date
+from toolkit.rules.letters import build_context, is_due, one_line, place_and_date
 from toolkit.rules.records import Parameters
 
 MEDIATOR = {"mediateur": "CM2C", "site_mediateur": "https://www.cm2c.net",
@@ -201,6 +201,16 @@ def test_blank_cells_count_as_empty(type_id, values, due):
 ])
 def test_place_of_the_letter_keeps_the_town_as_typed(address, shown):
     assert place_and_date(address, date(2026, 11, 2)) == shown
+
+
+
+@pytest.mark.parametrize(("typed", "printed"), [
+    # commas typed at a line's end are not doubled; a letter X at either end stays
+    ("Bâtiment X,\n14 rue Saint-Jean ,\n75017 Paris", "Bâtiment X, 14 rue Saint-Jean, 75017 Paris"),
+    ("  CM2C\n\n  X rue du Port\n", "CM2C, X rue du Port"),
+])
+def test_the_mediators_address_is_printed_on_one_line(typed, printed):
+    assert one_line(typed) == printed
 
 
 # --- dossier names ----------------------------------------------------------------------------
