@@ -76,9 +76,11 @@ class ComplaintStatus(NamedTuple):
                 "promesse_non_tenue": self.promesse_non_tenue}
 
 
-# to_json's fields around the next action, shared by complaints alike (statuses_json).
-_HEAD_FIELDS = ComplaintStatus._fields[2:8]
-_TAIL_FIELDS = ComplaintStatus._fields[9:]
+# The fields around the next action: complaints alike share them (_open_statuses,
+# statuses_json); the number and line come before them.
+_ACTION = ComplaintStatus._fields.index("prochaine_action")
+_HEAD, _TAIL = slice(2, _ACTION), slice(_ACTION + 1, None)
+_HEAD_FIELDS, _TAIL_FIELDS = ComplaintStatus._fields[_HEAD], ComplaintStatus._fields[_TAIL]
 
 
 def statuses_json(statuses: Iterable[ComplaintStatus],
@@ -90,7 +92,7 @@ def statuses_json(statuses: Iterable[ComplaintStatus],
     encode = json.JSONEncoder(ensure_ascii=ensure_ascii).encode
     shared: dict[tuple, tuple[str, str]] = {}
     for status in statuses:
-        key = status[2:8] + status[9:]
+        key = status[_HEAD] + status[_TAIL]
         try:
             head, tail = shared[key]
         except KeyError:
@@ -255,11 +257,11 @@ def complaint_statuses(frame, params, today: date,
         ack_due, reply_due = deadlines
         ack_status = deadline_status(ack_due, ack_sent if isinstance(ack_sent, date) else None,
                                      today)
-        # urgency_key's first three parts for an answered complaint
-        answered[0 if ack_status == EN_RETARD else 2, 0, received].append(new_status(
+        status = new_status(
             str(numero or ""), int(line), received, ack_due, reply_due, ack_status,
             ENVOYE_A_TEMPS if reply_sent <= reply_due else ENVOYE_EN_RETARD,
-            None, "Clôturée", promised if isinstance(promised, date) else None, False))
+            None, "Clôturée", promised if isinstance(promised, date) else None, False)
+        answered[urgency_key(status)[:3]].append(status)
     rest = frame.iloc[open_rows] if len(open_rows) < len(frame) else frame
     unanswered = _open_statuses(rest, zone, today, params.preavis_suivi, ready or {})
     statuses = _in_urgency_order(answered, unanswered)
@@ -320,4 +322,4 @@ def _status_parts(values: tuple, line: int, zone: str, today: date, notice: int,
     status = complaint_status(row, zone, today, notice, ready_types)
     if status is None:
         return None
-    return urgency_key(status)[:3], status[2:8], status.prochaine_action, status[9:]
+    return urgency_key(status)[:3], status[_HEAD], status.prochaine_action, status[_TAIL]
