@@ -78,7 +78,12 @@ def test_ctrl_c_exits_130(make_register, tmp_path):
             break
     assert os.read(child.stdout.fileno(), 4096)
     child.send_signal(signal.SIGINT)
-    _, stderr = child.communicate(timeout=60)
+    # stdin stays open until the end, as a terminal's does: communicate() would close it, and
+    # an end of input reaching the question before the signal is a different stop (exit 2).
+    child.wait(timeout=60)
+    stderr = child.stderr.read()
+    child.stdin.close()
+    child.stdout.close()
     assert child.returncode == 130
     assert "Interrompu." in stderr.decode() and b"Traceback" not in stderr
     assert names(register) == ["Léa Moreau"]
