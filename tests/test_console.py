@@ -84,6 +84,7 @@ def test_ctrl_c_exits_130(make_register, tmp_path):
     stderr = child.stderr.read()
     child.stdin.close()
     child.stdout.close()
+    child.stderr.close()
     assert child.returncode == 130
     assert "Interrompu." in stderr.decode() and b"Traceback" not in stderr
     assert names(register) == ["Léa Moreau"]
