@@ -120,11 +120,11 @@ def register_status(path: Path, today: date) -> StatusResult:
     from toolkit.rules.status import complaint_statuses, left_out_reason
 
     register = read_register(path)
-    statuses = complaint_statuses(register.frame, register.params, today,
+    statuses = complaint_statuses(register.columns, register.params, today,
                                   ready_letters(register))
     counted = {status.ligne for status in statuses}
     reasons = {int(line): left_out_reason(received) for line, received in
-               zip(register.frame["ligne"], register.frame["date_reclamation"], strict=True)
+               zip(register.columns["ligne"], register.columns["date_reclamation"], strict=True)
                if int(line) not in counted}
     return StatusResult(register, statuses, list(reasons), reasons)
 

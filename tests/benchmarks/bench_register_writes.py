@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from big_register import cached_big_register  # noqa: E402
+from installed import installed_python  # noqa: E402
 from publish import add_publish_option, replace_section  # noqa: E402
 
 ROOT = HERE.parents[1]
@@ -101,15 +102,17 @@ def prepared(source: Path, folder: Path) -> Path:
     return path
 
 
-def measure(kind: str, source: Path, size: int, folder: Path) -> tuple[float, float]:
+def measure(python: str, kind: str, source: Path, size: int,
+            folder: Path) -> tuple[float, float]:
     """Best time of two runs (each on a fresh copy) and the larger peak memory, in MB."""
     best, peak = float("inf"), 0.0
     for attempt in range(2 if size < 100_000 or kind != "openpyxl" else 1):
         work = folder / f"{kind}-{attempt}"
         work.mkdir()
         path = Path(shutil.copy(source, work / "registre.xlsx"))
-        done = subprocess.run([sys.executable, "-c", _RUN, kind, str(path), str(size)],
-                              capture_output=True, text=True, check=True, cwd=ROOT)
+        # Run from the copy's folder: the checkout's own ``toolkit`` must not be imported.
+        done = subprocess.run([python, "-c", _RUN, kind, str(path), str(size)],
+                              capture_output=True, text=True, check=True, cwd=work)
         seconds, megabytes = json.loads(done.stdout.strip().splitlines()[-1])
         best, peak = min(best, seconds), max(peak, megabytes)
         shutil.rmtree(work)
@@ -142,13 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     add_publish_option(parser)
     args = parser.parse_args(argv)
     results: dict[int, dict[str, tuple[float, float]]] = {}
+    python = installed_python()  # the wheel, as installed: the same for openpyxl and us
     with tempfile.TemporaryDirectory() as temp:
         for size in args.sizes:
             raw = cached_big_register(size)
             source = prepared(raw, Path(temp))
-            results[size] = {kind: measure(kind, raw if kind == "openpyxl" else source, size,
-                                           Path(temp)) for kind in KINDS}
-            results[size]["first-write"] = measure("write-new", raw, size, Path(temp))
+            results[size] = {kind: measure(python, kind, raw if kind == "openpyxl" else source,
+                                           size, Path(temp)) for kind in KINDS}
+            results[size]["first-write"] = measure(python, "write-new", raw, size, Path(temp))
             print(f"{size} lignes : {results[size]}", flush=True)
     text = report(results)
     print(text)

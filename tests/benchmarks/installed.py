@@ -27,6 +27,12 @@ def _bin(venv: Path, name: str) -> Path:
 
 def installed_toolkit(cache_dir: Path = CACHE_DIR) -> str:
     """The ``toolkit`` console script of a runtime-only install of this checkout."""
+    return str(Path(installed_python(cache_dir)).with_name(_bin(Path(), "toolkit").name))
+
+
+def installed_python(cache_dir: Path = CACHE_DIR) -> str:
+    """The Python of a runtime-only install of this checkout (its modules compiled at
+    install, as pip does for an office)."""
     venv = cache_dir / "installed-venv"
     python = _bin(venv, "python")
     if not python.exists():
@@ -38,4 +44,4 @@ def installed_toolkit(cache_dir: Path = CACHE_DIR) -> str:
         pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         subprocess.run([*pip, str(wheel)], check=True)  # the dependencies, when missing
         subprocess.run([*pip, "--no-deps", "--force-reinstall", str(wheel)], check=True)
-    return str(_bin(venv, "toolkit"))
+    return str(python)

@@ -102,3 +102,30 @@ def test_a_workbook_whose_sheet_list_is_damaged_is_refused_before_anything_is_wr
         mark_dates(path, [(2, "date_accuse", DAY)])
     assert path.read_bytes() == original
     assert not (path.parent / BACKUP_DIRNAME).exists()
+
+
+@pytest.mark.parametrize("fault", ["a byte changed", "a byte left out"])
+def test_a_saved_sheet_that_is_not_the_rendered_one_is_refused(make_register, monkeypatch,
+                                                               fault):
+    """A sheet changed between its rendering and the disk (its CRC then matches what was
+    written, not what was meant) is caught by the comparison of the saved sheet with the
+    rendered one, before the register is replaced."""
+    from toolkit.register import xlsx_package
+
+    path = make_register([complaint(), complaint("2026-002", date(2026, 11, 5))])
+    original = path.read_bytes()
+    write_part = xlsx_package._write_part
+
+    def faulty(out, info, data):
+        if info.filename == "xl/worksheets/sheet1.xml":
+            whole = b"".join(data)
+            at = whole.index(b"2026-002")
+            data = whole[:at] + (b"3" if fault == "a byte changed" else b"") + whole[at + 1:]
+        write_part(out, info, data)
+
+    monkeypatch.setattr(xlsx_package, "_write_part", faulty)
+    message = ("registre.xlsx : l'enregistrement n'a pas pu être vérifié "
+               "(xl/worksheets/sheet1.xml). Le registre n'a pas été modifié.")
+    with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
+        mark_dates(path, [(3, "date_accuse", DAY)])
+    assert path.read_bytes() == original

@@ -14,8 +14,7 @@ from datetime import date
 from toolkit.dates import date_fr, parse_date_text
 from toolkit.errors import UsageError
 from toolkit.rules.codes import MESSAGES, Code
-from toolkit.rules.columns import BY_KEY, Canal, normalize_header
-from toolkit.rules.validation import EMAIL
+from toolkit.rules.columns import BY_KEY, EMAIL, Canal, normalize_header
 
 # The fields ``toolkit new`` asks for, in the order of the prompts.
 NEW_FIELDS = ("canal", "date_reclamation", "civilite", "nom", "adresse", "courriel",

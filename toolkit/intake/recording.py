@@ -37,7 +37,7 @@ from toolkit.letters.dossiers import dossier_dir, dossier_numero, dossiers_root,
 from toolkit.letters.manifest import load_manifest
 from toolkit.register.reading import read_register
 from toolkit.register.writeback import register_lock
-from toolkit.rules.columns import Canal
+from toolkit.rules.columns import EMAIL, Canal
 from toolkit.rules.records import Register
 
 ORIGIN_EMAIL = "reclamation-courriel"
@@ -89,11 +89,11 @@ def open_complaints(register: Register, nom: object, courriel: object) -> list[t
     au client ») whose client has the same e-mail or the same name."""
     name = _same_name(nom)
     address = str(courriel or "").strip().casefold()
-    frame = register.frame
+    columns = register.columns
     found = []
     for numero, day, other_name, other_address, answered in zip(
-            frame["numero"], frame["date_reclamation"], frame["nom"], frame["courriel"],
-            frame["date_reponse"], strict=True):
+            columns["numero"], columns["date_reclamation"], columns["nom"], columns["courriel"],
+            columns["date_reponse"], strict=True):
         if not numero or isinstance(answered, date):
             continue
         same_address = bool(address) and str(other_address or "").strip().casefold() == address
@@ -151,7 +151,7 @@ def file_complaints(register: Register, rows: Sequence[dict], root: Path,
     long for its cell is cut in the register and saved whole into the dossier."""
     from toolkit.register.writeback import append_complaints
 
-    taken = [*register.frame["numero"], *sorted(numbers_outside_register(root))]
+    taken = [*register.columns["numero"], *sorted(numbers_outside_register(root))]
     numbers = numbers_for(taken, [row["date_reclamation"] for row in rows])
     numbered = [{**row, "numero": numero} for row, numero in zip(rows, numbers, strict=True)]
     lines: list[int | None] = [None] * len(rows)
@@ -256,14 +256,12 @@ class IntakeResult:
 
 
 def _valid_address(address: str) -> bool:
-    from toolkit.rules.validation import EMAIL
-
     return bool(EMAIL.match(address))
 
 
 def _register_keys(register: Register) -> dict[str, str]:
-    frame = register.frame
-    return keys_in_observations(zip(frame["numero"], frame["observations"], strict=True))
+    columns = register.columns
+    return keys_in_observations(zip(columns["numero"], columns["observations"], strict=True))
 
 
 def _client_senders(register: Register, in_dossiers: DossierMails,
@@ -271,7 +269,7 @@ def _client_senders(register: Register, in_dossiers: DossierMails,
     """Numéro → the addresses its client writes from: ``Courriel``, then the dossier's mails
     (not the company's own address, that forwarded some of them)."""
     senders: dict[str, frozenset[str]] = {}
-    for numero, courriel in zip(register.frame["numero"], register.frame["courriel"],
+    for numero, courriel in zip(register.columns["numero"], register.columns["courriel"],
                                 strict=True):
         if numero:
             numero = str(numero)
@@ -306,7 +304,7 @@ def _to_save(decision: Decision, in_dossiers: dict[str, str]) -> str | None:
 
 def _save_all(result: IntakeResult, register: Register, root: Path,
               in_dossiers: dict[str, str]) -> None:
-    names = dict(zip(register.frame["numero"], register.frame["nom"], strict=True))
+    names = dict(zip(register.columns["numero"], register.columns["nom"], strict=True))
     for decision in result.decisions:
         kind = _to_save(decision, in_dossiers)
         if kind is None:
@@ -341,10 +339,11 @@ def _on_staff_word(mails: Sequence[IncomingMail], numero: str, known: dict[str, 
 def written_confirmations(register: Register, decisions: Sequence[Decision]) -> dict[str, date]:
     """Numéro → day of the client's first written mail, for each telephone complaint filed
     here whose « Date de confirmation écrite » is still empty."""
-    frame = register.frame
+    columns = register.columns
     # Numéro → reception day: a mail written before the call confirms nothing.
     waiting = {str(numero): received for numero, canal, confirmed, received in zip(
-        frame["numero"], frame["canal"], frame["date_confirmation"], frame["date_reclamation"],
+        columns["numero"], columns["canal"], columns["date_confirmation"],
+        columns["date_reclamation"],
         strict=True)
         if canal == Canal.TELEPHONE and not isinstance(confirmed, date)
         and isinstance(received, date)}
@@ -360,7 +359,7 @@ def written_confirmations(register: Register, decisions: Sequence[Decision]) -> 
 def _write_confirmations(register: Register, confirmations: dict[str, date]) -> None:
     from toolkit.register.writeback import mark_dates
 
-    line_of = dict(zip(register.frame["numero"], register.frame["ligne"], strict=True))
+    line_of = dict(zip(register.columns["numero"], register.columns["ligne"], strict=True))
     mark_dates(register.path, [(int(line_of[numero]), "date_confirmation", day)
                                for numero, day in sorted(confirmations.items())])
 
@@ -400,7 +399,7 @@ def _decisions(mails, register: Register, in_dossiers: DossierMails, today: date
     if numero is None:
         senders = _client_senders(register, in_dossiers, domain)
         return qualify(mails, known, senders, today, domain)
-    if numero not in {str(n) for n in register.frame["numero"] if n}:
+    if numero not in {str(n) for n in register.columns["numero"] if n}:
         raise UsageError(f"Réclamation {numero} absente du registre : rien n'a été écrit.")
     return _on_staff_word(mails, numero, known, domain)
 

@@ -181,7 +181,7 @@ def ready_letters(register: Register, dossiers: Path | None = None) -> dict[str,
     if not latest:
         return ready
     columns = ["numero", *SENT_COLUMN.values()]
-    for row in frame_records(register.frame, columns):
+    for row in frame_records(register.columns, columns):
         numero = str(row.get("numero") or "").strip()
         for type_id, column in SENT_COLUMN.items():
             found = latest.get((numero, type_id))

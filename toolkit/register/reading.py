@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import re
 import zipfile
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
@@ -381,32 +382,54 @@ def kept_rows(rows: list[list[object]], header_index: int,
     return lines, picked
 
 
-def rows_to_frame(rows: list[list[object]], header_index: int, positions: dict[str, int],
-                  text_dates_found: list[tuple[int, str, str]] | None = None):
-    """One DataFrame row per non-blank register row, values normalized by column kind.
-    ``text_dates_found`` receives, when given, what :func:`text_dates` finds (in the same
-    pass over the cells)."""
-    import pandas as pd
+class SheetColumns(Mapping[str, list]):
+    """``ligne`` (the Excel rows) and each input column's values, normalized by column kind,
+    one per complaint row. A column is converted from the sheet's cells when first asked
+    for: ``new`` reads five columns of sixteen."""
 
-    keys = list(positions)
+    def __init__(self, lines: list[int], cells: dict[str, tuple[object, ...]]) -> None:
+        self._keys = ["ligne", *(column.key for column in INPUT_COLUMNS)]
+        self._cells = {key: values for key, values in cells.items() if key in self._keys}
+        self._converted: dict[str, list] = {"ligne": lines}
+
+    def __getitem__(self, key: str) -> list:
+        found = self._converted.get(key)
+        if found is not None:
+            return found
+        if key not in self._keys:
+            raise KeyError(key)
+        values = self._cells.pop(key, None)
+        found = self._converted[key] = [None] * len(self._converted["ligne"]) \
+            if values is None else _converted(key, values)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def rows_to_columns(rows: list[list[object]], header_index: int, positions: dict[str, int],
+                    text_dates_found: list[tuple[int, str, str]] | None = None
+                    ) -> SheetColumns:
+    """The register's columns (:class:`SheetColumns`), one value per non-blank register
+    row. ``text_dates_found`` receives, when given, what :func:`text_dates` finds (in the
+    same pass over the cells)."""
     lines, picked = kept_rows(rows, header_index, list(positions.values()))
-    by_key = dict(zip(keys, zip(*picked, strict=True), strict=True)) if picked else {}
-    data: dict[str, object] = {"ligne": pd.Series(lines, dtype="int64")}
-    for column in INPUT_COLUMNS:
-        values = by_key.get(column.key)
-        data[column.key] = pd.Series([None] * len(lines) if values is None
-                                     else _converted(column.key, values), dtype=object)
+    by_key = dict(zip(positions, zip(*picked, strict=True), strict=True)) if picked else {}
     if text_dates_found is not None:
         text_dates_found += _text_dates_of(lines, {k: v for k, v in by_key.items()
                                                    if k in DATE_KEYS})
-    return pd.DataFrame(data)
+    return SheetColumns(lines, by_key)
 
 
 def _text_dates_of(lines: list[int], columns: dict[str, tuple[object, ...]]
                    ) -> list[tuple[int, str, str]]:
     found = []
     for key, values in columns.items():
-        for index in [i for i, v in enumerate(values) if type(v) is str]:
+        # calamine gives "" for an empty cell: most cells of a date column, never a date
+        for index in [i for i, v in enumerate(values) if type(v) is str and v]:
             value = values[index]
             if isinstance(parse_date_text(value), date):
                 found.append((lines[index], key, value.strip()))
@@ -508,8 +531,8 @@ def _read_register(path: Path) -> Register:
     header_index = find_header_row(rows)
     positions, typed, duplicates = map_headers(rows[header_index] if rows else [])
     found_text_dates: list[tuple[int, str, str]] = []
-    frame = rows_to_frame(rows, header_index, positions, found_text_dates)
-    del rows  # the frame holds what is needed: the cells go before the parameters are read
+    columns = rows_to_columns(rows, header_index, positions, found_text_dates)
+    del rows  # the columns hold what is needed: the cells go before the parameters are read
     params_sheet = next((n for n in sheet_names
                          if normalize_header(n) == normalize_header(SHEET_PARAMETERS)), None)
     params_rows = _sheet_rows(workbook, params_sheet, path) if params_sheet else []
@@ -519,7 +542,7 @@ def _read_register(path: Path) -> Register:
         path=path,
         sheet_name=sheet_name,
         header_row=header_index + 1,
-        frame=frame,
+        columns=columns,
         params=params,
         column_index={key: position + 1 for key, position in positions.items()},
         headers_found=typed,

@@ -140,13 +140,22 @@ class Cell:
         return int(number) if number.is_integer() else number
 
 
-def _xml_text(raw: bytes) -> str:
-    from xml.sax.saxutils import unescape
+_XML_REFERENCE = re.compile(r"&(?:#x([0-9A-Fa-f]+)|#(\d+)|(lt|gt|amp|quot|apos));")
+_XML_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
+
+def _xml_reference(match: re.Match[str]) -> str:
+    hexadecimal, decimal, name = match.groups()
+    if name:
+        return _XML_ENTITIES[name]
+    return chr(int(hexadecimal, 16)) if hexadecimal else chr(int(decimal))
+
+
+def _xml_text(raw: bytes) -> str:
+    """Character data as text: the five XML entities and character references decoded, in
+    one pass (``&amp;#233;`` stays ``&#233;``)."""
     text = raw.decode("utf-8")
-    text = re.sub(r"&#x([0-9A-Fa-f]+);", lambda m: chr(int(m.group(1), 16)), text)
-    text = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), text)
-    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+    return _XML_REFERENCE.sub(_xml_reference, text) if "&" in text else text
 
 
 @dataclass

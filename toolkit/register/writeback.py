@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 from toolkit.atomic import atomic_replace
@@ -75,6 +76,9 @@ _CALC_CHAIN_TYPE = "/calcChain"
 _TABLE_TYPE = "/table"
 _SHARED_STRINGS_TYPE = "/sharedStrings"
 _STYLES_TYPE = "/styles"
+# What any typed value holds (sx.Cell.has_value): a <v> or a <t> with text. A row without
+# it is skipped unparsed: the prepared rows below the last complaint are only formulas.
+_MAYBE_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|t(?:\s[^>]*)?)>[^<]")
 
 
 # --- pure helpers ------------------------------------------------------------------------
@@ -255,6 +259,9 @@ class WriteTarget:
     _added: dict[int, str] = field(default_factory=dict)  # column → key of added headers
     _table: Table | bool | None = False  # False: not looked for yet
     _rows: dict[int, sx.Row] = field(default_factory=dict)
+    _spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # of _rows, in the sheet
+    # Where each of _rows went in the rendered sheet: the saved copy is read back there.
+    rendered_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
     _drop_calc_chain: bool = False
     _styles: object = None
     _new_strings: list[str] | None = None
@@ -302,7 +309,7 @@ class WriteTarget:
         for number, start, end in self.sheet.rows_backwards():
             if number <= self.header_row:
                 break
-            if number in totals:
+            if number in totals or not _MAYBE_VALUE.search(self.sheet.data, start, end):
                 continue
             row = self.sheet.parse_row(number, start, end)
             if any(cell.column not in formula_columns and cell.has_value()
@@ -327,7 +334,7 @@ class WriteTarget:
 
     def row(self, number: int) -> sx.Row:
         if number not in self._rows:
-            start, end = self.sheet.locate(number)
+            start, end = self._spans[number] = self.sheet.locate(number)
             self._rows[number] = self.sheet.parse_row(number, start, end)
         return self._rows[number]
 
@@ -613,7 +620,9 @@ class WriteTarget:
         chunks: list = []
         view = memoryview(sheet.data)
         edited = sorted(self._rows)
-        positions = [(n, *sheet.locate(n)) for n in sorted({*self._rows, *self._spare})]
+        positions = [(n, *(self._spans.get(n) or sheet.locate(n)))
+                     for n in sorted({*self._rows, *self._spare})]
+        row_chunks: dict[int, int] = {}
         head_bytes = self._edited_head(head)
         chunks.append(head_bytes)
         if sheet.self_closing:
@@ -628,6 +637,7 @@ class WriteTarget:
             else:
                 row = self._rows[number]
                 if row.cells or start != end:
+                    row_chunks[number] = len(chunks)
                     chunks.append(row.render(sheet.prefix))
             position = end
         chunks.append(view[position:sheet.rows_end])
@@ -638,6 +648,9 @@ class WriteTarget:
             chunks.append(view[sheet.rows_end:sheet.tail_start])
             tail = sheet.data[sheet.tail_start:]
         chunks.append(self._edited_tail(tail, new_rows))
+        offsets = [0, *accumulate(len(chunk) for chunk in chunks)]
+        self.rendered_spans = {number: (offsets[index], offsets[index + 1])
+                               for number, index in row_chunks.items()}
         _check_rows_well_formed(self.path, [self._rows[n] for n in edited], sheet.prefix)
         if new_rows is not None:
             changes["last_data_row"] = new_rows[0]
@@ -832,17 +845,20 @@ def _with_filter_end(tail: bytes, end: int) -> bytes:
 def _check_rows_well_formed(path: Path, rows: list[sx.Row], p: bytes) -> None:
     """The rebuilt rows, parsed as one XML document: a write never leaves a sheet Excel
     would have to repair."""
-    from defusedxml import ElementTree
+    from xml.parsers import expat
 
     if not rows:
         return
     declaration = (b' xmlns:' + p[:-1] if p else b" xmlns") + b'="' + \
         sx.MAIN_NS.encode() + b'"'
+    # expat alone, with namespaces and no handlers: it checks the whole document in C, where
+    # building a tree costs a Python call per element. The document starts here, so it
+    # holds no DTD, and an entity it does not know is an error.
+    parser = expat.ParserCreate(namespace_separator="}")
     try:
-        ElementTree.fromstring(b"<" + p + b"sheetData" + declaration + b">" +
-                               b"".join(row.render(p) for row in rows) +
-                               b"</" + p + b"sheetData>")
-    except Exception as error:
+        parser.Parse(b"<" + p + b"sheetData" + declaration + b">" +
+                     b"".join(row.render(p) for row in rows) + b"</" + p + b"sheetData>", True)
+    except expat.ExpatError as error:
         raise RegisterFileError(
             f"{path.name} : l'enregistrement n'a pas pu être vérifié (lignes "
             f"{rows[0].number} à {rows[-1].number}). Le registre n'a pas été modifié.") \
@@ -1074,40 +1090,49 @@ def _sync_folder(folder: Path) -> None:
 
 # --- the write session ----------------------------------------------------------------------
 
-def _verify(temp: Path, target: WriteTarget, rewritten: list[str]) -> None:
-    """Inflate again every part the write rewrote (its CRC is checked) and read back each
-    written cell from the saved sheet: the register is replaced only if all are as meant."""
-
+def _verify(temp: Path, target: WriteTarget, rewritten: list[str],
+            sheet_chunks: Sequence[bytes | memoryview]) -> None:
+    """Inflate again every part the write rewrote (its CRC is checked), check that the saved
+    sheet is the one rendered, and read back each written cell from it, where its row was
+    rendered: the register is replaced only if all are as meant."""
     damaged = verify_parts(temp, rewritten)
     wrong: tuple[int, str] | None = None
     if damaged is None:
         saved = Package.open(temp)
         try:
-            sheet = sx.Sheet.parse(saved.read(target.sheet_part))
-            strings = _related(saved, target.workbook.part, _SHARED_STRINGS_TYPE)
-            shared = SharedStrings(saved, strings[0] if strings else None)
-            found_values = {}
-            for (number, key) in target.written:
-                row = sheet.parse_row(number, *sheet.locate(number))
-                cell = row.cell(target.column_index[key])
-                found_values[(number, key)] = cell.value(shared) if cell is not None else None
+            data = saved.read(target.sheet_part)
+            if data != b"".join(sheet_chunks):
+                damaged = target.sheet_part
+            else:
+                wrong = _first_wrong_value(saved, target, sx.Sheet.parse(data))
         finally:
             saved.close()
-        for (number, key), stored in target.written.items():
-            found = found_values[(number, key)]
-            if isinstance(found, (int, float)) and not isinstance(found, bool) \
-                    and key in DATE_KEYS:
-                from toolkit.register.reading import cell_to_date
-
-                found = cell_to_date(found)
-            if _as_read(key, found) != _as_read(key, stored):
-                wrong = (number, key)
-                break
     if damaged or wrong:
         detail = damaged or f"ligne {wrong[0]}, {BY_KEY[wrong[1]].header}"
         raise RegisterFileError(
             f"{target.path.name} : l'enregistrement n'a pas pu être vérifié ({detail}). Le "
             "registre n'a pas été modifié.")
+
+
+def _first_wrong_value(saved: Package, target: WriteTarget,
+                       sheet: sx.Sheet) -> tuple[int, str] | None:
+    """The first written (row, key) whose cell in the saved sheet does not read back as
+    the value meant; None when all do."""
+    from toolkit.register.reading import cell_to_date
+
+    strings = _related(saved, target.workbook.part, _SHARED_STRINGS_TYPE)
+    shared = SharedStrings(saved, strings[0] if strings else None)
+    for (number, key), stored in target.written.items():
+        # a row written empty where there was none is not rendered: read as empty
+        row = sheet.parse_row(number, *target.rendered_spans.get(number, (0, 0)))
+        cell = row.cell(target.column_index[key])
+        found = cell.value(shared) if cell is not None else None
+        if isinstance(found, (int, float)) and not isinstance(found, bool) \
+                and key in DATE_KEYS:
+            found = cell_to_date(found)
+        if _as_read(key, found) != _as_read(key, stored):
+            return number, key
+    return None
 
 
 def _edited_workbook(target: WriteTarget, changes: Mapping[str, object]) -> None:
@@ -1250,7 +1275,7 @@ def _write(target: WriteTarget) -> None:
     with atomic_replace(path, _temp_path(path)) as temp:
         rewritten = package.save(temp)
         _sync(temp)
-        _verify(temp, target, rewritten)
+        _verify(temp, target, rewritten, chunks)
         shutil.copymode(path, temp)  # a register shared with a group stays shared
         refuse_if_changed(path, target.mtime_ns)  # last look before replacing
     _sync_folder(path.parent)

@@ -18,13 +18,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from isal import isal_zlib
+
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # as zipfile.structFileHeader
 _LOCAL_SIGNATURE = b"PK\x03\x04"
 _DATA_DESCRIPTOR_FLAG = 0x08
-# Level 6 (zlib's default, what Excel and openpyxl use) up to this many bytes of XML; the
-# sheet of a very large register is compressed faster at level 1 (measured in the doc).
-FAST_COMPRESSION_ABOVE = 64_000_000
+# The parts a write edits are deflated and inflated by ISA-L (isal) rather than zlib: the
+# sheet of a 10,000-row register (15 MB of XML) deflates in 0.013 s at ISA-L's level 2
+# against 0.16 s at zlib's level 6 (Excel's and openpyxl's), for a part a fifth larger, and
+# inflates 5× faster (docs/developer/register-writes.md). The format is the same deflate.
+DEFLATE_LEVEL = 2
+_RAW_DEFLATE = -15  # no zlib header: a zip member holds the bare deflate stream
 
 _ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
@@ -83,7 +88,7 @@ class Package:
         current = self.replaced.get(name, self.added.get(name))
         if isinstance(current, bytes):
             return current
-        return self.archive.read(name)
+        return inflate_member(self.archive.fp, self.archive.getinfo(name))
 
     def replace(self, name: str, data: bytes | Iterable[bytes]) -> None:
         self.replaced[name] = data
@@ -187,40 +192,73 @@ def _write_part(out: zipfile.ZipFile, original: zipfile.ZipInfo,
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = original.external_attr
     info.create_system = original.create_system
-    if isinstance(data, bytes):
-        level = 1 if len(data) > FAST_COMPRESSION_ABOVE else 6
-        out.writestr(info, data, compresslevel=level)
-        return
-    chunks = list(data) if not isinstance(data, list) else data
-    size = sum(len(chunk) for chunk in chunks)
-    info._compresslevel = 1 if size > FAST_COMPRESSION_ABOVE else 6
-    with out.open(info, "w", force_zip64=size > zipfile.ZIP64_LIMIT) as handle:
-        for chunk in chunks:
-            handle.write(chunk)
+    compressor = isal_zlib.compressobj(DEFLATE_LEVEL, isal_zlib.DEFLATED, _RAW_DEFLATE)
+    compressed, crc, size = [], 0, 0
+    for chunk in [data] if isinstance(data, bytes) else data:
+        compressed.append(compressor.compress(chunk))
+        crc = zlib.crc32(chunk, crc)
+        size += len(chunk)
+    compressed.append(compressor.flush())
+    info.CRC, info.file_size = crc, size
+    info.compress_size = sum(len(piece) for piece in compressed)
+    _append_member(out, info, compressed)
 
 
-def _copy_raw(source, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Copy one member's compressed bytes as they are (no inflate, no deflate)."""
+def _data_offset(source, info: zipfile.ZipInfo) -> int:
+    """Where the compressed bytes of member ``info`` start in the archive file."""
     source.seek(info.header_offset)
-    header = source.read(_LOCAL_HEADER.size)
-    fields = _LOCAL_HEADER.unpack(header)
+    fields = _LOCAL_HEADER.unpack(source.read(_LOCAL_HEADER.size))
     if fields[0] != _LOCAL_SIGNATURE:
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
     name_length, extra_length = fields[-2], fields[-1]
-    source.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
-    copied = _copy_info(info)
-    copied.header_offset = out.fp.tell()
-    out.fp.write(copied.FileHeader(zip64=copied.file_size > zipfile.ZIP64_LIMIT
-                                   or copied.compress_size > zipfile.ZIP64_LIMIT))
+    return info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+
+
+def _raw_chunks(source, info: zipfile.ZipInfo) -> Iterable[bytes]:
+    """One member's compressed bytes, as stored, a megabyte at a time."""
+    source.seek(_data_offset(source, info))
     remaining = info.compress_size
     while remaining:
         chunk = source.read(min(remaining, 1 << 20))
         if not chunk:
             raise zipfile.BadZipFile(f"truncated member {info.filename}")
-        out.fp.write(chunk)
+        yield chunk
         remaining -= len(chunk)
-    out.filelist.append(copied)
-    out.NameToInfo[copied.filename] = copied
+
+
+def inflate_member(source, info: zipfile.ZipInfo) -> bytes:
+    """One member's content, its size and CRC checked (``zipfile.BadZipFile`` otherwise).
+    ``source``: the archive, opened in binary mode."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or \
+            info.flag_bits & 0x1:
+        raise zipfile.BadZipFile(f"{info.filename}: compression {info.compress_type} "
+                                 "or encryption not supported")
+    raw = b"".join(_raw_chunks(source, info))
+    try:
+        data = raw if info.compress_type == zipfile.ZIP_STORED else \
+            isal_zlib.decompress(raw, _RAW_DEFLATE)
+    except isal_zlib.error as error:
+        raise zipfile.BadZipFile(f"{info.filename}: {error}") from error
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile(f"bad CRC or size for {info.filename}")
+    return data
+
+
+def _copy_raw(source, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Copy one member's compressed bytes as they are (no inflate, no deflate)."""
+    _append_member(out, _copy_info(info), _raw_chunks(source, info))
+
+
+def _append_member(out: zipfile.ZipFile, info: zipfile.ZipInfo,
+                   compressed: Iterable[bytes]) -> None:
+    """Write a member whose compressed bytes, CRC and sizes are known."""
+    info.header_offset = out.fp.tell()
+    out.fp.write(info.FileHeader(zip64=info.file_size > zipfile.ZIP64_LIMIT
+                                 or info.compress_size > zipfile.ZIP64_LIMIT))
+    for chunk in compressed:
+        out.fp.write(chunk)
+    out.filelist.append(info)
+    out.NameToInfo[info.filename] = info
     out.start_dir = out.fp.tell()
     out._didModify = True
 
@@ -253,9 +291,7 @@ def verify_parts(path: Path, names: Iterable[str]) -> str | None:
     with zipfile.ZipFile(path) as archive:
         for name in names:
             try:
-                with archive.open(name) as handle:
-                    while handle.read(1 << 22):
-                        pass
-            except (zipfile.BadZipFile, zlib.error, KeyError):
+                inflate_member(archive.fp, archive.getinfo(name))
+            except (zipfile.BadZipFile, KeyError):
                 return name
     return None

@@ -62,6 +62,8 @@ DECISIONS = tuple(map(str, Decision))
 SATISFACTIONS = ("Satisfait", "Partiellement satisfait", "Non satisfait", "Sans retour")
 ZONES = tuple(map(str, Zone))
 TYPES_CLIENT = tuple(map(str, TypeClient))
+# What « Courriel du client » must look like (check, and `new` as it is typed).
+EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z]{2,}$")
 
 TEXT, DATE, CHOICE, FORMULA, INTEGER = "text", "date", "choice", "formula", "integer"
 

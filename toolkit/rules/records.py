@@ -5,8 +5,9 @@ Plain records, with no file access: the rules work on them, the register stage f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, make_dataclass
+from functools import cached_property
 from pathlib import Path
 
 from toolkit.rules.columns import INPUT_COLUMNS, INTEGER, PARAMETERS, Parameter
@@ -38,12 +39,14 @@ class ParameterIssue:
 
 @dataclass
 class Register:
-    """A register as read: the rows (``frame``), its parameters and where columns are."""
+    """A register as read: the rows (``columns``), its parameters and where columns are."""
 
     path: Path
     sheet_name: str
     header_row: int
-    frame: object  # pandas.DataFrame; typed loosely so that importing this module stays cheap
+    # "ligne" (the Excel row) and every input column's key → one value per complaint row, in
+    # the sheet's order. Lists: `status` and `new` read them without loading pandas.
+    columns: Mapping[str, list]
     params: Parameters
     column_index: dict[str, int]
     headers_found: dict[str, str] = field(default_factory=dict)
@@ -59,11 +62,32 @@ class Register:
     def missing_required(self) -> list[str]:
         return [c.header for c in INPUT_COLUMNS if c.required and c.key not in self.column_index]
 
+    @cached_property
+    def frame(self):
+        """The same rows as a pandas DataFrame (``ligne`` as integers, every other column
+        as objects), built on first use."""
+        return columns_frame(self.columns)
+
+
+def columns_frame(columns: Mapping[str, list]):
+    import pandas as pd
+
+    data = {key: pd.Series(values, dtype="int64" if key == "ligne" else object)
+            for key, values in columns.items()}
+    return pd.DataFrame(data)
+
+
+def column_values(table, name: str) -> list:
+    """One column as a list, from a register's ``columns`` or from a DataFrame."""
+    values = table[name]
+    return values if isinstance(values, list) else values.tolist()
+
 
 def frame_records(frame, columns: list[str]) -> Iterator[dict[str, object]]:
     """Rows as dicts, like ``to_dict("records")`` for object columns but several times
-    faster: pandas boxes every value, and on 100k rows that dominated ``status``."""
-    values = [frame[column].tolist() for column in columns]
+    faster: pandas boxes every value, and on 100k rows that dominated ``status``. ``frame``:
+    a DataFrame or a register's ``columns``."""
+    values = [column_values(frame, column) for column in columns]
     # Same lengths by construction: strict checks would cost a third of the loop.
     for row in zip(*values, strict=False):
         yield dict(zip(columns, row, strict=False))

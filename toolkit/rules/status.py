@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, le
 from typing import NamedTuple
 
 from toolkit.dates import as_date, date_fr
@@ -27,6 +27,7 @@ from toolkit.rules.deadlines import (
     deadline_status,
     reply_deadline,
 )
+from toolkit.rules.records import column_values
 
 STATUS_LABELS = {
     ENVOYE_A_TEMPS: "envoyé à temps",
@@ -226,11 +227,12 @@ OPEN_ROW_COLUMNS = ["ligne", "numero", *STATUS_INPUTS]
 _NUMBER_MARK = "\x00"
 
 
-def complaint_statuses(frame, params, today: date,
+def complaint_statuses(table, params, today: date,
                        ready: Mapping[str, Collection[str]] | None = None
                        ) -> list[ComplaintStatus]:
     """Statuses of every row with a usable reception date, in :func:`urgency_key` order.
-    ``ready``: complaint number → the letter types produced and not yet recorded as sent.
+    ``table``: a register's ``columns`` (or a DataFrame of them); ``ready``: complaint
+    number → the letter types produced and not yet recorded as sent.
 
     The same as :func:`complaint_status` on each row, sorted, but built for 100,000 rows:
     the complaints already answered (most of a register that has lived) take a short way
@@ -240,9 +242,10 @@ def complaint_statuses(frame, params, today: date,
     keys are sorted.
     """
     zone = params.zone
-    columns = [frame[name].tolist() for name in
-               ("ligne", "numero", "date_reclamation", "date_accuse", "date_reponse",
-                "date_reponse_annoncee")]
+    lines = column_values(table, "ligne")
+    columns = [lines, *(column_values(table, name) for name in
+                        ("numero", "date_reclamation", "date_accuse", "date_reponse",
+                         "date_reponse_annoncee"))]
     answered: defaultdict[tuple, list[ComplaintStatus]] = defaultdict(list)
     open_rows = []
     new_status = ComplaintStatus
@@ -262,12 +265,20 @@ def complaint_statuses(frame, params, today: date,
             ENVOYE_A_TEMPS if reply_sent <= reply_due else ENVOYE_EN_RETARD,
             None, "Clôturée", promised if isinstance(promised, date) else None, False)
         answered[urgency_key(status)[:3]].append(status)
-    rest = frame.iloc[open_rows] if len(open_rows) < len(frame) else frame
+    rest = _rows_of(table, ("ligne", "numero", *STATUS_INPUTS), open_rows, len(lines))
     unanswered = _open_statuses(rest, zone, today, params.preavis_suivi, ready or {})
     statuses = _in_urgency_order(answered, unanswered)
-    if not frame["ligne"].is_monotonic_increasing:  # a frame not in the sheet's order
+    if not all(map(le, lines, lines[1:])):  # rows not in the sheet's order
         statuses.sort(key=urgency_key)
     return statuses
+
+
+def _rows_of(table, names: tuple[str, ...], rows: list[int], total: int) -> dict[str, list]:
+    """The columns ``names`` of ``table``, only at positions ``rows`` (of ``total``)."""
+    picked = {name: column_values(table, name) for name in names}
+    if len(rows) == total:
+        return picked
+    return {name: [values[row] for row in rows] for name, values in picked.items()}
 
 
 def _in_urgency_order(*groups: Mapping[tuple, list[ComplaintStatus]]) -> list[ComplaintStatus]:
@@ -280,7 +291,7 @@ def _in_urgency_order(*groups: Mapping[tuple, list[ComplaintStatus]]) -> list[Co
     return statuses
 
 
-def _open_statuses(frame, zone: str, today: date, notice: int,
+def _open_statuses(columns: Mapping[str, list], zone: str, today: date, notice: int,
                    ready: Mapping[str, Collection[str]]
                    ) -> defaultdict[tuple, list[ComplaintStatus]]:
     """:func:`complaint_status` of complaints not yet answered, gathered by urgency key
@@ -291,9 +302,8 @@ def _open_statuses(frame, zone: str, today: date, notice: int,
     shared: dict[tuple, tuple | None] = {}
     statuses: defaultdict[tuple, list[ComplaintStatus]] = defaultdict(list)
     new_tuple = tuple.__new__
-    inputs = zip(*(frame[column].tolist() for column in STATUS_INPUTS), strict=True)
-    for line, numero, values in zip(frame["ligne"].tolist(), frame["numero"].tolist(),
-                                    inputs, strict=True):
+    inputs = zip(*(columns[column] for column in STATUS_INPUTS), strict=True)
+    for line, numero, values in zip(columns["ligne"], columns["numero"], inputs, strict=True):
         numero = str(numero or "")
         found = ready.get(numero.strip()) if ready else None
         ready_types = tuple(sorted(found)) if found else ()

@@ -27,6 +27,7 @@ from toolkit.rules.columns import (
     COLUMNS,
     DATE,
     DATE_KEYS,
+    EMAIL,
     INPUT_COLUMNS,
     MEDIATOR_LIST_PAGE,
     NEEDED_PARAMETERS,
@@ -38,8 +39,6 @@ from toolkit.rules.columns import (
 )
 from toolkit.rules.records import Register, frame_records
 from toolkit.rules.retention import purge_from
-
-EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z]{2,}$")
 
 NUMERO_FORM = re.compile(r"^\d{4}-\d{3,}$")
 @dataclass(frozen=True, order=True)
