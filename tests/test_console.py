@@ -121,3 +121,16 @@ def test_a_json_list_written_as_it_comes_is_valid_json_even_empty(capsys) -> Non
     print_json_list(iter(['{"numero": "2026-001"}', '{"numero": "2026-002"}']))
     assert json.loads(capsys.readouterr().out) == [{"numero": "2026-001"},
                                                   {"numero": "2026-002"}]
+
+
+@pytest.mark.parametrize("count", [1, 999, 1000, 1001, 2003])
+def test_a_json_list_written_by_batches_keeps_every_item_once(capsys, count) -> None:
+    from toolkit.cli.console import JSON_BATCH, print_json_list
+
+    assert JSON_BATCH == 1000  # the counts above sit around its boundaries
+    items = [json.dumps({"numero": f"2026-{n:04d}"}) for n in range(count)]
+    print_json_list(items)  # a list too, not only an iterator
+    out = capsys.readouterr().out
+    assert out == "[\n  " + ",\n  ".join(items) + "\n]\n"
+    assert [item["numero"] for item in json.loads(out)] == [f"2026-{n:04d}"
+                                                            for n in range(count)]

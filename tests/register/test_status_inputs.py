@@ -16,6 +16,7 @@ from toolkit.rules.records import Parameters
 from toolkit.rules.status import (
     OPEN_ROW_COLUMNS,
     STATUS_INPUTS,
+    ComplaintStatus,
     complaint_status,
     complaint_statuses,
     statuses_json,
@@ -112,3 +113,27 @@ def test_two_complaints_alike_but_for_their_number_name_each_their_own_number() 
     actions = {status.numero: status.prochaine_action for status in statuses}
     assert actions["2026-001"].endswith("toolkit letters --numero 2026-001 --type accuse")
     assert actions["2026-002"].endswith("toolkit letters --numero 2026-002 --type accuse")
+
+
+# Numbers as staff may type them: quotes, backslashes, accents, a number also found
+# elsewhere in the action's text ("1", "-", "toolkit"), JSON escapes typed as text.
+numbers = st.one_of(st.sampled_from(["2026-001", "1", "-", "toolkit", "", '"', "\\u0000",
+                                     "N°\\12", "é"]),
+                    st.text(st.characters(blacklist_categories=("Cs",),
+                                          blacklist_characters="\x00"), max_size=8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(numeros=st.lists(numbers, min_size=1, max_size=6),
+       late=st.booleans(), ascii_only=st.booleans())
+def test_the_json_of_statuses_sharing_text_is_jsons_own(numeros: list[str], late: bool,
+                                                        ascii_only: bool) -> None:
+    day = date(2026, 11, 2)
+    statuses = [ComplaintStatus(
+        numero, line, day, day + timedelta(days=12), day + timedelta(days=30), "a_faire",
+        "a_faire", -3 if late else 7,
+        f"Accuser réception « 1 » : toolkit letters --numero {numero} --type accuse "
+        f"(puis {numero})") for line, numero in enumerate(numeros, start=2)]
+    encode = json.JSONEncoder(ensure_ascii=ascii_only).encode
+    assert list(statuses_json(statuses, ascii_only)) == [encode(s.to_json())
+                                                         for s in statuses]

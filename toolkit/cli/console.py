@@ -16,6 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable
+from itertools import islice
 
 from toolkit.display import CONSOLE_FALLBACKS
 
@@ -23,6 +24,7 @@ from toolkit.display import CONSOLE_FALLBACKS
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_UNEXPECTED = 3  # a fault of the tool itself: the traceback is in the log file
 EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE, as shells do
+JSON_BATCH = 1000  # items of a JSON list written at once
 CONSOLE_ERRORS = "toolkit-console"
 
 _ARGPARSE_FR = (
@@ -81,13 +83,18 @@ def print_json(data: object) -> None:
 
 
 def print_json_list(items: Iterable[str]) -> None:
-    """A JSON list of items already encoded, one a line, written as they come: the whole
-    text is never held in memory."""
-    separator = "[\n  "
-    for item in items:
-        sys.stdout.write(separator + item)
-        separator = ",\n  "
-    sys.stdout.write("[]\n" if separator == "[\n  " else "\n]\n")
+    """A JSON list of items already encoded, one a line, written as they come, a thousand
+    at a time: the whole text is never held in memory, and a write per item cost more
+    than the encoding."""
+    items = iter(items)
+    batch = list(islice(items, JSON_BATCH))
+    if not batch:
+        sys.stdout.write("[]\n")
+        return
+    sys.stdout.write("[\n  " + ",\n  ".join(batch))
+    while batch := list(islice(items, JSON_BATCH)):
+        sys.stdout.write(",\n  " + ",\n  ".join(batch))
+    sys.stdout.write("\n]\n")
 
 
 def _console_fallback(error: UnicodeError) -> tuple[str, int]:

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 
@@ -373,13 +374,18 @@ def kept_rows(rows: list[list[object]], header_index: int,
     width = max(positions) + 1
     pick = itemgetter(*positions) if len(positions) > 1 else \
         (lambda row: (row[positions[0]],))
-    lines, picked = [], []
-    for line, row in enumerate(rows[header_index + 1:], start=header_index + 2):
-        cells = pick(row if len(row) >= width else [*row, *[None] * (width - len(row))])
-        if any(map(_is_filled, cells)):
-            lines.append(line)
-            picked.append(cells)
-    return lines, picked
+    body = rows[header_index + 1:]
+    if any(len(row) < width for row in body):
+        body = [row if len(row) >= width else [*row, *[None] * (width - len(row))]
+                for row in body]
+    cells = list(map(pick, body))
+    # The first known column (the number, most often) is filled in nearly every row: its
+    # test is written out, and only the other rows have every cell looked at.
+    filled = [(first.strip() != "" if (first := row[0]).__class__ is str else first is not None)
+              or any(map(_is_filled, row)) for row in cells]
+    start = header_index + 2
+    return (list(compress(range(start, start + len(cells)), filled)),
+            list(compress(cells, filled)))
 
 
 class SheetColumns(Mapping[str, list]):

@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 
 from toolkit.dates import add_months
 from toolkit.rules.columns import Zone
+from toolkit.rules.holiday_table import FIRST_YEAR, HOLIDAYS, LAST_YEAR
 
 ACK_WORKING_DAYS = 10
 SUNDAY = 6
@@ -56,7 +57,18 @@ def public_holidays(first_year: int, last_year: int, zone: str = Zone.METROPOLE)
     return dict(sorted(found.items()))
 
 
+@cache
+def _table_days(zone: str) -> frozenset[date]:
+    """The zone's holidays of :mod:`toolkit.rules.holiday_table` (the same dates as the
+    library, checked by a test), without loading the library."""
+    if zone not in HOLIDAYS:
+        raise ValueError(f"zone inconnue : {zone!r}")
+    return frozenset(map(date.fromisoformat, HOLIDAYS[zone]))
+
+
 def is_public_holiday(day: date, zone: str = Zone.METROPOLE) -> bool:
+    if FIRST_YEAR <= day.year <= LAST_YEAR:
+        return day in _table_days(zone)
     return day in _holidays_of_year(day.year, zone)
 
 
