@@ -2,7 +2,8 @@
 
 Each figure stands next to a bare ``pandas.read_excel(path, engine="calamine")`` of the same
 file, measured in the same run (interleaved, best of several), as library calls and as
-real commands in a subprocess; on the largest size, the narrow register too (the mandatory
+real commands in a subprocess (the wheel installed in a virtualenv of its own,
+tests/benchmarks/installed.py); on the largest size, the narrow register too (the mandatory
 columns only). Goals (issue 24): ``status --json`` at most 1.3× the bare read's time and 1.5×
 its peak memory on 100k rows, full and narrow registers; ``toolkit --help`` cold start
 <= 0.3 s.
@@ -30,7 +31,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from big_register import TODAY, cached_big_register  # noqa: E402
-from helpers.register_files import ROOT, measure_command, toolkit_script  # noqa: E402
+from helpers.register_files import ROOT, measure_command  # noqa: E402
+from installed import installed_python  # noqa: E402
 from publish import add_publish_option, replace_section  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
@@ -72,27 +74,36 @@ def _quiet(argv: list[str]) -> Callable[[], object]:
                                   cwd=ROOT, check=False)
 
 
-def command_runs(path: Path) -> dict[str, Callable[[], object]]:
-    toolkit, today = toolkit_script(), TODAY.isoformat()
-    runs = {"pandas": _quiet([sys.executable, "-c", PANDAS_CODE, str(path)])}
+TOOLKIT_NAME = "toolkit.exe" if os.name == "nt" else "toolkit"
+
+
+# The commands run as an office installs them: the wheel in a virtualenv of its own, its
+# modules compiled at install; the bare read runs in the same environment.
+def _installed() -> tuple[str, str]:
+    python = installed_python()
+    return python, str(Path(python).with_name(TOOLKIT_NAME))
+
+
+def command_runs(path: Path, python: str, toolkit: str) -> dict[str, Callable[[], object]]:
+    today = TODAY.isoformat()
+    runs = {"pandas": _quiet([python, "-c", PANDAS_CODE, str(path)])}
     for name, args in COMMANDS.items():
         runs[name] = _quiet([toolkit, *args, "--register", str(path), "--today", today])
     return runs
 
 
-def peak_memory(path: Path) -> dict[str, float]:
+def peak_memory(path: Path, python: str, toolkit: str) -> dict[str, float]:
     """Peak resident memory (MB) of each command on ``path``, one subprocess each."""
     today = TODAY.isoformat()
-    peaks = {"pandas": measure_command([sys.executable, "-c", PANDAS_CODE, str(path)]).peak_mb}
+    peaks = {"pandas": measure_command([python, "-c", PANDAS_CODE, str(path)]).peak_mb}
     for name, args in COMMANDS.items():
-        run = measure_command([toolkit_script(), *args, "--register", str(path),
-                               "--today", today])
+        run = measure_command([toolkit, *args, "--register", str(path), "--today", today])
         peaks[name] = run.peak_mb
     return peaks
 
 
-def cold_start(repeats: int = 7) -> float:
-    return best_of(repeats, {"help": _quiet([toolkit_script(), "--help"])})["help"]
+def cold_start(toolkit: str, repeats: int = 7) -> float:
+    return best_of(repeats, {"help": _quiet([toolkit, "--help"])})["help"]
 
 
 def machine() -> str:
@@ -152,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     add_publish_option(parser)
     args = parser.parse_args(argv)
     results: dict[str, dict[str, dict[str, float]]] = {}
+    python, toolkit = _installed()
     largest = max(args.sizes)
     registers = [(f"{_thousands(size)} lignes", cached_big_register(size), size)
                  for size in args.sizes]
@@ -161,9 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         repeats = REPEATS.get(size, 2)
         print(f"{label} : {path}", flush=True)
         results[label] = {"library": best_of(repeats, library_runs(path)),
-                          "command": best_of(repeats, command_runs(path))}
-    peaks = {label: peak_memory(path) for label, path, size in registers if size == largest}
-    text = report(results, peaks, cold_start())
+                          "command": best_of(repeats, command_runs(path, python, toolkit))}
+    peaks = {label: peak_memory(path, python, toolkit) for label, path, size in registers
+             if size == largest}
+    text = report(results, peaks, cold_start(toolkit))
     print(text)
     if args.publish:
         replace_section("bench", text)

@@ -3,7 +3,8 @@
     python tests/benchmarks/bench_register_writes.py [--sizes 1000 10000 100000] [--write-docs]
 
 On registers of 1,000, 10,000 and 100,000 complaints (tests/benchmarks/big_register.py),
-each in a fresh process (time and peak resident memory):
+each in a fresh process of the wheel installed in a virtualenv of its own
+(tests/benchmarks/installed.py; time and peak resident memory):
 
 - ``openpyxl``: ``load_workbook`` then ``save`` of the same file, the floor of any write
   through openpyxl (what the write path did before issue 24);
