@@ -324,27 +324,25 @@ def _open_statuses(columns: Mapping[str, list], zone: str, today: date, notice: 
             parts = shared[values, ready_types]
         except KeyError:
             parts = shared[values, ready_types] = _status_parts(
-                values, line, zone, today, notice, ready_types, statuses)
+                values, line, zone, today, notice, ready_types)
         except TypeError:  # a value that cannot be a key (never from a read register)
-            parts = _status_parts(values, line, zone, today, notice, ready_types, statuses)
+            parts = _status_parts(values, line, zone, today, notice, ready_types)
         if parts is not None:
-            add, head, action, tail = parts
+            prefix, head, action, tail = parts
             # tuple.__new__: _replace or the named constructor would cost more than the
             # loop's other steps together
-            add(new_tuple(ComplaintStatus, (
+            statuses[prefix].append(new_tuple(ComplaintStatus, (
                 numero, line, *head, action.replace(_NUMBER_MARK, numero), *tail)))
     return statuses
 
 
 def _status_parts(values: tuple, line: int, zone: str, today: date, notice: int,
-                  ready_types: tuple[str, ...],
-                  statuses: defaultdict[tuple, list[ComplaintStatus]]) -> tuple | None:
-    """The status of complaints with these ``STATUS_INPUTS`` values, as the ``append`` of
-    its urgency key prefix's list in ``statuses``, the fields before the next action, the
-    next action (the number marked), the fields after it."""
+                  ready_types: tuple[str, ...]) -> tuple | None:
+    """The status of complaints with these ``STATUS_INPUTS`` values, as its urgency key
+    prefix, the fields before the next action, the next action (the number marked), the
+    fields after it."""
     row = dict(zip(STATUS_INPUTS, values, strict=True), ligne=line, numero=_NUMBER_MARK)
     status = complaint_status(row, zone, today, notice, ready_types)
     if status is None:
         return None
-    return (statuses[urgency_key(status)[:3]].append, status[_HEAD], status.prochaine_action,
-            status[_TAIL])
+    return urgency_key(status)[:3], status[_HEAD], status.prochaine_action, status[_TAIL]
