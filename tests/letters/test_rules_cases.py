@@ -289,3 +289,20 @@ def test_an_index_entry_outside_the_root_is_refused(tmp_path, outside):
         root, index = Path("."), {"2026-001": Path(".")}
     with pytest.raises(UsageError, match="Chemin de dossier refusé"):
         dossier_dir(root, "2026-001", "Léa Moreau", index)
+
+
+@pytest.mark.parametrize(("type_id", "row", "due", "reason"), [
+    ("suivi", {"date_reponse": date(2026, 11, 20)}, ["suivi"],
+     "sans objet : réponse déjà envoyée le 20/11/2026"),
+    ("suivi", {}, ["reponse", "suivi"],
+     "sans objet : la réponse est prête, l'envoyer plutôt qu'un courrier d'attente"),
+    ("suivi", {}, ["accuse", "suivi"],
+     "sans objet : l'accusé de réception, dû aussi, donne la date de réponse (une nouvelle "
+     "date s'il part après l'échéance)"),
+    ("reponse", {"date_reponse": date(2026, 11, 20)}, ["reponse"], None),
+])
+def test_the_reason_a_due_letter_is_left_out_is_shown_as_written(type_id, row, due, reason):
+    # Staff read it in the « courriers dus non produits » table: every word of it counts.
+    from toolkit.rules.letters import superseded
+
+    assert superseded(type_id, row, due) == reason
