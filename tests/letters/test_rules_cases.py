@@ -306,3 +306,10 @@ def test_the_reason_a_due_letter_is_left_out_is_shown_as_written(type_id, row, d
     from toolkit.rules.letters import superseded
 
     assert superseded(type_id, row, due) == reason
+
+
+def test_a_progress_date_typed_in_words_is_no_letter_sent():
+    # « envoyé » in « Date d'information » is no date (check reports the cell): once the
+    # promised date has passed, the progress letter is still due, and nothing breaks.
+    row = {"ligne": 2, **complaint(received=date(2026, 10, 1), date_information="envoyé")}
+    assert is_due("suivi", row, date(2026, 11, 20)) is True
