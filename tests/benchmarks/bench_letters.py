@@ -42,7 +42,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 from big_register import TODAY as BIG_TODAY  # noqa: E402
 from big_register import cached_big_register  # noqa: E402
 from helpers.register_files import ROOT  # noqa: E402
-from installed import installed_toolkit  # noqa: E402
+from installed import installed  # noqa: E402
 from publish import add_publish_option, replace_section  # noqa: E402
 
 from toolkit.cli import main  # noqa: E402
@@ -170,7 +170,7 @@ def main_bench(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ratio, bare, batch = run(args.count)
     noops = {}
-    toolkit = installed_toolkit()
+    toolkit = installed().toolkit
     with tempfile.TemporaryDirectory() as tmp:
         for rows in args.sizes:
             noops[rows] = noop_against_status(toolkit, rows, Path(tmp))

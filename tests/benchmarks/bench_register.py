@@ -32,7 +32,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from big_register import TODAY, cached_big_register  # noqa: E402
 from helpers.register_files import ROOT, measure_command  # noqa: E402
-from installed import installed_python  # noqa: E402
+from installed import installed  # noqa: E402
 from publish import add_publish_option, replace_section  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
@@ -72,16 +72,6 @@ def library_runs(path: Path) -> dict[str, Callable[[], object]]:
 def _quiet(argv: list[str]) -> Callable[[], object]:
     return lambda: subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                   cwd=ROOT, check=False)
-
-
-TOOLKIT_NAME = "toolkit.exe" if os.name == "nt" else "toolkit"
-
-
-# The commands run as an office installs them: the wheel in a virtualenv of its own, its
-# modules compiled at install; the bare read runs in the same environment.
-def _installed() -> tuple[str, str]:
-    python = installed_python()
-    return python, str(Path(python).with_name(TOOLKIT_NAME))
 
 
 def command_runs(path: Path, python: str, toolkit: str) -> dict[str, Callable[[], object]]:
@@ -163,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     add_publish_option(parser)
     args = parser.parse_args(argv)
     results: dict[str, dict[str, dict[str, float]]] = {}
-    python, toolkit = _installed()
+    # The commands run as an office installs them; the bare read in the same environment.
+    python, toolkit = installed()
     largest = max(args.sizes)
     registers = [(f"{_thousands(size)} lignes", cached_big_register(size), size)
                  for size in args.sizes]

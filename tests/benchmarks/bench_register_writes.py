@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from big_register import cached_big_register  # noqa: E402
-from installed import installed_python  # noqa: E402
+from installed import installed  # noqa: E402
 from publish import add_publish_option, replace_section  # noqa: E402
 
 ROOT = HERE.parents[1]
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     add_publish_option(parser)
     args = parser.parse_args(argv)
     results: dict[int, dict[str, tuple[float, float]]] = {}
-    python = installed_python()  # the wheel, as installed: the same for openpyxl and us
+    python = installed().python  # the wheel, as installed: the same for openpyxl and us
     with tempfile.TemporaryDirectory() as temp:
         for size in args.sizes:
             raw = cached_big_register(size)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from big_register import CACHE_DIR
 
@@ -25,14 +26,17 @@ def _bin(venv: Path, name: str) -> Path:
     return venv / ("Scripts" if os.name == "nt" else "bin") / name
 
 
-def installed_toolkit(cache_dir: Path = CACHE_DIR) -> str:
-    """The ``toolkit`` console script of a runtime-only install of this checkout."""
-    return str(Path(installed_python(cache_dir)).with_name(_bin(Path(), "toolkit").name))
+class Install(NamedTuple):
+    """One runtime-only install of this checkout: its Python (for the bare reads and
+    openpyxl, timed in the same environment) and its ``toolkit`` console script."""
+
+    python: str
+    toolkit: str
 
 
-def installed_python(cache_dir: Path = CACHE_DIR) -> str:
-    """The Python of a runtime-only install of this checkout (its modules compiled at
-    install, as pip does for an office)."""
+def installed(cache_dir: Path = CACHE_DIR) -> Install:
+    """Build the wheel of this checkout and install it in the benchmarks' virtualenv (its
+    modules compiled at install, as pip does for an office)."""
     venv = cache_dir / "installed-venv"
     python = _bin(venv, "python")
     if not python.exists():
@@ -44,4 +48,4 @@ def installed_python(cache_dir: Path = CACHE_DIR) -> str:
         pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         subprocess.run([*pip, str(wheel)], check=True)  # the dependencies, when missing
         subprocess.run([*pip, "--no-deps", "--force-reinstall", str(wheel)], check=True)
-    return str(python)
+    return Install(str(python), str(_bin(venv, "toolkit.exe" if os.name == "nt" else "toolkit")))

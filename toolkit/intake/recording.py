@@ -340,13 +340,12 @@ def written_confirmations(register: Register, decisions: Sequence[Decision]) -> 
     """Numéro → day of the client's first written mail, for each telephone complaint filed
     here whose « Date de confirmation écrite » is still empty."""
     columns = register.columns
+    rows = zip(columns["numero"], columns["canal"], columns["date_confirmation"],
+               columns["date_reclamation"], strict=True)
     # Numéro → reception day: a mail written before the call confirms nothing.
-    waiting = {str(numero): received for numero, canal, confirmed, received in zip(
-        columns["numero"], columns["canal"], columns["date_confirmation"],
-        columns["date_reclamation"],
-        strict=True)
-        if canal == Canal.TELEPHONE and not isinstance(confirmed, date)
-        and isinstance(received, date)}
+    waiting = {str(numero): received for numero, canal, confirmed, received in rows
+               if canal == Canal.TELEPHONE and not isinstance(confirmed, date)
+               and isinstance(received, date)}
     found: dict[str, date] = {}
     for decision in decisions:
         day = decision.mail.received

@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from isal import isal_zlib
 
@@ -61,9 +62,13 @@ def element_prefix(root_tag: bytes) -> bytes:
 
 @dataclass
 class Package:
-    """An open workbook archive and the parts a write replaced, added or removed."""
+    """An open workbook archive and the parts a write replaced, added or removed.
+
+    Parts are read and copied from one open file (``source``), so that what a write copies
+    is what it read, even if the register is replaced on disk in between."""
 
     path: Path
+    source: BinaryIO
     archive: zipfile.ZipFile
     replaced: dict[str, bytes | Iterable[bytes]] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
@@ -72,10 +77,16 @@ class Package:
 
     @classmethod
     def open(cls, path: Path) -> Package:
-        return cls(Path(path), zipfile.ZipFile(path))
+        source = open(path, "rb")  # noqa: SIM115 (closed by close())
+        try:
+            return cls(Path(path), source, zipfile.ZipFile(source))
+        except BaseException:
+            source.close()
+            raise
 
     def close(self) -> None:
         self.archive.close()
+        self.source.close()
 
     def names(self) -> list[str]:
         return [info.filename for info in self.archive.infolist()]
@@ -88,7 +99,7 @@ class Package:
         current = self.replaced.get(name, self.added.get(name))
         if isinstance(current, bytes):
             return current
-        return inflate_member(self.archive.fp, self.archive.getinfo(name))
+        return inflate_member(self.source, self.archive.getinfo(name))
 
     def replace(self, name: str, data: bytes | Iterable[bytes]) -> None:
         self.replaced[name] = data
@@ -169,7 +180,7 @@ class Package:
         """Write the archive to ``target``: every part in its original order, untouched
         parts copied as their original compressed bytes. Returns the parts rewritten."""
         rewritten = []
-        with open(self.path, "rb") as source, zipfile.ZipFile(target, "w") as out:
+        with zipfile.ZipFile(target, "w") as out:
             for info in self.archive.infolist():
                 name = info.filename
                 if name in self.removed:
@@ -178,7 +189,7 @@ class Package:
                     _write_part(out, info, self.replaced[name])
                     rewritten.append(name)
                 else:
-                    _copy_raw(source, out, info)
+                    _copy_raw(self.source, out, info)
             for name, data in self.added.items():
                 out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data,
                              compress_type=zipfile.ZIP_DEFLATED)
