@@ -23,6 +23,14 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _STYLE = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")
+# The parts of one cell (any namespace prefix); compiled once: a write asks them of every
+# cell of each row it touches.
+_FORMULA_START = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f(\s[^>]*)?(?:/>|>(.*?)</(?:[\w.-]+:)?f>)", re.DOTALL)
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", re.DOTALL)
+_VALUE_NOT_EMPTY = re.compile(rb"<(?:[\w.-]+:)?v>([^<]+)</")
+_TEXT = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
+_TEXT_NOT_EMPTY = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>[^<]")
 _SEARCH_WINDOW = 1 << 14  # below this many bytes a scan beats halving again
 
 
@@ -98,11 +106,10 @@ class Cell:
 
     @property
     def is_formula(self) -> bool:
-        return re.search(rb"<(?:[\w.-]+:)?f[\s>/]", self.raw) is not None
+        return _FORMULA_START.search(self.raw) is not None
 
     def formula(self) -> tuple[dict[bytes, bytes], str] | None:
-        match = re.search(rb"<(?:[\w.-]+:)?f(\s[^>]*)?(?:/>|>(.*?)</(?:[\w.-]+:)?f>)",
-                          self.raw, re.DOTALL)
+        match = _FORMULA.search(self.raw)
         if match is None:
             return None
         return attributes(match.group(1) or b""), _xml_text(match.group(2) or b"")
@@ -111,19 +118,18 @@ class Cell:
         """A typed value: not a formula, not empty, not an empty text."""
         if (self.raw.endswith(b"/>") and self.raw.count(b">") == 1) or self.is_formula:
             return False
-        value = re.search(rb"<(?:[\w.-]+:)?v>([^<]+)</", self.raw)
+        value = _VALUE_NOT_EMPTY.search(self.raw)
         if value is not None and value.group(1).strip():
             return True
-        return re.search(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>[^<]", self.raw) is not None
+        return _TEXT_NOT_EMPTY.search(self.raw) is not None
 
     def value(self, shared: Callable[[int], str] | None = None) -> object:
         """The value as a reader gets it: number, text, bool; None when empty."""
         kind = attributes(self.tag).get(b"t", b"n")
         if kind == b"inlineStr":
-            texts = re.findall(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>",
-                               self.raw, re.DOTALL)
+            texts = _TEXT.findall(self.raw)
             return unescape_text("".join(_xml_text(t) for t in texts)) if texts else None
-        match = re.search(rb"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", self.raw, re.DOTALL)
+        match = _VALUE.search(self.raw)
         if match is None:
             return None
         text = _xml_text(match.group(1))
@@ -309,6 +315,20 @@ class Sheet:
             cells.append(Cell(column, match.group(0)))
             previous = column
         return Row(number, tag, cells)
+
+    def cell_in_row(self, number: int, column: int, start: int, end: int) -> Cell | None:
+        """Cell ``column`` of row ``number`` (which spans ``start``..``end``): the same as
+        ``parse_row(number, start, end).cell(column)``. A cell the write path rendered starts
+        ``<c r="…"`` and is found directly; any other is left to the row's parse (its
+        reference may be absent, quoted otherwise, or elsewhere in the tag)."""
+        opening = b"<" + self.prefix + b'c r="' + column_letters(column).encode() + \
+            str(number).encode() + b'"'
+        at = self.data.find(opening, start, end)
+        if at >= 0:
+            found = self._cell.match(self.data, at, end)
+            if found is not None:
+                return Cell(column, found.group(0))
+        return self.parse_row(number, start, end).cell(column)
 
     def all_value_columns(self) -> int:
         """The last column holding a typed value or a formula in any row (scans all)."""

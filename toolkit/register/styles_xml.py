@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import quoteattr
 
 from toolkit.register.xlsx_package import element_prefix
 
@@ -205,7 +204,7 @@ class Styles:
         p = self.prefix
         if self.added_formats:
             added = b"".join(b"<" + p + b"numFmt numFmtId=\"" + str(i).encode() +
-                             b"\" formatCode=" + quoteattr(code).encode() + b"/>"
+                             b"\" formatCode=" + quoted_attribute(code) + b"/>"
                              for i, code in self.added_formats.items())
             count = len(self.formats) + len(self.added_formats)
             closing = re.search(rb"</(?:[\w.-]+:)?numFmts\s*>", data)
@@ -258,9 +257,19 @@ def _set_count(data: bytes, element: bytes, count: int) -> bytes:
     return data[:match.start()] + tag + data[match.end():]
 
 
+# saxutils.quoteattr would do, but importing it loads urllib.request: a tenth of a write.
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                    "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def quoted_attribute(value: str) -> bytes:
+    """``value`` as a double-quoted XML attribute value (line breaks and tabs kept)."""
+    return b'"' + value.translate(_ATTRIBUTE_ESCAPES).encode("utf-8") + b'"'
+
+
 def _attributes_bytes(items) -> bytes:
     # A namespaced attribute ({uri}name once parsed) cannot be written back by name: left out.
-    return b"".join(b" " + name.encode() + b"=" + quoteattr(value).encode()
+    return b"".join(b" " + name.encode() + b"=" + quoted_attribute(value)
                     for name, value in items if not name.startswith("{"))
 
 

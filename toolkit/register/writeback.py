@@ -145,10 +145,12 @@ def _formula_cell(reference: str, style: int, formula: str, p: bytes) -> bytes:
         b"</" + p + b"f></" + p + b"c>"
 
 
+_CACHED_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\s*(?:/>|>.*?</(?:[\w.-]+:)?v>)", re.DOTALL)
+
+
 def _without_cached_value(cell: sx.Cell) -> sx.Cell:
     """A formula cell whose result Excel or LibreOffice must compute again on opening."""
-    raw = re.sub(rb"<(?:[\w.-]+:)?v\s*(?:/>|>.*?</(?:[\w.-]+:)?v>)", b"", cell.raw,
-                 flags=re.DOTALL)
+    raw = _CACHED_VALUE.sub(b"", cell.raw)
     tag = cell.tag
     raw = raw.replace(tag, set_attribute(tag, b"t", None), 1)
     return sx.Cell(cell.column, raw)
@@ -1126,8 +1128,8 @@ def _first_wrong_value(saved: Package, target: WriteTarget,
     shared = SharedStrings(saved, strings[0] if strings else None)
     for (number, key), stored in target.written.items():
         # a row written empty where there was none is not rendered: read as empty
-        row = sheet.parse_row(number, *target.rendered_spans.get(number, (0, 0)))
-        cell = row.cell(target.column_index[key])
+        cell = sheet.cell_in_row(number, target.column_index[key],
+                                 *target.rendered_spans.get(number, (0, 0)))
         found = cell.value(shared) if cell is not None else None
         if isinstance(found, (int, float)) and not isinstance(found, bool) \
                 and key in DATE_KEYS:

@@ -1,0 +1,67 @@
+"""Pieces of XML the write path writes and reads back: attribute values (number formats,
+style attributes kept from the original) through an XML parser, and the cells it checks
+after saving, found in their row."""
+
+from __future__ import annotations
+
+import xml.parsers.expat
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from toolkit.register.sheet_xml import Sheet, column_letters
+from toolkit.register.styles_xml import quoted_attribute
+
+# Characters XML 1.0 allows in a document (no other control character, no surrogate).
+XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=[
+    chr(c) for c in range(32) if c not in (9, 10, 13)] + ["\ufffe", "\uffff"]))
+
+
+def _attribute_as_parsed(quoted: bytes) -> str:
+    found = {}
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = lambda name, attributes: found.update(attributes)
+    parser.Parse(b"<a v=" + quoted + b"/>", True)
+    return found["v"]
+
+
+@given(XML_TEXT)
+def test_an_attribute_value_reads_back_as_written(value):
+    # Line breaks and tabs too: written as they are, a parser reads them as spaces.
+    assert _attribute_as_parsed(quoted_attribute(value)) == value
+
+
+def test_a_number_format_with_quotes_and_markup_keeps_them():
+    code = '0.00" €";[Red]-0.00" €" <&> \'x\'\n'
+    assert quoted_attribute(code).startswith(b'"')
+    assert _attribute_as_parsed(quoted_attribute(code)) == code
+
+
+def _cell_xml(form: int, column: int, number: int, text: str) -> bytes:
+    reference = f"{column_letters(column)}{number}".encode()
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
+    return [
+        b'<c r="' + reference + b'" s="2"/>',
+        b'<c r="' + reference + b'" t="inlineStr"><is><t>' + escaped + b"</t></is></c>",
+        b'<c s="3"><v>7</v></c>',  # no reference: its column follows the previous cell's
+        b"<c r='" + reference + b"'><v>2</v></c>",
+        b'<c s="1" r="' + reference + b'"><v>3</v></c>',
+    ][form]
+
+
+# A text that looks like a cell of its own row ({n}), as staff may type it.
+TEXTS = st.sampled_from(['<c r="B{n}"><v>9</v></c>', 'r="C{n}"', "texte", "",
+                         '"<c r=\'D{n}\'"', ' r="A{n}" r="E{n}"'])
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), TEXTS), max_size=8), st.integers(1, 40))
+def test_a_cell_found_in_its_row_is_the_one_the_row_parse_gives(forms, number):
+    cells = b"".join(_cell_xml(form, column, number, text.format(n=number))
+                     for column, (form, text) in enumerate(forms, start=1))
+    data = (b'<worksheet><sheetData><row r="' + str(number).encode() + b'">' + cells +
+            b"</row></sheetData></worksheet>")
+    sheet = Sheet.parse(data)
+    start, end = sheet.locate(number)
+    for column in range(1, len(forms) + 2):
+        parsed = sheet.parse_row(number, start, end).cell(column)
+        assert sheet.cell_in_row(number, column, start, end) == parsed
