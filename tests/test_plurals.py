@@ -86,9 +86,11 @@ def _registers(make_register, count: int) -> dict[str, Path]:
               for i, (n, day) in enumerate(zip(numbers, received, strict=True))]
     broken = [complaint(n, day, decision="Favorable")
               for n, day in zip(numbers, received, strict=True)]
-    return {"letters": make_register(letters, name="courriers.xlsx"),
-            "closed": make_register(closed, name="clos.xlsx"),
-            "broken": make_register(broken, name="abime.xlsx")}
+    # Each register in a folder of its own: numbers start again in each, so they must not
+    # share one dossiers/ folder (refused).
+    return {"letters": make_register(letters, name="courriers/courriers.xlsx"),
+            "closed": make_register(closed, name="clos/clos.xlsx"),
+            "broken": make_register(broken, name="abime/abime.xlsx")}
 
 
 def _mails(folder: Path, count: int) -> Path:

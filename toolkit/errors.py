@@ -30,6 +30,10 @@ class UsageError(ToolkitError):
     """A command-line value is malformed (date, month, type...)."""
 
 
+class DossiersInUseError(ToolkitError):
+    """The dossiers folder is kept for another register that sits beside this one."""
+
+
 class TemplateError(ToolkitError):
     """A letter template is missing, broken, or asks for a field the toolkit lacks."""
 

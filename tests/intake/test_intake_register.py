@@ -104,9 +104,12 @@ def test_dossier_copy_is_remembered_when_observations_are_rewritten(make_registe
     sources = [mh.write(tmp_path / "in", "a.eml", mh.plain_qp())]
     assert _intake(first, sources) == 0
     # Staff replaced the Observations cell: the register no longer holds the Message-ID.
+    # The same register, saved again under another name (the first one is gone: a second
+    # register beside it would not be given its dossiers).
     second = make_register([complaint("2026-004", date(2026, 10, 26)),
                             complaint("2026-005", date(2026, 11, 3), observations="Vu.")],
                            name="second.xlsx")
+    first.unlink()
     shutil.move(tmp_path / "dossiers", tmp_path / "partages")
     before = second.read_bytes()
     assert _intake(second, sources, "--dossiers", str(tmp_path / "partages")) == 0

@@ -34,7 +34,7 @@ from toolkit.intake.mail import (
 from toolkit.intake.message import IncomingMail, LeftAside, Skipped
 from toolkit.intake.sources import MSG_SUFFIX
 from toolkit.letters.dossiers import dossier_dir, dossier_numero, dossiers_root, safe_name
-from toolkit.letters.manifest import load_manifest
+from toolkit.letters.manifest import keep_dossiers_for, load_manifest
 from toolkit.register.reading import read_register
 from toolkit.register.writeback import register_lock
 from toolkit.rules.columns import EMAIL, Canal
@@ -431,6 +431,7 @@ def intake_mails(register_path: Path, paths: Sequence[Path], today: date,
         if not dry_run:
             _write_confirmations(register, result.confirmations)
             _save_all(result, register, root, in_dossiers.keys)
+            keep_dossiers_for(root, register.path)  # the mails may have created the folder
     return result
 
 
@@ -448,10 +449,12 @@ def record_complaint(register_path: Path, row: dict, dossiers: Path | None = Non
         raise UsageError(f"Fichier introuvable : {fichier} (rien n'a été enregistré).")
     with register_lock(register_path, on_wait):
         register = read_register(register_path)
-        (filed,) = file_complaints(register, [row], dossiers_root(register.path, dossiers))
+        root = dossiers_root(register.path, dossiers)
+        (filed,) = file_complaints(register, [row], root)
         filed = replace(filed, already_open=tuple(
             open_complaints(register, row.get("nom"), row.get("courriel"))))
     filed.dossier.mkdir(parents=True, exist_ok=True)
+    keep_dossiers_for(root, register.path)  # this complaint may have created the folder
     if fichier is None:
         return filed
     name = f"{safe_name(filed.numero)}_{WRITTEN_COMPLAINT}{Path(fichier).suffix.lower()}"

@@ -21,18 +21,28 @@ from pathlib import Path
 from toolkit.atomic import atomic_replace
 from toolkit.dates import date_fr
 from toolkit.errors import UsageError
+from toolkit.letters.manifest import keep_dossiers_for
 from toolkit.places import dossiers_dir
 from toolkit.rules.columns import INPUT_COLUMNS
 from toolkit.rules.letters import LABELS, LETTER_TYPES, SENT_COLUMN, clean_text
 
 FICHE_SUFFIX = "fiche-synthese"
-# The dossiers' folder (--dossiers, else dossiers/ beside the register) is decided in places.
-dossiers_root = dossiers_dir
 MAX_NAME_CHARS = 60
 # Windows refuses these names whatever the extension; the dossiers live on shared drives.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
              *(f"lpt{i}" for i in range(1, 10))}
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+
+
+def dossiers_root(register: Path, option: Path | None = None, record: bool = False) -> Path:
+    """The register's dossiers folder (``--dossiers``, else ``dossiers/`` beside it:
+    :func:`toolkit.places.dossiers_dir`), refused when it is kept for another register
+    beside this one (:meth:`toolkit.letters.manifest.Manifest.keep_for`; ``record``: the
+    command writes in the dossiers, and records this register as their keeper). Every
+    command that reads, writes or erases dossiers comes through here first."""
+    root = dossiers_dir(register, option)
+    keep_dossiers_for(root, Path(register), record)
+    return root
 
 
 def safe_name(text: object, max_chars: int = MAX_NAME_CHARS) -> str:

@@ -6,6 +6,10 @@ carries and the reply date a late progress letter promised (``toolkit sent`` rec
 promise later, and the summary sheet shows the letter's own date, not the file's), and the
 digest of what each summary sheet shows (a sheet is rewritten only when it differs).
 Losing the file costs one full rewrite of the sheets, nothing else.
+
+It also names the register the dossiers are kept for (its file name): two registers in one
+folder would otherwise share ``dossiers/``, and each would take the other's dossier of the
+same number for its own client's (docs/product-rules.md, "Letters").
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from toolkit.dates import date_fr
+from toolkit.errors import DossiersInUseError
 
 MANIFEST_NAME = ".toolkit-manifest.json"
 _VERSION = 1
@@ -36,6 +41,7 @@ class Manifest:
     letters: dict[str, LetterRecord] = field(default_factory=dict)  # "dossier/file.docx"
     fiches: dict[str, str] = field(default_factory=dict)  # "dossier/fiche.docx" → digest
     changed: bool = False
+    register: str | None = None  # the file name of the register the dossiers are kept for
     _by_dossier: dict[str, dict[str, str]] | None = field(default=None, repr=False)
 
     @staticmethod
@@ -68,6 +74,24 @@ class Manifest:
                 self.changed = True
         self._by_dossier = None
 
+    def keep_for(self, register: Path, record: bool = True) -> None:
+        """Make the dossiers ``register``'s: refused (``DossiersInUseError``) when they are
+        kept for another register that is still beside it; else, with ``record`` (commands
+        that write in the dossiers), ``register`` is recorded as their keeper (first use, or
+        the register renamed or moved) once the dossiers folder exists: the folder is never
+        created for this alone."""
+        keeper, name = self.register, Path(register).name
+        if keeper is not None and keeper.casefold() != name.casefold() and \
+                (Path(register).parent / keeper).is_file():
+            raise DossiersInUseError(
+                f"Le dossier {self.path.parent} range les dossiers du registre « {keeper} », "
+                f"qui est à côté de « {name} » : les deux registres donneraient les mêmes "
+                "numéros à des clients différents. Rangez chaque registre dans un dossier à "
+                "lui, ou indiquez d'autres dossiers avec --dossiers (rien n'a été modifié).")
+        if record and keeper != name and self.path.parent.is_dir():
+            self.register = name
+            self.changed = True
+
     def record_fiche(self, path: Path, digest: str) -> None:
         self.fiches[self.key(path)] = digest
         self.changed = True
@@ -85,7 +109,9 @@ def load_manifest(root: Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         letters = {key: _letter_record(value) for key, value in data["courriers"].items()}
-        return Manifest(path, letters, dict(data["fiches"]))
+        keeper = data.get("registre")
+        return Manifest(path, letters, dict(data["fiches"]),
+                        register=keeper if isinstance(keeper, str) and keeper else None)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Manifest(path)
 
@@ -95,6 +121,7 @@ def save_manifest(manifest: Manifest) -> None:
     if not manifest.changed:
         return
     data = {"version": _VERSION,
+            **({"registre": manifest.register} if manifest.register else {}),
             "courriers": {key: {"date": record.day.isoformat(),
                                 "promesse": record.promised.isoformat()
                                 if record.promised else None}
@@ -108,3 +135,10 @@ def save_manifest(manifest: Manifest) -> None:
     finally:
         temporary.unlink(missing_ok=True)
     manifest.changed = False
+
+
+def keep_dossiers_for(root: Path, register: Path, record: bool = True) -> None:
+    """:meth:`Manifest.keep_for` on the manifest of the dossiers folder ``root``, saved."""
+    manifest = load_manifest(root)
+    manifest.keep_for(register, record)
+    save_manifest(manifest)

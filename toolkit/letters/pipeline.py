@@ -79,6 +79,7 @@ def _produce_letters(path: Path, today: date, options: LetterOptions, mark_sent:
         manifest.rename_dossier(old.name, new.name)
     with _progress(progress_bar, plan.steps) as bar:
         run = make_letters(plan, manifest, progress=bar)
+    manifest.keep_for(register.path)  # the first letters created the dossiers folder
     save_manifest(manifest)
     updates, backup = [], None
     if mark_sent and run.made:
@@ -212,7 +213,7 @@ def _record_sent(path: Path, options: SentOptions, today: date) -> SentResult:
 
     register = read_register(path)
     refuse_if_open(register.path)
-    manifest = load_manifest(dossiers_root(register.path, options.dossiers))
+    manifest = load_manifest(dossiers_root(register.path, options.dossiers, record=True))
     try:
         accepted, refused, _ = _accepted_letters(register, options, manifest)
     finally:
