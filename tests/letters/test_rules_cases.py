@@ -313,3 +313,24 @@ def test_a_progress_date_typed_in_words_is_no_letter_sent():
     # promised date has passed, the progress letter is still due, and nothing breaks.
     row = {"ligne": 2, **complaint(received=date(2026, 10, 1), date_information="envoyé")}
     assert is_due("suivi", row, date(2026, 11, 20)) is True
+
+
+def test_a_progress_letter_sent_on_the_promised_day_does_not_stop_the_late_one():
+    # docs/product-rules.md, "Letters": due again once the latest promise has passed with no
+    # progress letter sent *after* it. Received 1 October: the reply is promised for
+    # 1 November; a letter of that very day is not after it.
+    received = date(2026, 10, 1)
+    on_the_day = {"ligne": 2, **complaint(received=received, date_accuse=date(2026, 10, 5),
+                                          date_information=date(2026, 11, 1))}
+    the_day_after = {**on_the_day, "date_information": date(2026, 11, 2)}
+    assert is_due("suivi", on_the_day, date(2026, 11, 2)) is True
+    assert is_due("suivi", the_day_after, date(2026, 11, 3)) is False
+
+
+def test_words_in_the_progress_date_before_the_deadline_hold_the_early_letter():
+    # Within the notice days before the deadline (5 by default) the early progress letter
+    # is due once, unless « Date d'information » holds something: staff typed words there
+    # (« envoyé »), which check reports; the letter is not made again behind their back.
+    row = {"ligne": 2, **complaint(received=date(2026, 10, 1), date_accuse=date(2026, 10, 5))}
+    assert is_due("suivi", row, date(2026, 10, 29)) is True
+    assert is_due("suivi", {**row, "date_information": "envoyé"}, date(2026, 10, 29)) is False
