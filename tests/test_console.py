@@ -134,3 +134,46 @@ def test_a_json_list_written_by_batches_keeps_every_item_once(capsys, count) -> 
     assert out == "[\n  " + ",\n  ".join(items) + "\n]\n"
     assert [item["numero"] for item in json.loads(out)] == [f"2026-{n:04d}"
                                                             for n in range(count)]
+
+
+def _message_characters() -> dict[str, str]:
+    """Each character of the toolkit's own texts (string constants that are neither a
+    docstring nor a pattern) that cp850 or cp1252 cannot write → a module using it."""
+    import ast
+    import re
+    import unicodedata
+
+    found: dict[str, str] = {}
+    package = Path(__file__).parents[1] / "toolkit"
+    for module in sorted(set(package.rglob("*.py")) - {package / "display.py"}):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        skipped = {id(node.body[0].value) for node in ast.walk(tree)
+                   if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+                   and node.body and isinstance(node.body[0], ast.Expr)}
+        skipped |= {id(argument) for node in ast.walk(tree) if isinstance(node, ast.Call)
+                    and getattr(node.func, "attr", None) in ("compile", "sub", "match")
+                    for argument in node.args[:1]}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and id(node) not in skipped:
+                for char in re.sub(r"[\x00-\x7f]", "", node.value):
+                    if unicodedata.category(char).startswith("C"):
+                        continue
+                    for encoding in ("cp850", "cp1252"):
+                        try:
+                            char.encode(encoding)
+                        except UnicodeEncodeError:
+                            found.setdefault(char, str(module.relative_to(package)))
+    return found
+
+
+def test_every_character_of_the_messages_has_a_console_stand_in():
+    # A legacy console shows « ? » for a character its code page lacks: each one the
+    # toolkit writes has a readable stand-in instead (→ as ->, € as EUR, … as ...).
+    from toolkit.display import CONSOLE_FALLBACKS
+
+    missing = {char: module for char, module in _message_characters().items()
+               if char not in CONSOLE_FALLBACKS}
+    assert missing == {}
+    # The scan finds the ones already handled (the stand-ins' own table is not scanned).
+    assert {"—", "…", "’", "€", "→", "›"} <= set(_message_characters())

@@ -11,7 +11,7 @@ from pathlib import Path
 # other missing character becomes "?". Used by toolkit.cli.console when writing.
 CONSOLE_FALLBACKS = {"—": "-", "–": "-", "…": "...", "’": "'", "‘": "'", "“": '"',
                      "”": '"', "«": '"', "»": '"', "\u202f": " ", "\xa0": " ", "œ": "oe",
-                     "Œ": "OE", "\u2011": "-"}
+                     "Œ": "OE", "\u2011": "-", "→": "->", "›": ">", "€": "EUR"}
 
 
 def console_width(text: str, encoding: str | None = None) -> int:
