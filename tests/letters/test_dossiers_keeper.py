@@ -86,12 +86,13 @@ def test_its_own_dossiers_folder_given_with_the_option_is_kept_for_it(agencies):
 
 
 def test_a_renamed_register_keeps_its_dossiers(agencies):
+    # Its old name is gone: nothing else can claim them (agency B, beside it, still cannot).
     agency_a, agency_b = agencies
-    agency_b.unlink()
     renamed = agency_a.rename(agency_a.with_name("registre 2026.xlsx"))
     assert main(["sent", "--register", str(renamed), "--today", TODAY, "--numero", "2026-001",
                  "--type", "accuse"]) == 0
     assert _keeper(renamed.parent / "dossiers") == "registre 2026.xlsx"
+    assert main(["letters", "--register", str(agency_b), "--today", TODAY]) == 2
 
 
 def test_a_command_that_only_reads_records_nothing(make_register):
