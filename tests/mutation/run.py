@@ -14,6 +14,7 @@ runs only the mutants without a result (an interrupted run goes on).
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import re
 import shutil
@@ -28,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.md"
 TARGET_SCORE = 95.0
 NOT_RUN = "not checked"  # mutmut's word for a mutant without a result yet
+# In mutants/: the core modules' digest when mutmut last recorded which tests call what.
+STATS_SOURCES = "stats-sources.sha256"
 _RESULT_LINE = re.compile(r"^\s+(\S+): (.+)$")
 _EQUIVALENT_LINE = re.compile(r"^- `([^`]+)`")
 
@@ -76,6 +79,26 @@ def refresh_unmutated_copies() -> None:
         shutil.copy2(source, copy)
 
 
+def _core_digest(root: Path = ROOT) -> str:
+    digest = hashlib.sha256()
+    for module in sorted(core_modules()):
+        digest.update(module.encode() + b"\0" + (root / module).read_bytes())
+    return digest.hexdigest()
+
+
+def drop_stale_stats(mutants: Path, digest: str) -> None:
+    """Make mutmut record again which tests call each function when a mutated module
+    changed since it last did. mutmut records it once, then only adds the calls of tests
+    that are new: a function changed since keeps only those (seen: ``_first_wrong_value``
+    selected 1 test of the 155 that call it), and its mutants survive for want of a test
+    run. Killed mutants stay killed; a survivor is one only after a full record.
+    ``digest``: the mutated modules' (:func:`_core_digest`)."""
+    marker = mutants / STATS_SOURCES
+    if not marker.exists() or marker.read_text(encoding="utf-8") != digest:
+        (mutants / "mutmut-stats.json").unlink(missing_ok=True)
+        marker.write_text(digest, encoding="utf-8")
+
+
 def run(modules: list[str], resume: bool = False) -> float:
     """Run the mutants of ``modules``: all of them, or (``resume``) those without a result
     yet, so that an interrupted run goes on where it stopped."""
@@ -84,6 +107,7 @@ def run(modules: list[str], resume: bool = False) -> float:
     # start: on a first run the tests would otherwise import the unmutated code.
     (ROOT / "mutants").mkdir(exist_ok=True)
     refresh_unmutated_copies()
+    drop_stale_stats(ROOT / "mutants", _core_digest())
     patterns = [pattern for module in modules for pattern in mutant_patterns(module)]
     if resume:
         patterns = [name for name, status in results().items()
