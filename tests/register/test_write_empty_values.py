@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
-from toolkit.register.writeback import append_complaints, mark_dates
+from toolkit.register.writeback import append_complaints, mark_dates, write_values
 from toolkit.rules.columns import BY_KEY, CHOICE, DATE, INPUT_COLUMNS, TEXT
 
 EMPTY_VALUES = {"None": None, "empty-string": "", "spaces": "   ", "tab-and-spaces": " \t "}
@@ -99,3 +99,15 @@ def test_marking_a_date_writes_a_real_date_and_reads_it_back(tmp_path):
     path = write_register(tmp_path / "registre.xlsx", [complaint()])
     mark_dates(path, [(2, "date_accuse", date(2026, 11, 3))])
     assert read_register(path).frame["date_accuse"].tolist() == [date(2026, 11, 3)]
+
+
+@pytest.mark.parametrize("empty", list(EMPTY_VALUES.values()), ids=list(EMPTY_VALUES))
+def test_an_empty_value_for_a_row_the_sheet_lacks_writes_nothing_there(tmp_path, empty):
+    # Staff cleared a cell below the register (or a script sent an empty value there): the
+    # row is not created, the write beside it goes through, and its check reads the
+    # missing row as empty.
+    path = write_register(tmp_path / "registre.xlsx", [complaint()])
+    write_values(path, [(2, "observations", "Rappel fait."), (40, "observations", empty)])
+    assert read_register(path).frame["observations"].tolist() == ["Rappel fait."]
+    sheet = load_workbook(path)["Registre"]
+    assert sheet.max_row == 2

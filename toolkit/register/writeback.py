@@ -101,8 +101,9 @@ def as_text_cell_value(value: str) -> str:
 
 def stored_value(kind: str, value: object) -> object:
     """The value as the register will hold it: a date (its day) in a date column, text
-    everywhere else; ``None`` for an empty value (the cell is cleared)."""
-    if value is None or value == "":
+    everywhere else; ``None`` for an empty value (:func:`is_empty_value`: the cell is
+    cleared, never given spaces)."""
+    if is_empty_value(value):
         return None
     if kind == DATE and isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
@@ -274,7 +275,8 @@ class WriteTarget:
     # --- what commands ask -------------------------------------------------------------
 
     def set_value(self, row: int, key: str, value: object) -> None:
-        """Write one input column of one Excel row (``None`` or "" clears the cell)."""
+        """Write one input column of one Excel row (``None``, "" or spaces clear the
+        cell)."""
         column = BY_KEY.get(key)
         if column is None or column.kind == FORMULA:
             raise ValueError(f"{key!r} is not an input column of the register")
@@ -1434,7 +1436,8 @@ def write_session(path: Path | str,
 def write_values(register_path: Path | str, updates: Sequence[tuple[int, str, object]],
                  expected_mtime_ns: int | None = None) -> Path | None:
     """Write each (Excel row, column key, value) on existing rows: text, date or list
-    value; ``None`` or "" clears the cell. Return the backup made (None: nothing to do)."""
+    value; ``None``, "" or spaces clear the cell. Return the backup made (None: nothing
+    to do)."""
     if not updates:
         return None
     with write_session(register_path, expected_mtime_ns) as target:
