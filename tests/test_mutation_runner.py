@@ -44,3 +44,32 @@ def test_the_digest_follows_every_mutated_module(tmp_path):
         copy.write_bytes(original + b"\n")
         assert run._core_digest(tmp_path) != before, module
         copy.write_bytes(original)
+
+
+def test_a_sample_is_the_same_for_the_same_names_size_and_seed():
+    run = _runner()
+    names = [f"toolkit.rules.stats.x_f__mutmut_{number}" for number in range(1, 501)]
+    drawn = run.sample_of(names, 40, 0)
+    assert len(drawn) == len(set(drawn)) == 40 and set(drawn) <= set(names)
+    assert run.sample_of(list(reversed(names)), 40, 0) == drawn  # mutmut lists in any order
+    assert run.sample_of(names, 40, 1) != drawn
+    assert run.sample_of(names[:10], 40, 0) == sorted(names[:10])
+
+
+def test_the_interval_of_a_sample_score():
+    run = _runner()
+    low, high = run.wilson_interval(250, 250)
+    # Every sampled mutant killed: the interval is not [100, 100] but starts at n / (n + z²).
+    assert high == 100.0 and abs(low - 100 * 250 / (250 + 1.96**2)) < 1e-9
+    low, high = run.wilson_interval(50, 100)  # the textbook value: 40.38 % to 59.62 %
+    assert (round(low, 2), round(high, 2)) == (40.38, 59.62)
+    assert run.wilson_interval(0, 0) == (0.0, 100.0)
+
+
+def test_the_options_of_the_runner():
+    run = _runner()
+    modules, flags, numbers = run._parsed(
+        ["--report", "--sample", "300", "toolkit/rules/stats.py", "--seed", "7"])
+    assert modules == ["toolkit/rules/stats.py"]
+    assert flags == {"--report"} and numbers == {"--sample": 300, "--seed": 7}
+    assert run._parsed([])[0] == run.core_modules()

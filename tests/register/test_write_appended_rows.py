@@ -7,9 +7,10 @@ import re
 import zipfile
 from datetime import date
 
-from helpers.register_files import complaint, write_register
+from helpers.register_files import complaint, with_part, write_register
 from openpyxl import load_workbook
 
+from toolkit.register.reading import read_register
 from toolkit.register.writeback import append_complaints
 
 
@@ -31,3 +32,52 @@ def test_appended_row_can_be_typed_in_and_shows_dates(tmp_path):
     with zipfile.ZipFile(path) as archive:
         workbook_part = archive.read("xl/workbook.xml").decode("utf-8")
     assert re.search(r'<calcPr [^>]*fullCalcOnLoad="1"', workbook_part)
+
+
+def test_a_row_added_where_no_row_has_formulas_gets_the_zone_and_the_status(tmp_path):
+    # Rows holding values only (a register copied as values): the new row takes the
+    # toolkit's own formulas, with the zone typed in « Paramètres » (in Alsace-Moselle the
+    # 26 December is a holiday) and the status column, not only the two deadlines.
+    from openpyxl.utils import get_column_letter
+
+    from toolkit.register.layout import ack_formula, reply_formula, status_formula
+
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")],
+                          parameters={"zone": "Alsace-Moselle"})
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 12, 14))])
+    workbook = load_workbook(path)
+    sheet = workbook["Registre"]
+    letters = {cell.value: get_column_letter(cell.column) for cell in sheet[1]}
+    zone_line = next(line for line, (label, _value) in enumerate(
+        workbook["Paramètres"].iter_rows(values_only=True), start=1)
+        if label == "Zone des jours fériés")
+
+    def cell(header: str) -> str:
+        return f"{letters[header]}{row}"
+
+    def formula(header: str) -> str:
+        return sheet[cell(header)].value
+
+    received = cell("Date de réclamation")
+    assert formula("Échéance accusé de réception") == ack_formula(
+        received, f"'Paramètres'!$B${zone_line}")
+    assert formula("Échéance réponse") == reply_formula(received)
+    assert formula("Statut") == status_formula(
+        received, cell("Date d'accusé de réception"), cell("Échéance accusé de réception"),
+        cell("Date de réponse au client"), cell("Échéance réponse"))
+
+
+def test_the_date_format_is_added_to_styles_that_have_no_format_list(tmp_path):
+    # Excel leaves out <numFmts> when the workbook uses built-in formats only: the first
+    # date written brings the list, first in <styleSheet> as the schema orders it.
+    path = write_register(tmp_path / "registre.xlsx", [])
+    with_part(path, "xl/styles.xml", lambda xml: xml.replace(b'<numFmts count="0"/>', b""))
+    assert append_complaints(path, [complaint("2026-001", date(2026, 11, 5))]) == [2]
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.read("xl/styles.xml")
+    assert re.match(rb'<styleSheet [^>]*><numFmts count="1"><numFmt numFmtId="164" '
+                    rb'formatCode="dd/mm/yyyy"/></numFmts><fonts ', styles)
+    sheet = load_workbook(path)["Registre"]
+    headers = {cell.value: cell.column for cell in sheet[1]}
+    assert sheet.cell(2, headers["Date de réclamation"]).number_format == "dd/mm/yyyy"
+    assert read_register(path).frame["date_reclamation"].tolist() == [date(2026, 11, 5)]

@@ -186,6 +186,22 @@ def test_the_moved_totals_row_still_refers_to_its_own_cells(tmp_path):
     assert sheet["E4"].value == "Hugo Petit"
 
 
+def test_the_moved_totals_row_keeps_its_references_to_other_sheets(tmp_path):
+    # Rows were inserted in this sheet, not in « Paramètres »: a reference there stays,
+    # quoted or not; a range ending on the last complaint ends on the new last one, even
+    # when a function, not a cell, starts it.
+    path = _tabled(tmp_path / "registre.xlsx", totals=True)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Registre"]
+    sheet["B4"], sheet["C4"] = "='Paramètres'!B9", "=Paramètres!B9"
+    sheet["D4"] = "=COUNTA(INDEX(E:E,2):E3)"
+    workbook.save(path)
+    assert append_complaints(path, NEW) == [4, 5]
+    sheet = _sheet(path)
+    assert [sheet[f"{column}6"].value for column in "BCD"] == [
+        "='Paramètres'!B9", "=Paramètres!B9", "=COUNTA(INDEX(E:E,2):E5)"]
+
+
 def test_rows_added_below_a_staff_note_under_the_table_stay_outside_it(tmp_path):
     # Row 4 holds a note outside the table (rows 1-3): the new complaint goes to row 5, and
     # the table does not swallow the note's row.

@@ -16,14 +16,6 @@ from toolkit.register.xlsx_package import element_prefix
 
 DATE_FORMAT = "dd/mm/yyyy"
 TEXT_FORMAT_ID = 49  # "@"
-# Built-in number formats that show a date (ECMA-376 18.8.30).
-_BUILTIN_DATE_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57}
-_DATE_CODE = re.compile(r"[dmy]", re.IGNORECASE)
-_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
-
-
-def is_date_code(code: str) -> bool:
-    return bool(_DATE_CODE.search(_LITERALS.sub("", code)))
 
 
 @dataclass(frozen=True)
@@ -128,9 +120,6 @@ class Styles:
         format_id = int(self.xf(index).get("numFmtId", "0") or 0)
         return format_id, {**self.formats, **self.added_formats}.get(format_id, "")
 
-    def is_date(self, index: int) -> bool:
-        return self._shows_date(self.xf(index))
-
     def _format_id(self, code: str) -> int:
         for format_id, existing in {**self.formats, **self.added_formats}.items():
             if existing == code:
@@ -186,11 +175,6 @@ class Styles:
     def _code(self, xf: Xf) -> str:
         format_id = int(xf.get("numFmtId", "0") or 0)
         return {**self.formats, **self.added_formats}.get(format_id, "")
-
-    def _shows_date(self, xf: Xf) -> bool:
-        format_id = int(xf.get("numFmtId", "0") or 0)
-        return format_id in _BUILTIN_DATE_IDS or (format_id >= 164 and is_date_code(
-            {**self.formats, **self.added_formats}.get(format_id, "")))
 
     def for_deadline(self, index: int) -> int:
         """A formula cell showing a date (the two deadline columns)."""
