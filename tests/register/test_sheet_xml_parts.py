@@ -1,15 +1,17 @@
 """Pieces of XML the write path writes and reads back: attribute values (number formats,
 style attributes kept from the original) through an XML parser, and the cells it checks
-after saving, found in their row."""
+after saving, found in their row; the ranges of formats and validations that grow with the
+register."""
 
 from __future__ import annotations
 
 import xml.parsers.expat
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.register.sheet_xml import Sheet, column_letters
+from toolkit.register.sheet_xml import Sheet, column_letters, extend_ranges
 from toolkit.register.styles_xml import quoted_attribute
 
 # Characters XML 1.0 allows in a document (no other control character, no surrogate).
@@ -65,3 +67,22 @@ def test_a_cell_found_in_its_row_is_the_one_the_row_parse_gives(forms, number):
     for column in range(1, len(forms) + 2):
         parsed = sheet.parse_row(number, start, end).cell(column)
         assert sheet.cell_in_row(number, column, start, end) == parsed
+
+
+# Columns H (8) and J (10) are the toolkit's; the complaints start on row 2 and the rows
+# are prepared down to row 40 (a write calls it with the old and new end both at 40).
+@pytest.mark.parametrize(("sqref", "grown"), [
+    ("H2:H30", "H2:H40"),
+    ("H2", "H2:H40"),  # Excel writes a one-cell range without its end
+    ("$H$2:$H$30", "$H$2:$H$40"),
+    ("H2:H39 J2:J10", "H2:H40 J2:J40"),
+    ("H2:H40", "H2:H40"),  # already down to the end
+    ("H2:H41", "H2:H41"),  # past it: staff's choice
+    ("H3:H30", "H3:H30"),  # starts below the first complaint
+    ("H1:H30", "H1:H30"),  # takes the header in
+    ("I2:I30", "I2:I30"),  # a column of staff's
+    ("H2:J30", "H2:J30"),  # over several columns
+])
+def test_a_range_grows_only_when_it_is_one_of_the_registers_columns_from_its_first_row(
+        sqref, grown):
+    assert extend_ranges(sqref, {8, 10}, 2, 40, 40) == grown

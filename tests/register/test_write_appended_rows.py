@@ -27,7 +27,10 @@ def test_appended_row_can_be_typed_in_and_shows_dates(tmp_path):
     assert description.protection.locked is False
     received = sheet.cell(row, headers["Date de réclamation"])
     assert received.number_format.lower() == "dd/mm/yyyy"
-    assert sheet.cell(row, headers["Date d'accusé de réception"]).protection.locked is False
+    acknowledged = sheet.cell(row, headers["Date d'accusé de réception"])
+    assert acknowledged.protection.locked is False
+    # Still empty, it shows the date staff will type as a date.
+    assert acknowledged.value is None and acknowledged.number_format.lower() == "dd/mm/yyyy"
     # Excel reads the attribute itself (openpyxl would fill in its default on reading).
     with zipfile.ZipFile(path) as archive:
         workbook_part = archive.read("xl/workbook.xml").decode("utf-8")
@@ -81,3 +84,26 @@ def test_the_date_format_is_added_to_styles_that_have_no_format_list(tmp_path):
     headers = {cell.value: cell.column for cell in sheet[1]}
     assert sheet.cell(2, headers["Date de réclamation"]).number_format == "dd/mm/yyyy"
     assert read_register(path).frame["date_reclamation"].tolist() == [date(2026, 11, 5)]
+
+
+def test_the_formulas_are_copied_from_above_a_row_where_values_were_pasted(tmp_path):
+    # Staff pasted the values of the last row's deadlines over their formulas: the new row
+    # copies the formulas of the row above it, moved down to its own row.
+    from openpyxl.utils import get_column_letter
+
+    from toolkit.register.template import create_register
+
+    path = create_register(tmp_path / "registre.xlsx", [
+        complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
+    workbook = load_workbook(path)
+    sheet = workbook["Registre"]
+    headers = {cell.value: cell.column for cell in sheet[1]}
+    deadline = headers["Échéance accusé de réception"]
+    copied = sheet.cell(2, deadline).value
+    sheet.cell(3, deadline).value = date(2026, 11, 19)
+    workbook.save(path)
+    (row,) = append_complaints(path, [complaint("2026-003", date(2026, 11, 12))])
+    received = f"{get_column_letter(headers['Date de réclamation'])}"
+    assert copied.count(f"{received}2") == 2
+    assert load_workbook(path)["Registre"].cell(row, deadline).value == copied.replace(
+        f"{received}2", f"{received}{row}")
