@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.register.sheet_xml import Sheet, column_letters, extend_ranges
-from toolkit.register.styles_xml import quoted_attribute
+from toolkit.register.styles_xml import Styles, quoted_attribute
 
 # Characters XML 1.0 allows in a document (no other control character, no surrogate).
 XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=[
@@ -86,3 +86,33 @@ def test_a_cell_found_in_its_row_is_the_one_the_row_parse_gives(forms, number):
 def test_a_range_grows_only_when_it_is_one_of_the_registers_columns_from_its_first_row(
         sqref, grown):
     assert extend_ranges(sqref, {8, 10}, 2, 40, 40) == grown
+
+
+# Input styles as ``toolkit init`` prepares them (unlocked, top-aligned), without
+# applyNumberFormat: LibreOffice leaves it out, so asking for it again would add a style.
+_READY = b'applyAlignment="1" applyProtection="1"'
+PREPARED_STYLES = (
+    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'
+    b'<cellXfs count="3">'
+    b'<xf numFmtId="164" fontId="0" ' + _READY + b'><alignment vertical="top"/>'
+    b'<protection locked="0"/></xf>'
+    b'<xf numFmtId="0" fontId="0" ' + _READY + b'><alignment vertical="top" wrapText="1"/>'
+    b'<protection locked="0"/></xf>'
+    b'<xf numFmtId="0" fontId="0" ' + _READY + b'><alignment vertical="top"/>'
+    b'<protection locked="0"/></xf>'
+    b'</cellXfs></styleSheet>')
+
+
+def test_input_styles_already_prepared_are_kept_as_they_are():
+    styles = Styles.parse(PREPARED_STYLES)
+    # A date already shown as dd/mm/yyyy, a wrapped text, a choice (never wrapped).
+    assert [styles.for_input(0, "date"), styles.for_input(1, "text"),
+            styles.for_input(2, "choice")] == [0, 1, 2]
+    assert not styles.changed
+    # The other side: a style showing no date, not wrapped: changed, and an existing
+    # style reused when it is the one asked for.
+    assert styles.for_input(2, "text") == 1
+    assert styles.for_input(2, "date") == 3
+    assert styles.number_format(3) == (164, "dd/mm/yyyy")
+    assert dict(styles.xf(3).alignment) == {"vertical": "top"}

@@ -15,7 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from helpers.register_files import COLUMN_LETTER as COL
-from helpers.register_files import complaint, with_part
+from helpers.register_files import complaint, with_part, write_register
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableColumn
 
@@ -148,6 +149,26 @@ def test_an_empty_text_left_far_below_does_not_push_new_complaints_down(make_reg
         f"</sheetData>".encode()))
     assert append_complaints(path, [complaint("2026-002")]) == [3]
     assert read_register(path).frame["numero"].tolist() == ["2026-001", "2026-002"]
+
+
+def test_a_new_row_takes_the_last_complaints_look_not_a_blank_rows(tmp_path):
+    # A register without prepared rows, whose complaints staff filled in yellow; an empty
+    # text left in the next row's own cell does not make that row the model of the new
+    # complaint's cells.
+    path = write_register(tmp_path / "registre.xlsx", [complaint()])
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Registre"]
+    for cell in sheet[2][:len(COLUMNS)]:
+        cell.fill = PatternFill("solid", fgColor="FFFF00")
+    workbook.save(path)
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</sheetData>",
+        f'<row r="3"><c r="{STAFF}3" t="inlineStr"><is><t></t></is></c></row>'
+        f"</sheetData>".encode()))
+    assert append_complaints(path, [complaint("2026-002")]) == [3]
+    sheet = _sheet(path)
+    assert [sheet[f"{COL[key]}3"].fill.fgColor.rgb for key in ("nom", "date_accuse")] == [
+        "00FFFF00", "00FFFF00"]
 
 
 def _tabled(path: Path, totals: bool = False, note_below: bool = False) -> Path:
