@@ -107,3 +107,27 @@ def test_the_formulas_are_copied_from_above_a_row_where_values_were_pasted(tmp_p
     assert copied.count(f"{received}2") == 2
     assert load_workbook(path)["Registre"].cell(row, deadline).value == copied.replace(
         f"{received}2", f"{received}{row}")
+
+
+def test_a_prepared_row_where_a_deadline_was_pasted_gets_its_formula_back(tmp_path):
+    # The deadlines' values were pasted down over the prepared rows too: the complaint
+    # written in such a row gets the formula (its own deadline), not the stale date.
+    from openpyxl.utils import get_column_letter
+
+    from toolkit.register.template import create_register
+
+    path = create_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    workbook = load_workbook(path)
+    sheet = workbook["Registre"]
+    headers = {cell.value: cell.column for cell in sheet[1]}
+    deadline = headers["Échéance accusé de réception"]
+    model = sheet.cell(2, deadline).value
+    assert str(sheet.cell(3, deadline).value).startswith("=")  # a prepared row
+    sheet.cell(3, deadline).value = date(2026, 11, 19)
+    workbook.save(path)
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 12))])
+    assert row == 3
+    received = get_column_letter(headers["Date de réclamation"])
+    assert model.count(f"{received}2") == 2
+    assert load_workbook(path)["Registre"].cell(3, deadline).value == model.replace(
+        f"{received}2", f"{received}3")
