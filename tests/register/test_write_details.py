@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -169,6 +170,32 @@ def test_a_new_row_takes_the_last_complaints_look_not_a_blank_rows(tmp_path):
     sheet = _sheet(path)
     assert [sheet[f"{COL[key]}3"].fill.fgColor.rgb for key in ("nom", "date_accuse")] == [
         "00FFFF00", "00FFFF00"]
+
+
+def test_the_sheet_filter_follows_the_prepared_rows_and_a_custom_views_filter_stays(tmp_path):
+    # The filter covers the two complaints and no row is prepared yet: the new complaint
+    # brings rows prepared down to 1,000 and the filter follows them. The filter an Excel
+    # custom view keeps for itself, written after it, is that view's.
+    path = write_register(tmp_path / "registre.xlsx",
+                          [complaint("2026-001"), complaint("2026-002")])
+    view = (f'<customSheetViews><customSheetView guid="{{6F4B3C1A-0000-4000-8000-00000000000'
+            f'1}}"><autoFilter ref="A1:{LAST}3"/></customSheetView></customSheetViews>')
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</sheetData>", f'</sheetData><autoFilter ref="A1:{LAST}3"/>{view}'.encode()))
+    assert append_complaints(path, [complaint("2026-003")]) == [4]
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert re.findall(r'<autoFilter ref="([^"]+)"', sheet) == [f"A1:{LAST}1000", f"A1:{LAST}3"]
+
+
+def test_a_long_description_sets_a_height_excel_keeps(tmp_path):
+    # ht alone is a height Excel may fit again on opening; customHeight keeps it.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    (line,) = append_complaints(path, [complaint("2026-002", description="x" * 300)])
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    tag = re.search(rf'<row r="{line}"[^>]*>', sheet).group(0)
+    assert 'ht="105"' in tag and 'customHeight="1"' in tag
 
 
 def _tabled(path: Path, totals: bool = False, note_below: bool = False) -> Path:
