@@ -116,3 +116,15 @@ def test_input_styles_already_prepared_are_kept_as_they_are():
     assert styles.for_input(2, "date") == 3
     assert styles.number_format(3) == (164, "dd/mm/yyyy")
     assert dict(styles.xf(3).alignment) == {"vertical": "top"}
+
+
+def test_a_style_index_outside_the_list_is_the_default_style():
+    # A cell whose style index the list lacks (a workbook another tool wrote badly) is
+    # shown by Excel in the default style: the style derived from it must name the same
+    # font, fill and border, or Excel asks to repair the file.
+    styles = Styles.parse(PREPARED_STYLES)
+    assert dict(styles.xf(99).attributes) == {
+        "numFmtId": "0", "fontId": "0", "fillId": "0", "borderId": "0", "xfId": "0"}
+    derived = styles.xf(styles.for_input(99, "date"))
+    assert {name: derived.get(name) for name in ("numFmtId", "fontId", "fillId", "borderId")} \
+        == {"numFmtId": "164", "fontId": "0", "fillId": "0", "borderId": "0"}

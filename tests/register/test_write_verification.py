@@ -21,8 +21,13 @@ from toolkit.cli import main
 from toolkit.errors import RegisterFileError
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
-from toolkit.register.writeback import BACKUP_DIRNAME, append_complaints, mark_dates
-from toolkit.rules.columns import COLUMNS
+from toolkit.register.writeback import (
+    BACKUP_DIRNAME,
+    append_complaints,
+    mark_dates,
+    write_values,
+)
+from toolkit.rules.columns import BY_KEY, COLUMNS
 
 DAY = date(2026, 11, 9)
 # openpyxl stores this text as typed, but Excel and the register's reader both decode
@@ -87,6 +92,31 @@ def test_a_date_written_on_the_tables_totals_row_is_refused(tmp_path):
     message = _refusal(4, "Date d'accusé de réception")
     with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
         mark_dates(path, [(4, "date_accuse", DAY)])
+    assert path.read_bytes() == original
+
+
+@pytest.mark.parametrize(("key", "value", "rendered"), [
+    ("telephone", "0612345678", "0612345679"),
+    ("observations", "Rappeler lundi", "Rappeler mardi"),
+])
+def test_a_value_rendered_wrong_is_caught_by_reading_it_back(make_register, monkeypatch, key,
+                                                            value, rendered):
+    """A fault in the rendering of a cell (planted here: one character changed) is caught
+    by reading the saved cell back, each column kind by its own reading (the phone's gives
+    back a leading zero Excel dropped), before the register is replaced."""
+    from toolkit.register import writeback
+
+    path = make_register([complaint()])
+    original = path.read_bytes()
+    written_cell = writeback._written_cell
+
+    def faulty(reference, style, stored, *rest):
+        return written_cell(reference, style, rendered if stored == value else stored, *rest)
+
+    monkeypatch.setattr(writeback, "_written_cell", faulty)
+    message = _refusal(2, BY_KEY[key].header)
+    with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
+        write_values(path, [(2, key, value)])
     assert path.read_bytes() == original
 
 
