@@ -109,6 +109,7 @@ def test_input_styles_already_prepared_are_kept_as_they_are():
     # A date already shown as dd/mm/yyyy, a wrapped text, a choice (never wrapped).
     assert [styles.for_input(0, "date"), styles.for_input(1, "text"),
             styles.for_input(2, "choice")] == [0, 1, 2]
+    assert styles.as_date(0) == 0  # a date written in such a cell keeps its style
     assert not styles.changed
     # The other side: a style showing no date, not wrapped: changed, and an existing
     # style reused when it is the one asked for.
