@@ -35,10 +35,11 @@ def _written_without(tmp_path: Path, header: str) -> tuple[object, dict[str, str
     return sheet, {h: get_column_letter(i) for i, h in enumerate(headers, start=1)}
 
 
-def _highlights(sheet) -> dict[str, list[tuple[str, str]]]:
-    """Highlighted range → (fill colour, formula) of each rule, in priority order."""
-    return {str(rng.sqref): [(rule.dxf.fill.fgColor.rgb[-6:], rule.formula[0])
-                             for rule in rules]
+def _highlights(sheet) -> dict[str, list[tuple[str, str, bool]]]:
+    """Highlighted range → (fill colour, formula, stops the rules after it) of each rule,
+    in priority order."""
+    return {str(rng.sqref): [(rule.dxf.fill.fgColor.rgb[-6:], rule.formula[0],
+                              bool(rule.stopIfTrue)) for rule in rules]
             for rng, rules in sheet.conditional_formatting._cf_rules.items()}
 
 
@@ -50,8 +51,10 @@ def test_reply_deadline_still_highlighted_without_the_acknowledgement(tmp_path, 
     due = letter["Échéance réponse"]
     opened = f'${received}2<>"",${sent}2="",ISNUMBER(${due}2)'
     assert _highlights(sheet) == {f"{due}2:{due}1000": [
-        (RED, f"AND({opened},TODAY()>${due}2)"),
-        (ORANGE, f"AND({opened},${due}2-TODAY()<=3)"),
+        # Late, red: it stops there (a late date is not also "soon").
+        (RED, f"AND({opened},TODAY()>${due}2)", True),
+        # Soon, orange: staff's own rules below it still apply.
+        (ORANGE, f"AND({opened},${due}2-TODAY()<=3)", False),
     ]}
 
 

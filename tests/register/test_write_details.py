@@ -188,6 +188,31 @@ def test_the_sheet_filter_follows_the_prepared_rows_and_a_custom_views_filter_st
     assert re.findall(r'<autoFilter ref="([^"]+)"', sheet) == [f"A1:{LAST}1000", f"A1:{LAST}3"]
 
 
+def test_validations_and_highlights_follow_the_prepared_rows(tmp_path):
+    # Staff set a date check over the two complaints' « Date d'accusé de réception », and
+    # their own check on « Nom du client »: the first follows the rows prepared down to
+    # 1,000 by the new complaint, with the highlights the toolkit adds; staff's stays.
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    path = write_register(tmp_path / "registre.xlsx",
+                          [complaint("2026-001"), complaint("2026-002")])
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Registre"]
+    for column in (COL["date_accuse"], COL["nom"]):
+        check = DataValidation(type="textLength", operator="lessThan", formula1="200")
+        check.add(f"{column}2:{column}3")
+        sheet.add_data_validation(check)
+    workbook.save(path)
+    assert append_complaints(path, [complaint("2026-003")]) == [4]
+    sheet = _sheet(path)
+    ranges = {str(check.sqref) for check in sheet.data_validations.dataValidation}
+    assert ranges == {f"{COL['date_accuse']}2:{COL['date_accuse']}1000",
+                      f"{COL['nom']}2:{COL['nom']}3"}
+    highlighted = {str(cells.sqref) for cells in sheet.conditional_formatting._cf_rules}
+    assert highlighted == {f"{COL[key]}2:{COL[key]}1000"
+                           for key in ("echeance_accuse", "echeance_reponse")}
+
+
 def test_a_long_description_sets_a_height_excel_keeps(tmp_path):
     # ht alone is a height Excel may fit again on opening; customHeight keeps it.
     path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])

@@ -120,6 +120,28 @@ def test_a_value_rendered_wrong_is_caught_by_reading_it_back(make_register, monk
     assert path.read_bytes() == original
 
 
+def test_a_row_rendered_as_broken_xml_is_refused_before_anything_is_saved(make_register,
+                                                                          monkeypatch):
+    """A fault in the rendering of a row (planted here: a cell left unclosed) is caught by
+    parsing the rebuilt rows: Excel would have to repair the register."""
+    from toolkit.register import sheet_xml
+
+    path = make_register([complaint(), complaint("2026-002", date(2026, 11, 5))])
+    original = path.read_bytes()
+    render = sheet_xml.Row.render
+
+    def faulty(row, prefix):
+        rendered = render(row, prefix)
+        return rendered.replace(b"</c>", b"", 1) if row.number == 3 else rendered
+
+    monkeypatch.setattr(sheet_xml.Row, "render", faulty)
+    message = ("registre.xlsx : l'enregistrement n'a pas pu être vérifié (lignes 3 à 3). "
+               "Le registre n'a pas été modifié.")
+    with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
+        mark_dates(path, [(3, "date_accuse", DAY)])
+    assert path.read_bytes() == original
+
+
 def test_a_workbook_whose_sheet_list_is_damaged_is_refused_before_anything_is_written(
         make_register):
     # A damaged workbook part: the write cannot tell which sheet is the register.
