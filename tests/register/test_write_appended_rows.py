@@ -131,3 +131,17 @@ def test_a_prepared_row_where_a_deadline_was_pasted_gets_its_formula_back(tmp_pa
     assert model.count(f"{received}2") == 2
     assert load_workbook(path)["Registre"].cell(3, deadline).value == model.replace(
         f"{received}2", f"{received}3")
+
+
+def test_a_workbook_without_calculation_settings_gets_them(tmp_path):
+    # A workbook another tool wrote without <calcPr>: the write adds it, after the sheet
+    # list as the schema orders it, so that Excel computes the new row's deadlines.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    with_part(path, "xl/workbook.xml", lambda xml: re.sub(rb"<calcPr\b[^>]*/>", b"", xml))
+    with zipfile.ZipFile(path) as archive:
+        assert b"calcPr" not in archive.read("xl/workbook.xml")
+    append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])
+    with zipfile.ZipFile(path) as archive:
+        workbook_part = archive.read("xl/workbook.xml")
+    assert re.search(rb'</(definedNames|sheets)><calcPr fullCalcOnLoad="1"/>', workbook_part)
+    assert read_register(path).frame["numero"].tolist() == ["2026-001", "2026-002"]

@@ -120,10 +120,21 @@ def test_a_value_rendered_wrong_is_caught_by_reading_it_back(make_register, monk
     assert path.read_bytes() == original
 
 
+def _cell_left_open(rendered: bytes) -> bytes:
+    return rendered.replace(b"</c>", b"", 1)
+
+
+def _escape_dropped(rendered: bytes) -> bytes:
+    # The note's « <!-- » then opens a comment that swallows the rest of the document: the
+    # error only shows once the parser is told the document ends.
+    return rendered.replace(b"&lt;", b"<")
+
+
+@pytest.mark.parametrize("fault", [_cell_left_open, _escape_dropped])
 def test_a_row_rendered_as_broken_xml_is_refused_before_anything_is_saved(make_register,
-                                                                          monkeypatch):
-    """A fault in the rendering of a row (planted here: a cell left unclosed) is caught by
-    parsing the rebuilt rows: Excel would have to repair the register."""
+                                                                          monkeypatch, fault):
+    """A fault in the rendering of a row (planted here) is caught by parsing the rebuilt
+    rows as a whole document: Excel would have to repair the register."""
     from toolkit.register import sheet_xml
 
     path = make_register([complaint(), complaint("2026-002", date(2026, 11, 5))])
@@ -132,13 +143,13 @@ def test_a_row_rendered_as_broken_xml_is_refused_before_anything_is_saved(make_r
 
     def faulty(row, prefix):
         rendered = render(row, prefix)
-        return rendered.replace(b"</c>", b"", 1) if row.number == 3 else rendered
+        return fault(rendered) if row.number == 3 else rendered
 
     monkeypatch.setattr(sheet_xml.Row, "render", faulty)
     message = ("registre.xlsx : l'enregistrement n'a pas pu être vérifié (lignes 3 à 3). "
                "Le registre n'a pas été modifié.")
     with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
-        mark_dates(path, [(3, "date_accuse", DAY)])
+        write_values(path, [(3, "observations", "<!-- rappeler lundi")])
     assert path.read_bytes() == original
 
 
