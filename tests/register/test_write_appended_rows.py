@@ -7,6 +7,7 @@ import re
 import zipfile
 from datetime import date
 
+import pytest
 from helpers.register_files import complaint, with_part, write_register
 from openpyxl import load_workbook
 
@@ -133,15 +134,39 @@ def test_a_prepared_row_where_a_deadline_was_pasted_gets_its_formula_back(tmp_pa
         f"{received}2", f"{received}3")
 
 
-def test_a_workbook_without_calculation_settings_gets_them(tmp_path):
-    # A workbook another tool wrote without <calcPr>: the write adds it, after the sheet
-    # list as the schema orders it, so that Excel computes the new row's deadlines.
-    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
-    with_part(path, "xl/workbook.xml", lambda xml: re.sub(rb"<calcPr\b[^>]*/>", b"", xml))
+MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _without_calculation_settings(xml: bytes) -> bytes:
+    return re.sub(rb"<calcPr\b[^>]*/>", b"", xml)
+
+
+def _prefixed(xml: bytes) -> bytes:
+    """The same workbook part with its elements written ``x:…``, as some tools write it."""
+    xml = re.sub(rb"<(/?)([A-Za-z]+)(?=[\s/>])", rb"<\1x:\2", xml)
+    return xml.replace(b'xmlns="' + MAIN + b'"', b'xmlns:x="' + MAIN + b'"')
+
+
+@pytest.mark.parametrize(("made_by", "shape", "after"), [
+    ("openpyxl", lambda xml: xml, b"<definedNames/>"),
+    ("openpyxl", _prefixed, b"<x:definedNames/>"),
+    ("template", lambda xml: xml, b"</definedNames>"),
+], ids=["empty defined names", "prefixed", "print area"])
+def test_a_workbook_without_calculation_settings_gets_them(tmp_path, made_by, shape, after):
+    # A workbook another tool wrote without <calcPr>: the write adds it where the schema
+    # puts it, after the defined names (Excel repairs a workbook whose parts are out of
+    # order), so that Excel computes the new row's deadlines.
+    from toolkit.register.template import create_register
+
+    make = write_register if made_by == "openpyxl" else create_register
+    path = make(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    with_part(path, "xl/workbook.xml",
+              lambda xml: shape(_without_calculation_settings(xml)))
     with zipfile.ZipFile(path) as archive:
         assert b"calcPr" not in archive.read("xl/workbook.xml")
     append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])
     with zipfile.ZipFile(path) as archive:
         workbook_part = archive.read("xl/workbook.xml")
-    assert re.search(rb'</(definedNames|sheets)><calcPr fullCalcOnLoad="1"/>', workbook_part)
+    prefix = b"x:" if shape is _prefixed else b""
+    assert after + b"<" + prefix + b'calcPr fullCalcOnLoad="1"/>' in workbook_part
     assert read_register(path).frame["numero"].tolist() == ["2026-001", "2026-002"]

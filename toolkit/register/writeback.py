@@ -1141,6 +1141,11 @@ def _first_wrong_value(saved: Package, target: WriteTarget,
     return None
 
 
+_BEFORE_CALC_SETTINGS = re.compile(
+    rb"</(?:[\w.-]+:)?(?:sheets|functionGroups|externalReferences|definedNames)>|"
+    rb"<(?:[\w.-]+:)?(?:sheets|functionGroups|externalReferences|definedNames)\b[^>]*/>")
+
+
 def _edited_workbook(target: WriteTarget, changes: Mapping[str, object]) -> None:
     """``workbook.xml``: recalculation on opening, and the print area following the last
     complaint (when it is the toolkit's: from A1 over whole rows)."""
@@ -1151,9 +1156,10 @@ def _edited_workbook(target: WriteTarget, changes: Mapping[str, object]) -> None
         p = re.match(rb"<(?:[\w.-]+:)?", re.search(rb"<(?:[\w.-]+:)?workbook\b", data)
                      .group(0)).group(0)[1:]
         element = b"<" + p + b'calcPr fullCalcOnLoad="1"/>'
-        anchor = re.search(rb"</(?:[\w.-]+:)?(?:definedNames|externalReferences|"
-                           rb"functionGroups|sheets)>", data)
-        at = anchor.end() if anchor else data.rindex(b"</")
+        # After the last of the elements CT_Workbook puts before it (the defined names
+        # follow the sheet list), whole or empty.
+        anchors = list(_BEFORE_CALC_SETTINGS.finditer(data))
+        at = anchors[-1].end() if anchors else data.rindex(b"</")
         data = data[:at] + element + data[at:]
     elif attributes(calc.group(0)).get(b"fullCalcOnLoad") not in (b"1", b"true"):
         data = data[:calc.start()] + set_attribute(calc.group(0), b"fullCalcOnLoad", b"1") + \
