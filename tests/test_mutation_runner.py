@@ -73,3 +73,16 @@ def test_the_options_of_the_runner():
     assert modules == ["toolkit/rules/stats.py"]
     assert flags == {"--report"} and numbers == {"--sample": 300, "--seed": 7}
     assert run._parsed([])[0] == run.core_modules()
+
+
+def test_a_kept_draw_is_used_again_for_the_modules_asked(tmp_path):
+    # mutmut renumbers a changed function's mutants: a new draw would name others than
+    # those that ran, so the first one is read back (here without asking mutmut anything).
+    run = _runner()
+    kept = tmp_path / "mutants" / "sample-3-0.txt"
+    kept.parent.mkdir()
+    kept.write_text("toolkit.rules.stats.x_counts__mutmut_2\n"
+                    "toolkit.rules.deadlines.x_ack_deadline__mutmut_1\n"
+                    "toolkit.rules.stats.x_delays__mutmut_7\n", encoding="utf-8")
+    assert run.drawn_mutants(["toolkit/rules/stats.py"], 3, 0, root=tmp_path) == [
+        "toolkit.rules.stats.x_counts__mutmut_2", "toolkit.rules.stats.x_delays__mutmut_7"]

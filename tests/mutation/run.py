@@ -11,8 +11,8 @@ nothing a user could see: they are counted apart and not shown.
 runs only the mutants without a result (an interrupted run goes on); ``--sample N``
 (with ``--seed S``, 0 by default) runs, or with ``--report`` reports on, N mutants drawn at
 random among those not listed as equivalent: the score of a sample, with its 95 % interval,
-estimates the modules' score in a fraction of the time (the same N, seed and mutants always
-give the same draw).
+estimates the modules' score in a fraction of the time. The draw is kept in
+``mutants/sample-N-S.txt``, so that the report names the mutants that ran.
 """
 
 from __future__ import annotations
