@@ -1,5 +1,6 @@
 """A complaint appended to a register that has no input formats yet (one written by another
-tool) gets them, and the saved file asks Excel to recalculate its formulas on opening."""
+tool) gets them, and the saved file asks Excel to recalculate its formulas on opening; its
+formulas come from the rows above, or from the toolkit's own when no row has any."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from datetime import date
 import pytest
 from helpers.register_files import complaint, with_part, write_register
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
+from toolkit.register.layout import ack_formula, reply_formula, status_formula
 from toolkit.register.reading import read_register
+from toolkit.register.template import create_register
 from toolkit.register.writeback import append_complaints
 
 
@@ -42,10 +46,6 @@ def test_a_row_added_where_no_row_has_formulas_gets_the_zone_and_the_status(tmp_
     # Rows holding values only (a register copied as values): the new row takes the
     # toolkit's own formulas, with the zone typed in « Paramètres » (in Alsace-Moselle the
     # 26 December is a holiday) and the status column, not only the two deadlines.
-    from openpyxl.utils import get_column_letter
-
-    from toolkit.register.layout import ack_formula, reply_formula, status_formula
-
     path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")],
                           parameters={"zone": "Alsace-Moselle"})
     (row,) = append_complaints(path, [complaint("2026-002", date(2026, 12, 14))])
@@ -87,49 +87,39 @@ def test_the_date_format_is_added_to_styles_that_have_no_format_list(tmp_path):
     assert read_register(path).frame["date_reclamation"].tolist() == [date(2026, 11, 5)]
 
 
-def test_the_formulas_are_copied_from_above_a_row_where_values_were_pasted(tmp_path):
-    # Staff pasted the values of the last row's deadlines over their formulas: the new row
-    # copies the formulas of the row above it, moved down to its own row.
-    from openpyxl.utils import get_column_letter
-
-    from toolkit.register.template import create_register
-
-    path = create_register(tmp_path / "registre.xlsx", [
-        complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
+def _deadline_pasted_over(path, row: int) -> tuple[str, int, str]:
+    """Row ``row``'s acknowledgement deadline replaced by a date, as staff paste values:
+    (row 2's formula, the deadline's column, the letter of « Date de réclamation »)."""
     workbook = load_workbook(path)
     sheet = workbook["Registre"]
     headers = {cell.value: cell.column for cell in sheet[1]}
     deadline = headers["Échéance accusé de réception"]
-    copied = sheet.cell(2, deadline).value
-    sheet.cell(3, deadline).value = date(2026, 11, 19)
+    model = sheet.cell(2, deadline).value
+    assert str(sheet.cell(row, deadline).value).startswith("=")
+    sheet.cell(row, deadline).value = date(2026, 11, 19)
     workbook.save(path)
+    received = get_column_letter(headers["Date de réclamation"])
+    assert model.count(f"{received}2") == 2
+    return model, deadline, received
+
+
+def test_the_formulas_are_copied_from_above_a_row_where_values_were_pasted(tmp_path):
+    # Staff pasted the values of the last row's deadlines over their formulas: the new row
+    # copies the formulas of the row above it, moved down to its own row.
+    path = create_register(tmp_path / "registre.xlsx", [
+        complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
+    model, deadline, received = _deadline_pasted_over(path, 3)
     (row,) = append_complaints(path, [complaint("2026-003", date(2026, 11, 12))])
-    received = f"{get_column_letter(headers['Date de réclamation'])}"
-    assert copied.count(f"{received}2") == 2
-    assert load_workbook(path)["Registre"].cell(row, deadline).value == copied.replace(
+    assert load_workbook(path)["Registre"].cell(row, deadline).value == model.replace(
         f"{received}2", f"{received}{row}")
 
 
 def test_a_prepared_row_where_a_deadline_was_pasted_gets_its_formula_back(tmp_path):
     # The deadlines' values were pasted down over the prepared rows too: the complaint
     # written in such a row gets the formula (its own deadline), not the stale date.
-    from openpyxl.utils import get_column_letter
-
-    from toolkit.register.template import create_register
-
     path = create_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
-    workbook = load_workbook(path)
-    sheet = workbook["Registre"]
-    headers = {cell.value: cell.column for cell in sheet[1]}
-    deadline = headers["Échéance accusé de réception"]
-    model = sheet.cell(2, deadline).value
-    assert str(sheet.cell(3, deadline).value).startswith("=")  # a prepared row
-    sheet.cell(3, deadline).value = date(2026, 11, 19)
-    workbook.save(path)
-    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 12))])
-    assert row == 3
-    received = get_column_letter(headers["Date de réclamation"])
-    assert model.count(f"{received}2") == 2
+    model, deadline, received = _deadline_pasted_over(path, 3)  # row 3: a prepared row
+    assert append_complaints(path, [complaint("2026-002", date(2026, 11, 12))]) == [3]
     assert load_workbook(path)["Registre"].cell(3, deadline).value == model.replace(
         f"{received}2", f"{received}3")
 
@@ -156,8 +146,6 @@ def test_a_workbook_without_calculation_settings_gets_them(tmp_path, made_by, sh
     # A workbook another tool wrote without <calcPr>: the write adds it where the schema
     # puts it, after the defined names (Excel repairs a workbook whose parts are out of
     # order), so that Excel computes the new row's deadlines.
-    from toolkit.register.template import create_register
-
     make = write_register if made_by == "openpyxl" else create_register
     path = make(tmp_path / "registre.xlsx", [complaint("2026-001")])
     with_part(path, "xl/workbook.xml",
