@@ -213,6 +213,38 @@ def test_validations_and_highlights_follow_the_prepared_rows(tmp_path):
                            for key in ("echeance_accuse", "echeance_reponse")}
 
 
+def test_a_description_column_staff_widened_needs_fewer_lines(tmp_path):
+    # « Description » widened to 90 characters: 300 characters take 4 lines of 15 points
+    # there (7 in the toolkit's 45-wide column), worked out by hand.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    workbook = openpyxl.load_workbook(path)
+    workbook["Registre"].column_dimensions[COL["description"]].width = 90
+    workbook.save(path)
+    (line,) = append_complaints(path, [complaint("2026-002", description="x" * 300)])
+    assert _sheet(path).row_dimensions[line].height == 60
+
+
+def test_highlights_added_beside_staff_rules_take_their_own_colours(tmp_path):
+    # A register made by another tool, without the deadline highlights but with a rule of
+    # staff's own (green names): the highlights the write adds get new formats, red and
+    # orange, and staff's rule keeps its green.
+    from openpyxl.formatting.rule import FormulaRule
+
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    workbook = openpyxl.load_workbook(path)
+    workbook["Registre"].conditional_formatting.add(
+        f"{COL['nom']}2:{COL['nom']}50",
+        FormulaRule(formula=[f'{COL["nom"]}2<>""'],
+                    fill=PatternFill("solid", fgColor="00B050", bgColor="00B050")))
+    workbook.save(path)
+    append_complaints(path, [complaint("2026-002")])
+    colours = {str(cells.sqref): [rule.dxf.fill.fgColor.rgb[-6:] for rule in rules]
+               for cells, rules in _sheet(path).conditional_formatting._cf_rules.items()}
+    due = {COL[key] for key in ("echeance_accuse", "echeance_reponse")}
+    assert colours == {f"{COL['nom']}2:{COL['nom']}50": ["00B050"],
+                       **{f"{letter}2:{letter}1000": ["F8CBAD", "FFE699"] for letter in due}}
+
+
 def test_a_long_description_sets_a_height_excel_keeps(tmp_path):
     # ht alone is a height Excel may fit again on opening; customHeight keeps it.
     path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
