@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from toolkit.register.layout import ack_formula, reply_formula, status_formula
 from toolkit.register.reading import read_register
+from toolkit.register.sheet_xml import MAIN_NS
 from toolkit.register.template import create_register
 from toolkit.register.writeback import append_complaints
 
@@ -124,9 +125,6 @@ def test_a_prepared_row_where_a_deadline_was_pasted_gets_its_formula_back(tmp_pa
         f"{received}2", f"{received}3")
 
 
-MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
 def _without_calculation_settings(xml: bytes) -> bytes:
     return re.sub(rb"<calcPr\b[^>]*/>", b"", xml)
 
@@ -134,7 +132,8 @@ def _without_calculation_settings(xml: bytes) -> bytes:
 def _prefixed(xml: bytes) -> bytes:
     """The same workbook part with its elements written ``x:…``, as some tools write it."""
     xml = re.sub(rb"<(/?)([A-Za-z]+)(?=[\s/>])", rb"<\1x:\2", xml)
-    return xml.replace(b'xmlns="' + MAIN + b'"', b'xmlns:x="' + MAIN + b'"')
+    namespace = MAIN_NS.encode()
+    return xml.replace(b'xmlns="' + namespace + b'"', b'xmlns:x="' + namespace + b'"')
 
 
 @pytest.mark.parametrize(("made_by", "shape", "after"), [
