@@ -8,6 +8,8 @@ Each case writes a real .xlsx, runs the real write, then reopens the file with o
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date, datetime
 
 from helpers.letter_files import run_letters
@@ -99,3 +101,47 @@ def test_only_a_register_header_lends_its_style(tmp_path):
     assert [sheet["A1"].value, sheet["B1"].value] == ["Suivi 2026", "Date de réponse au client"]
     assert not sheet["B1"].has_style  # the workbook's default look: not A1's bold red
     assert sheet["B2"].value == datetime(2026, 11, 30)
+
+
+def _column_ranges(path) -> list[tuple[int, int, float]]:
+    """The sheet's ``<col>`` elements as written: first column, last column, width."""
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    found = [dict(re.findall(r'(\w+)="([^"]*)"', tag)) for tag in re.findall(r"<col\b[^>]*>", xml)]
+    return [(int(col["min"]), int(col["max"]), float(col["width"])) for col in found]
+
+
+def _older_register(tmp_path, cols: bytes = b""):
+    """A register without « Date de réponse annoncée » (written without ``<cols>``, as some
+    exports write a sheet), given ``cols`` where the schema puts them."""
+    path = write_register(tmp_path / "registre.xlsx", [complaint()],
+                          headers=[h for h in ALL_HEADERS if h != PROMISED])
+    with_part(path, "xl/worksheets/sheet1.xml",
+              lambda xml: xml.replace(b"<sheetData>", cols + b"<sheetData>"))
+    return path
+
+
+def test_the_added_columns_width_splits_a_range_of_columns_set_together(tmp_path):
+    # LibreOffice writes the columns of one width as one range (up to 1024): the added
+    # column takes its own width from inside it, the columns on either side keep theirs.
+    path = _older_register(
+        tmp_path, b'<cols><col min="1" max="1024" width="12" customWidth="1"/></cols>')
+    mark_dates(path, [(2, "date_reponse_annoncee", date(2026, 11, 30))])
+    added = column_index_from_string(ADDED)
+    assert _column_ranges(path) == [(1, added - 1, 12.0), (added, added, 14.0),
+                                    (added + 1, 1024, 12.0)]
+    sheet = load_workbook(path)["Registre"]
+    assert sheet[f"{ADDED}1"].value == PROMISED
+    assert sheet[f"{ADDED}2"].value == datetime(2026, 11, 30)
+
+
+def test_a_sheet_without_column_widths_gets_them_before_its_rows(tmp_path):
+    path = _older_register(tmp_path)
+    mark_dates(path, [(2, "date_reponse_annoncee", date(2026, 11, 30))])
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    added = column_index_from_string(ADDED)
+    # The schema puts <cols> before <sheetData>: after it, Excel repairs the file.
+    assert xml.index(b"<cols>") < xml.index(b"<sheetData")
+    assert _column_ranges(path) == [(added, added, 14.0)]
+    assert load_workbook(path)["Registre"].column_dimensions[ADDED].width == 14

@@ -12,6 +12,7 @@ import sys
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -97,6 +98,22 @@ def test_values_left_empty_leave_their_cells_blank(make_register):
 
 
 # --- what is refused -----------------------------------------------------------------------
+
+def test_the_style_added_for_a_date_is_an_xf_as_excel_writes_one(tmp_path):
+    # A register whose cells carry no alignment (openpyxl's plain styles): the date's new
+    # style is an empty <xf>, with nothing inside it for Excel to repair.
+    path = write_register(tmp_path / "registre.xlsx", [complaint()])
+    mark_dates(path, [(2, "date_accuse", date(2026, 11, 30))])
+    with zipfile.ZipFile(path) as archive:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    formats = {element.get("numFmtId"): element.get("formatCode")
+               for element in styles.iter(f"{main}numFmt")}
+    added = styles.find(f"{main}cellXfs")[-1]
+    assert formats[added.get("numFmtId")] == "dd/mm/yyyy"
+    assert (list(added), added.text, added.get("applyNumberFormat")) == ([], None, "1")
+    assert _sheet(path)[f"{COL['date_accuse']}2"].number_format == "dd/mm/yyyy"
+
 
 def test_a_formula_column_cannot_be_written(make_register):
     path = make_register([complaint()])
@@ -305,6 +322,67 @@ def test_the_moved_totals_row_keeps_its_references_to_other_sheets(tmp_path):
     sheet = _sheet(path)
     assert [sheet[f"{column}6"].value for column in "BCD"] == [
         "='Paramètres'!B9", "=Paramètres!B9", "=COUNTA(INDEX(E:E,2):E5)"]
+
+
+CALC_CHAIN_TYPE = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                   "calcChain")
+
+
+def _with_calculation_chain(path: Path, cells: list[str]) -> None:
+    """The calculation chain Excel saves with a workbook: the formula cells of sheet 1."""
+    chain = "".join(f'<c r="{cell}" i="1"/>' for cell in cells)
+    with_part(path, "xl/calcChain.xml", lambda _: (
+        '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{chain}</calcChain>").encode())
+    with_part(path, "[Content_Types].xml", lambda xml: xml.replace(b"</Types>", (
+        b'<Override PartName="/xl/calcChain.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')))
+    with_part(path, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(
+        b"</Relationships>", f'<Relationship Id="rIdChain" Type="{CALC_CHAIN_TYPE}" '
+        'Target="calcChain.xml"/></Relationships>'.encode()))
+
+
+def _calculation_chain_parts(path: Path) -> list[bool]:
+    with zipfile.ZipFile(path) as archive:
+        return ["xl/calcChain.xml" in archive.namelist(),
+                b"calcChain" in archive.read("[Content_Types].xml"),
+                b"calcChain" in archive.read("xl/_rels/workbook.xml.rels")]
+
+
+def test_a_calculation_chain_naming_moved_formulas_is_dropped(tmp_path):
+    # The totals row's formulas move down: a chain still naming A4 and E4, now the new
+    # complaint's number and name, is what Excel reports as a damaged file. The row ends
+    # with a plain text, after its formulas.
+    path = _tabled(tmp_path / "registre.xlsx", totals=True)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Registre"][f"{LAST}4"] = "fin du tableau"
+    workbook.save(path)
+    _with_calculation_chain(path, ["A4", "E4"])
+    assert _calculation_chain_parts(path) == [True, True, True]
+    assert append_complaints(path, NEW[:1]) == [4]
+    assert _calculation_chain_parts(path) == [False, False, False]
+    sheet = _sheet(path)
+    assert [sheet["E4"].value, sheet[f"{LAST}5"].value] == ["Hugo Petit", "fin du tableau"]
+
+
+def test_a_write_that_moves_no_formula_keeps_the_calculation_chain(tmp_path):
+    path = _tabled(tmp_path / "registre.xlsx", totals=True)
+    _with_calculation_chain(path, ["A4", "E4"])
+    mark_dates(path, [(2, "date_accuse", date(2026, 11, 10))])
+    assert _calculation_chain_parts(path) == [True, True, True]
+
+
+def test_the_totals_rows_cells_leave_the_row_it_moved_from(tmp_path):
+    # A totals cell over a column the new complaint leaves empty: moved, not copied (left,
+    # it would sit in the new complaint's row as if staff had typed it there).
+    path = _tabled(tmp_path / "registre.xlsx", totals=True)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Registre"][f"{COL['observations']}4"] = "à relire :"
+    workbook.save(path)
+    assert append_complaints(path, NEW[:1]) == [4]
+    sheet = _sheet(path)
+    assert sheet[f"{COL['observations']}4"].value is None
+    assert sheet[f"{COL['observations']}5"].value == "à relire :"
 
 
 def test_rows_added_below_a_staff_note_under_the_table_stay_outside_it(tmp_path):

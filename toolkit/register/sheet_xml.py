@@ -360,8 +360,9 @@ _TOKENS = re.compile(rf"({_STRING_OR_SHEET})|((?:[A-Za-z_][\w.]*!)?)(?:{_REFEREN
 
 def map_rows(formula: str, mapping: Callable[[int, bool, str, bool], int]) -> str:
     """``formula`` with each A1 reference's row replaced by ``mapping(row, absolute, role,
-    other_sheet)`` (role: "single", "start" or "end" of a range; other_sheet: the
-    reference names a sheet). Strings in double quotes are left alone."""
+    other_sheet)`` (role: "end" of a range, or "single" for any other reference, a range's
+    start included; other_sheet: the reference names a sheet). Strings in double quotes are
+    left alone."""
     result, position = [], 0
     matches = list(_TOKENS.finditer(formula))
     start_other = False  # the sheet of a range's first cell is the sheet of the range
@@ -372,18 +373,11 @@ def map_rows(formula: str, mapping: Callable[[int, bool, str, bool], int]) -> st
         other_sheet = bool(match.group(2)) or (
             previous is not None and previous.group(1) is not None
             and previous.group(1).endswith("!") and previous.end() == match.start())
-        before = formula[:match.start()].rstrip()
-        if before.endswith(":"):
+        ends_range = formula[:match.start()].rstrip().endswith(":")
+        if ends_range:
             other_sheet = other_sheet or start_other
         start_other = other_sheet
-        following = matches[index + 1] if index + 1 < len(matches) else None
-        if before.endswith(":"):
-            role = "end"
-        elif following is not None and \
-                formula[match.end():following.start()].strip() == ":":
-            role = "start"
-        else:
-            role = "single"
+        role = "end" if ends_range else "single"
         new_row = mapping(int(match.group(6)), match.group(5) == "$", role, other_sheet)
         result.append(formula[position:match.start(6)])
         result.append(str(new_row))

@@ -808,10 +808,8 @@ def _with_column_width(head: bytes, column: int, width: float, p: bytes) -> byte
                str(column).encode() + b'" width="' + str(width).encode() +
                b'" customWidth="1"/>')
     cols = re.search(rb"<(?:[\w.-]+:)?cols\b[^>]*>(.*?)</(?:[\w.-]+:)?cols>", head, re.DOTALL)
-    if cols is None:
-        at = re.search(rb"<(?:[\w.-]+:)?sheetData\b", head)
-        at = at.start() if at else len(head)
-        return head[:at] + b"<" + p + b"cols>" + element + b"</" + p + b"cols>" + head[at:]
+    if cols is None:  # the head ends where <sheetData> starts, which the schema puts next
+        return head + b"<" + p + b"cols>" + element + b"</" + p + b"cols>"
     inner = cols.group(1)
     parts, placed = [], False
     for match in re.finditer(rb"<(?:[\w.-]+:)?col\b[^>]*?/>|<(?:[\w.-]+:)?col\b.*?</"
