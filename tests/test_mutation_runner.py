@@ -1,7 +1,7 @@
 """The mutation runner (tests/mutation/run.py) makes mutmut record again which tests call
 each function when the mutated code changed: otherwise a changed function keeps only the
 calls of tests added since, and its mutants survive untested. It draws samples the same
-way each time, and its quick pass records its kills where mutmut reads its results."""
+way each time, and its quick pass keeps only the kills of a session with a cut record."""
 
 from __future__ import annotations
 
@@ -90,40 +90,54 @@ def test_a_kept_draw_is_used_again_for_the_modules_asked(tmp_path):
         "toolkit.rules.stats.x_counts__mutmut_2", "toolkit.rules.stats.x_delays__mutmut_7"]
 
 
-def test_the_quick_tests_are_the_fastest_callers_within_the_budget():
+def test_the_quick_record_keeps_the_fastest_callers_within_the_budget():
     run = _runner()
     stats = {"duration_by_test": {"t::slow": 20.0, "t::fast": 0.5, "t::mid": 4.0,
                                   "t::other": 0.1, "t::alone": 90.0},
              "tests_by_mangled_function_name": {
                  "toolkit.register.sheet_xml.xǁSheetǁparse": ["t::slow", "t::mid", "t::fast"],
                  "toolkit.register.sheet_xml.x_column_letters": ["t::other"],
-                 "toolkit.rules.stats.x_counts": ["t::alone"]}}
-    parse = "toolkit.register.sheet_xml.xǁSheetǁparse__mutmut_12"
-    assert run.quick_tests(parse, stats, 5.0) == ["t::fast", "t::mid"]
-    assert run.quick_tests(parse, stats, 4.4) == ["t::fast"]
-    assert run.quick_tests(parse, stats, 60.0) == ["t::fast", "t::mid", "t::slow"]
-    # Over the budget alone, the fastest caller still runs; a function no test calls, none.
-    assert run.quick_tests("toolkit.rules.stats.x_counts__mutmut_1", stats, 5.0) == ["t::alone"]
-    assert run.quick_tests("toolkit.rules.stats.x_delays__mutmut_1", stats, 5.0) == []
+                 "toolkit.rules.stats.x_counts": ["t::alone"]},
+             "stats_time": 12.0}
+
+    def cut(budget: float) -> dict:
+        return run.quick_record(stats, budget)["tests_by_mangled_function_name"]
+
+    parse = "toolkit.register.sheet_xml.xǁSheetǁparse"
+    assert cut(5.0)[parse] == ["t::fast", "t::mid"]
+    assert cut(4.4)[parse] == ["t::fast"]
+    assert cut(60.0)[parse] == ["t::fast", "t::mid", "t::slow"]
+    # Over the budget alone, the fastest caller still runs.
+    assert cut(5.0)["toolkit.rules.stats.x_counts"] == ["t::alone"]
+    # The rest of mutmut's record is kept as it was, and the record itself is not changed.
+    assert {key: value for key, value in run.quick_record(stats, 5.0).items()
+            if key != "tests_by_mangled_function_name"} == {
+        "duration_by_test": stats["duration_by_test"], "stats_time": 12.0}
+    assert stats["tests_by_mangled_function_name"][parse] == ["t::slow", "t::mid", "t::fast"]
 
 
-def test_a_quick_kill_is_recorded_where_mutmut_reads_its_results(tmp_path):
+def test_after_a_quick_pass_only_kills_keep_their_result(tmp_path):
     from mutmut.mutation.data import SourceFileMutationData
     from mutmut.stats import status_by_exit_code
 
     run = _runner()
     meta = tmp_path / "mutants" / "toolkit" / "rules" / "stats.py.meta"
     meta.parent.mkdir(parents=True)
-    killed = "toolkit.rules.stats.x_counts__mutmut_2"
-    waiting = "toolkit.rules.stats.x_counts__mutmut_3"
+    # survived, killed, pytest's internal error (a kill), timeout, not checked; and a
+    # survivor of an earlier full run, outside the quick pass.
+    codes = {"x_counts__mutmut_1": 0, "x_counts__mutmut_2": 1, "x_counts__mutmut_3": 3,
+             "x_counts__mutmut_4": 36, "x_counts__mutmut_5": None, "x_delays__mutmut_1": 0}
+    codes = {f"toolkit.rules.stats.{name}": code for name, code in codes.items()}
     meta.write_text(json.dumps({
-        "exit_code_by_key": {killed: None, waiting: None}, "hash_by_function_name": {},
-        "type_check_error_by_key": {}, "durations_by_key": {},
-        "estimated_durations_by_key": {}}), encoding="utf-8")
-    run.record_killed(killed, 2.5, root=tmp_path)
+        "exit_code_by_key": codes, "hash_by_function_name": {}, "type_check_error_by_key": {},
+        "durations_by_key": {}, "estimated_durations_by_key": {}}), encoding="utf-8")
+    quick_pass = {name for name in codes if "x_counts" in name}
+    assert run.forget_unkilled(quick_pass, root=tmp_path) == 2
     data = SourceFileMutationData(path="toolkit/rules/stats.py")
     data.meta_path = meta
     data.load()
-    assert status_by_exit_code[data.exit_code_by_key[killed]] == "killed"
-    assert status_by_exit_code[data.exit_code_by_key[waiting]] == "not checked"
-    assert data.durations_by_key == {killed: 2.5}
+    statuses = {name.rsplit(".", 1)[1]: status_by_exit_code[code]
+                for name, code in data.exit_code_by_key.items()}
+    assert statuses == {"x_counts__mutmut_1": "not checked", "x_counts__mutmut_2": "killed",
+                        "x_counts__mutmut_3": "killed", "x_counts__mutmut_4": "not checked",
+                        "x_counts__mutmut_5": "not checked", "x_delays__mutmut_1": "survived"}

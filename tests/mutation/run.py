@@ -13,8 +13,8 @@ runs only the mutants without a result (an interrupted run goes on); ``--sample 
 random among those not listed as equivalent: the score of a sample, with its 95 % interval,
 estimates the modules' score in a fraction of the time. The draw is kept in
 ``mutants/sample-N-S.txt``, so that the report names the mutants that ran. ``--quick S``
-first runs each chosen mutant without a result against the fastest of its tests (up to S
-seconds of them): those it kills are recorded, the others are left to mutmut's full run.
+runs the chosen mutants without a result against the fastest of their tests only (up to S
+seconds of them) and keeps the kills; the others are left for a full run (``--resume``).
 """
 
 from __future__ import annotations
@@ -29,11 +29,9 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import tomllib
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,13 +170,11 @@ def run(modules: list[str], resume: bool = False, sample: list[str] | None = Non
     return time.perf_counter() - started
 
 
-def quick_tests(mutant: str, stats: dict, budget: float) -> list[str]:
-    """The fastest of the tests that call ``mutant``'s function (mutmut's record ``stats``),
-    as many as fit in ``budget`` seconds of their recorded time, and at least one."""
-    durations = stats["duration_by_test"]
-    callers = stats["tests_by_mangled_function_name"].get(mutant.partition("__mutmut_")[0], ())
+def fastest_tests(tests: list[str], durations: dict[str, float], budget: float) -> list[str]:
+    """The fastest of ``tests``, as many as fit in ``budget`` seconds of their recorded
+    ``durations``, and at least one."""
     chosen, total = [], 0.0
-    for test in sorted(callers, key=lambda test: (durations.get(test, 0.0), test)):
+    for test in sorted(tests, key=lambda test: (durations.get(test, 0.0), test)):
         total += durations.get(test, 0.0)
         if chosen and total > budget:
             break
@@ -186,62 +182,63 @@ def quick_tests(mutant: str, stats: dict, budget: float) -> list[str]:
     return chosen
 
 
-def record_killed(mutant: str, seconds: float, root: Path = ROOT) -> None:
-    """Write ``mutant`` as killed into mutmut's results (its module's ``.meta`` file, exit
-    code 1 as mutmut writes for failing tests), so that reports and ``--resume`` see it."""
-    meta_path = root / "mutants" / (module_of(mutant).replace(".", "/") + ".py.meta")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["exit_code_by_key"][mutant] = 1
-    meta["durations_by_key"][mutant] = seconds
-    meta_path.write_text(json.dumps(meta, indent=4), encoding="utf-8")
+def quick_record(stats: dict, budget: float) -> dict:
+    """mutmut's record of which tests call what, each function's tests cut to the
+    :func:`fastest_tests` within ``budget``."""
+    durations = stats["duration_by_test"]
+    return {**stats, "tests_by_mangled_function_name": {
+        function: fastest_tests(tests, durations, budget)
+        for function, tests in stats["tests_by_mangled_function_name"].items()}}
 
 
-def _pytest(tests: list[str], mutant: str, timeout: float) -> int | None:
-    """Exit code of pytest over ``tests`` with ``mutant`` active ("" for none), run as
-    mutmut runs them (from mutants/, with its options); None when it did not end in time."""
-    options = _configuration()["mutmut"].get("pytest_add_cli_args", [])
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *options,
-               *tests]
-    environment = {**os.environ, "PYTHONPATH": str(ROOT / "mutants"),
-                   "MUTANT_UNDER_TEST": mutant}
+def forget_unkilled(names: set[str], root: Path = ROOT) -> int:
+    """Set the results of ``names`` other than kills back to "not checked" (mutmut's
+    ``.meta`` files), so that a full run judges them; the number set back."""
+    from mutmut.stats import status_by_exit_code
+
+    forgotten = 0
+    for meta_path in (root / "mutants").rglob("*.py.meta"):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        codes = meta["exit_code_by_key"]
+        unkilled = [name for name in names & codes.keys()
+                    if codes[name] is not None and status_by_exit_code[codes[name]] != "killed"]
+        for name in unkilled:
+            codes[name] = None
+        if unkilled:
+            meta_path.write_text(json.dumps(meta, indent=4), encoding="utf-8")
+            forgotten += len(unkilled)
+    return forgotten
+
+
+def quick(modules: list[str], budget: float, sample: list[str] | None = None) -> Counter:
+    """Run the mutants of ``modules`` (or the ``sample``) that have no result against the
+    :func:`fastest_tests` of their function only, and keep only the kills: the others go
+    back to "not checked" for a full run (only a full run calls a mutant a survivor).
+    A mutant of a function that hundreds of tests call is usually killed by one of its
+    first; a survivor then costs ``budget`` seconds instead of all its tests. mutmut's
+    record is cut for this one session and put back whatever happens."""
+    record = ROOT / "mutants" / "mutmut-stats.json"
+    marker = ROOT / "mutants" / STATS_SOURCES
+    if not record.exists() or not marker.exists() or \
+            marker.read_text(encoding="utf-8") != _core_digest():
+        # The record would be made again, whole, by the session meant to use a cut one.
+        raise RuntimeError("the core changed since mutmut last recorded which tests call "
+                           "what: run it first (--resume)")
+    patterns = sample or [pattern for module in modules for pattern in mutant_patterns(module)]
+    waiting = [name for name, status in results().items()
+               if status == NOT_RUN and _matches(name, patterns)]
+    if not waiting:
+        return Counter()
+    full = record.read_text(encoding="utf-8")
     try:
-        return subprocess.run(command, cwd=ROOT / "mutants", env=environment,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              timeout=timeout).returncode
-    except subprocess.TimeoutExpired:
-        return None
-
-
-def screen(mutants: list[str], budget: float, workers: int) -> Counter:
-    """Run each of ``mutants`` in a pytest process of its own against its
-    :func:`quick_tests`; record those whose tests fail as killed. Those that pass them (or
-    hang) keep no result, for mutmut to run against every test that calls them: only
-    mutmut calls a mutant a survivor. Cheap where mutmut is slow: a mutant of a function
-    that hundreds of tests call is usually killed by one of its first, and a survivor costs
-    seconds here instead of all its tests. Run it while no mutmut session runs (both write
-    the same results). The selected tests must pass on the unmutated code first."""
-    stats = json.loads((ROOT / "mutants" / "mutmut-stats.json").read_text(encoding="utf-8"))
-    selections = {mutant: quick_tests(mutant, stats, budget) for mutant in mutants}
-    selections = {mutant: tests for mutant, tests in selections.items() if tests}
-    every_test = sorted({test for tests in selections.values() for test in tests})
-    if every_test and _pytest(every_test, "", timeout=60 * 60) != 0:
-        raise RuntimeError("the quick tests fail on the unmutated code")
-    counts, lock = Counter(), threading.Lock()
-
-    def judge(mutant: str) -> None:
-        started = time.perf_counter()
-        code = _pytest(selections[mutant], mutant, timeout=4 * budget + 60)
-        with lock:
-            if code in (1, 3):  # tests failed, or pytest's internal error: mutmut's kills
-                record_killed(mutant, time.perf_counter() - started)
-                counts["killed"] += 1
-            else:
-                counts["left for mutmut"] += 1
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(judge, selections))
-    counts["without a test"] = len(mutants) - len(selections)
-    return counts
+        record.write_text(json.dumps(quick_record(json.loads(full), budget)), encoding="utf-8")
+        refresh_unmutated_copies()
+        workers = os.environ.get("MUTATION_WORKERS") or str(os.cpu_count() or 1)
+        mutmut("run", "--max-children", workers, *waiting)
+    finally:
+        record.write_text(full, encoding="utf-8")
+    left = forget_unkilled(set(waiting))
+    return Counter({"killed": len(waiting) - left, "left for a full run": left})
 
 
 def _matches(name: str, patterns: list[str]) -> bool:
@@ -324,19 +321,6 @@ def _parsed(arguments: list[str]) -> tuple[list[str], set[str], dict[str, int]]:
         else:
             modules.append(item)
     return modules or core_modules(), flags, numbers
-
-
-def quick(modules: list[str], budget: float, sample: list[str] | None = None) -> Counter:
-    """:func:`screen` the mutants of ``modules`` (or the ``sample``) that have no result."""
-    marker = ROOT / "mutants" / STATS_SOURCES
-    if not marker.exists() or marker.read_text(encoding="utf-8") != _core_digest():
-        # mutants/ then holds mutants of other code, and mutmut's record of calls is stale.
-        raise RuntimeError("the core changed since mutmut last ran: run it first (--resume)")
-    patterns = sample or [pattern for module in modules for pattern in mutant_patterns(module)]
-    waiting = [name for name, status in results().items()
-               if status == NOT_RUN and _matches(name, patterns)]
-    workers = int(os.environ.get("MUTATION_WORKERS") or os.cpu_count() or 1)
-    return screen(waiting, budget, workers)
 
 
 def main(arguments: list[str]) -> int:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.register.sheet_xml import Sheet, column_letters, extend_ranges
+from toolkit.register.sheet_xml import MAIN_NS, Sheet, column_letters, extend_ranges
 from toolkit.register.styles_xml import Styles, quoted_attribute
 
 # Characters XML 1.0 allows in a document (no other control character, no surrogate).
@@ -129,3 +129,15 @@ def test_a_style_index_outside_the_list_is_the_default_style():
     derived = styles.xf(styles.for_input(99, "date"))
     assert {name: derived.get(name) for name in ("numFmtId", "fontId", "fillId", "borderId")} \
         == {"numFmtId": "164", "fontId": "0", "fillId": "0", "borderId": "0"}
+
+
+def test_rows_are_found_the_same_both_ways_past_an_element_named_like_a_row():
+    # An extension inside a cell may hold an element whose name starts with « row »: it is
+    # not a row, whichever way the rows are walked.
+    rows = (b'<row r="2"><c r="A2"><v>1</v><extLst><ext uri="{0}"><rowNote/></ext></extLst>'
+            b'</c></row><row r="5"><c r="B5"><v>2</v></c></row>')
+    sheet = Sheet.parse(f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode() + rows +
+                        b"</sheetData></worksheet>")
+    forward = list(sheet.rows_forward(10))
+    assert [number for number, _, _ in forward] == [2, 5]
+    assert list(sheet.rows_backwards()) == forward[::-1]

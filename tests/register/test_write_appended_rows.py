@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from helpers.register_files import complaint, with_part, write_register
 from openpyxl import load_workbook
+from openpyxl.styles import Border, Side
 from openpyxl.utils import get_column_letter
 
 from toolkit.register.layout import ack_formula, reply_formula, status_formula
@@ -41,6 +42,28 @@ def test_appended_row_can_be_typed_in_and_shows_dates(tmp_path):
     with zipfile.ZipFile(path) as archive:
         workbook_part = archive.read("xl/workbook.xml").decode("utf-8")
     assert re.search(r'<calcPr [^>]*fullCalcOnLoad="1"', workbook_part)
+
+
+def test_a_row_staff_bordered_in_advance_is_prepared_like_a_new_one(tmp_path):
+    # Staff drew the borders of the next rows before any complaint went there: the row
+    # exists, its cells hold a style and no value. The complaint written in it leaves
+    # « Date d'accusé de réception » and « Observations » empty: they show a typed date as
+    # a date and wrap a long note, as in a row the toolkit adds.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    workbook = load_workbook(path)
+    sheet = workbook["Registre"]
+    for cell in sheet[3]:
+        cell.border = Border(bottom=Side(style="thin"))
+    workbook.save(path)
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])
+    sheet = load_workbook(path)["Registre"]
+    headers = {cell.value: cell.column for cell in sheet[1]}
+    acknowledged = sheet.cell(row, headers["Date d'accusé de réception"])
+    note = sheet.cell(row, headers["Observations"])
+    assert row == 3 and acknowledged.value is None and note.value is None
+    assert acknowledged.number_format.lower() == "dd/mm/yyyy"
+    assert note.alignment.wrap_text
+    assert (acknowledged.border.bottom.style, note.protection.locked) == ("thin", False)
 
 
 def test_a_row_added_where_no_row_has_formulas_gets_the_zone_and_the_status(tmp_path):

@@ -385,6 +385,35 @@ def test_the_totals_rows_cells_leave_the_row_it_moved_from(tmp_path):
     assert sheet[f"{COL['observations']}5"].value == "à relire :"
 
 
+def test_the_totals_row_and_the_rows_below_it_are_not_prepared_for_complaints(tmp_path):
+    # A register written by another tool (no prepared rows), its complaints in an Excel
+    # table with a totals row: the rows prepared for typing stop at the table's last
+    # complaint. The totals row keeps its locked cells and gets no complaint formula, and
+    # nothing is prepared below it, outside the table.
+    path = write_register(tmp_path / "registre.xlsx",
+                          [complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Registre"]
+    columns = _register_columns()
+    columns[4].totalsRowFunction = "count"
+    sheet["A4"], sheet["E4"] = "Total", "=SUBTOTAL(103,Reclamations[Nom du client])"
+    sheet.add_table(Table(displayName="Reclamations", ref=f"A1:{LAST}4", tableColumns=columns,
+                          totalsRowCount=1))
+    sheet.auto_filter.ref = None
+    workbook.save(path)
+    assert append_complaints(path, NEW) == [4, 5]
+    sheet = _sheet(path)
+    deadline = COL["echeance_accuse"]
+    assert str(sheet[f"{deadline}5"].value).startswith("=IF(B5")
+    totals = {cell.coordinate: cell.value for cell in sheet[6] if cell.value is not None}
+    assert totals == {"A6": "Total", "E6": "=SUBTOTAL(103,Reclamations[Nom du client])"}
+    assert all(cell.protection.locked for cell in sheet[6])
+    below = [cell.coordinate for row in sheet.iter_rows(min_row=7) for cell in row
+             if cell.value is not None or not cell.protection.locked]
+    assert below == []
+    assert _tables(path) == {"Reclamations": f"A1:{LAST}6"}
+
+
 def test_rows_added_below_a_staff_note_under_the_table_stay_outside_it(tmp_path):
     # Row 4 holds a note outside the table (rows 1-3): the new complaint goes to row 5, and
     # the table does not swallow the note's row.

@@ -617,6 +617,11 @@ class WriteTarget:
             prepare_to = last_new
             if last_row_element < last_new + MIN_SPARE_ROWS // 2:
                 prepare_to = spare_end
+            table = self.table()
+            if table is not None and table.totals:
+                # Inside the table only: its totals row, moved below the new rows, is not a
+                # complaint's (Excel itself inserts a table's new rows above it).
+                prepare_to = max(last_new, min(prepare_to, table.new_data_end or table.data_end))
             self._prepare_rows(self.format_from_row, prepare_to, model)
             self._fit_heights(self.format_from_row, last_new, widths)
             new_rows = (last_new, prepare_to)
