@@ -95,6 +95,24 @@ def test_a_row_added_where_no_row_has_formulas_gets_the_zone_and_the_status(tmp_
         cell("Date de réponse au client"), cell("Échéance réponse"))
 
 
+def test_a_row_added_beside_an_emptied_parameters_sheet_gets_its_formulas(tmp_path):
+    # « Paramètres » emptied by staff (Excel then writes <sheetData/>): no zone to refer
+    # to, and the new row still gets the toolkit's formulas, in metropolitan France's
+    # calendar.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")],
+                          parameters={"zone": "Alsace-Moselle"})
+    with_part(path, "xl/worksheets/sheet2.xml",
+              lambda xml: re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData/>", xml,
+                                 flags=re.DOTALL))
+    assert load_workbook(path)["Paramètres"].max_row == 1
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 12, 14))])
+    sheet = load_workbook(path)["Registre"]
+    letters = {cell.value: get_column_letter(cell.column) for cell in sheet[1]}
+    formula = sheet[f"{letters['Échéance accusé de réception']}{row}"].value
+    assert formula.startswith("=") and "Paramètres" not in formula
+    assert sheet[f"{letters['Statut']}{row}"].value.startswith("=")
+
+
 def test_the_date_format_is_added_to_styles_that_have_no_format_list(tmp_path):
     # Excel leaves out <numFmts> when the workbook uses built-in formats only: the first
     # date written brings the list, first in <styleSheet> as the schema orders it.
