@@ -235,9 +235,9 @@ def quick(modules: list[str], budget: float, sample: list[str] | None = None) ->
         refresh_unmutated_copies()
         workers = os.environ.get("MUTATION_WORKERS") or str(os.cpu_count() or 1)
         mutmut("run", "--max-children", workers, *waiting)
-    finally:
+    finally:  # interrupted too (Ctrl+C): no survivor of a cut record may stay one
         record.write_text(full, encoding="utf-8")
-    left = forget_unkilled(set(waiting))
+        left = forget_unkilled(set(waiting))
     return Counter({"killed": len(waiting) - left, "left for a full run": left})
 
 
