@@ -237,8 +237,10 @@ def quick(modules: list[str], budget: float, sample: list[str] | None = None) ->
         mutmut("run", "--max-children", workers, *waiting)
     finally:  # interrupted too (Ctrl+C): no survivor of a cut record may stay one
         record.write_text(full, encoding="utf-8")
-        left = forget_unkilled(set(waiting))
-    return Counter({"killed": len(waiting) - left, "left for a full run": left})
+        forget_unkilled(set(waiting))
+    statuses = results()
+    killed = sum(statuses.get(name) == "killed" for name in waiting)
+    return Counter({"killed": killed, "left for a full run": len(waiting) - killed})
 
 
 def _matches(name: str, patterns: list[str]) -> bool:
