@@ -20,6 +20,7 @@ from openpyxl.worksheet.table import Table, TableColumn
 from toolkit.cli import main
 from toolkit.errors import RegisterFileError
 from toolkit.register.reading import read_register
+from toolkit.register.sheet_xml import MAIN_NS as MAIN
 from toolkit.register.template import create_register
 from toolkit.register.writeback import (
     BACKUP_DIRNAME,
@@ -162,6 +163,51 @@ def test_a_workbook_whose_sheet_list_is_damaged_is_refused_before_anything_is_wr
     message = ("registre.xlsx ne peut pas être ouvert pour y écrire : classeur endommagé ou "
                "piégé (ParseError). Rien n'a été écrit.")
     with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
+        mark_dates(path, [(2, "date_accuse", DAY)])
+    assert path.read_bytes() == original
+    assert not (path.parent / BACKUP_DIRNAME).exists()
+
+
+@pytest.mark.parametrize(("sheet", "problem"), [
+    (b"<feuille/>", "pas d'élément worksheet"),
+    (f'<worksheet xmlns="{MAIN}"><dimension ref="A1"/></worksheet>'.encode(),
+     "pas d'élément sheetData"),
+    (f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"/>'.encode(),
+     "élément sheetData non fermé"),
+])
+def test_an_unreadable_register_sheet_is_refused_in_french(make_register, sheet, problem):
+    path = make_register([complaint()])
+    with_part(path, "xl/worksheets/sheet1.xml", lambda _: sheet)
+    original = path.read_bytes()
+    message = (f"registre.xlsx : une feuille du classeur est illisible ({problem}). "
+               "Rien n'a été écrit.")
+    with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
+        mark_dates(path, [(2, "date_accuse", DAY)])
+    assert path.read_bytes() == original
+
+
+def _damage_member(path: Path, name: str) -> None:
+    """Flip bytes in the middle of one member's compressed data: the archive's directory
+    is intact, the part is not (found only when it is inflated)."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+    data = bytearray(path.read_bytes())
+    header = info.header_offset
+    start = header + 30 + int.from_bytes(data[header + 26:header + 28], "little") + \
+        int.from_bytes(data[header + 28:header + 30], "little")
+    middle = start + info.compress_size // 2
+    data[middle:middle + 8] = bytes(byte ^ 0xFF for byte in data[middle:middle + 8])
+    path.write_bytes(bytes(data))
+
+
+def test_a_part_damaged_inside_the_archive_is_refused_before_anything_is_written(
+        make_register):
+    # The styles are only inflated when the new cells are styled, during the write itself.
+    path = make_register([complaint()])
+    _damage_member(path, "xl/styles.xml")
+    original = path.read_bytes()
+    with pytest.raises(RegisterFileError, match=r"^registre\.xlsx ne peut pas être écrit : "
+                       r"classeur endommagé \((error|BadZipFile)\)\. Rien n'a été écrit\.$"):
         mark_dates(path, [(2, "date_accuse", DAY)])
     assert path.read_bytes() == original
     assert not (path.parent / BACKUP_DIRNAME).exists()

@@ -217,12 +217,12 @@ class Sheet:
     def parse(cls, data: bytes) -> Sheet:
         root = re.search(rb"<(?:[\w.-]+:)?worksheet\b[^>]*>", data)
         if root is None:
-            raise ValueError("no worksheet element")
+            raise ValueError("pas d'élément worksheet")
         prefix = element_prefix(root.group(0))
         p = re.escape(prefix)
         opening = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>").search(data, root.end())
         if opening is None:
-            raise ValueError("no sheetData element")
+            raise ValueError("pas d'élément sheetData")
         if opening.group(1):
             return cls(data, prefix, opening.start(), opening.start(), opening.start(),
                        opening.end(), True)
@@ -231,7 +231,7 @@ class Sheet:
         end = re.compile(rb"\s*>").match(data, closing + len(prefix) + 11) \
             if closing >= 0 else None
         if closing < opening.end() or end is None:
-            raise ValueError("unclosed sheetData element")
+            raise ValueError("élément sheetData non fermé")
         return cls(data, prefix, opening.end(), closing, opening.start(), end.end(), False)
 
     # --- finding rows ----------------------------------------------------------------------
@@ -243,7 +243,7 @@ class Sheet:
             return None
         numbered = self._numbered_row.match(self.data, match.start())
         if numbered is None or self.data.find(b">", match.start(), numbered.end()) >= 0:
-            raise ValueError("row without number")
+            raise ValueError("ligne sans numéro")
         return match.start(), int(numbered.group(1))
 
     def row_end(self, start: int) -> int:
