@@ -141,3 +141,27 @@ def test_after_a_quick_pass_only_kills_keep_their_result(tmp_path):
     assert statuses == {"x_counts__mutmut_1": "not checked", "x_counts__mutmut_2": "killed",
                         "x_counts__mutmut_3": "killed", "x_counts__mutmut_4": "not checked",
                         "x_counts__mutmut_5": "not checked", "x_delays__mutmut_1": "survived"}
+
+
+def test_a_quick_pass_stopped_before_its_end_is_ended_by_the_next_run(tmp_path):
+    # Killed outright (the machine stopped, a kill -9), the pass left its cut record and
+    # its survivors behind: the next run puts the record back and forgets them.
+    run = _runner()
+    mutants = tmp_path / "mutants"
+    (mutants / "toolkit" / "rules").mkdir(parents=True)
+    survivor = "toolkit.rules.stats.x_counts__mutmut_1"
+    killed = "toolkit.rules.stats.x_counts__mutmut_2"
+    (mutants / "toolkit" / "rules" / "stats.py.meta").write_text(json.dumps({
+        "exit_code_by_key": {survivor: 0, killed: 1}, "hash_by_function_name": {},
+        "type_check_error_by_key": {}, "durations_by_key": {},
+        "estimated_durations_by_key": {}}), encoding="utf-8")
+    (mutants / "mutmut-stats.json").write_text('{"cut": true}', encoding="utf-8")
+    (mutants / run.QUICK_PASS).write_text(json.dumps(
+        {"record": '{"whole": true}', "mutants": [survivor, killed]}), encoding="utf-8")
+    run.end_quick_pass(tmp_path)
+    assert (mutants / "mutmut-stats.json").read_text(encoding="utf-8") == '{"whole": true}'
+    codes = json.loads((mutants / "toolkit" / "rules" / "stats.py.meta").read_text())
+    assert codes["exit_code_by_key"] == {survivor: None, killed: 1}
+    assert not (mutants / run.QUICK_PASS).exists()
+    run.end_quick_pass(tmp_path)  # nothing left to end: nothing changes
+    assert (mutants / "mutmut-stats.json").read_text(encoding="utf-8") == '{"whole": true}'

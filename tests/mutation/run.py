@@ -40,6 +40,8 @@ TARGET_SCORE = 95.0
 NOT_RUN = "not checked"  # mutmut's word for a mutant without a result yet
 # In mutants/: the core modules' digest when mutmut last recorded which tests call what.
 STATS_SOURCES = "stats-sources.sha256"
+# In mutants/ while a quick pass runs: mutmut's whole record and the mutants the pass runs.
+QUICK_PASS = "quick-pass.json"
 _RESULT_LINE = re.compile(r"^\s+(\S+): (.+)$")
 _EQUIVALENT_LINE = re.compile(r"^- `([^`]+)`")
 
@@ -151,6 +153,7 @@ def run(modules: list[str], resume: bool = False, sample: list[str] | None = Non
     # mutmut puts mutants/ first on its import path only when the folder exists at its
     # start: on a first run the tests would otherwise import the unmutated code.
     (ROOT / "mutants").mkdir(exist_ok=True)
+    end_quick_pass()
     refresh_unmutated_copies()
     drop_stale_stats(ROOT / "mutants", _core_digest())
     patterns = [pattern for module in modules for pattern in mutant_patterns(module)]
@@ -210,6 +213,19 @@ def forget_unkilled(names: set[str], root: Path = ROOT) -> int:
     return forgotten
 
 
+def end_quick_pass(root: Path = ROOT) -> None:
+    """Put back mutmut's whole record and set the quick pass's non-kills back to "not
+    checked" (:func:`forget_unkilled`); run again before any run, for a pass that was
+    killed before it could (no survivor of a cut record may stay one)."""
+    state = root / "mutants" / QUICK_PASS
+    if not state.exists():
+        return
+    saved = json.loads(state.read_text(encoding="utf-8"))
+    (root / "mutants" / "mutmut-stats.json").write_text(saved["record"], encoding="utf-8")
+    forget_unkilled(set(saved["mutants"]), root)
+    state.unlink()
+
+
 def quick(modules: list[str], budget: float, sample: list[str] | None = None) -> Counter:
     """Run the mutants of ``modules`` (or the ``sample``) that have no result against the
     :func:`fastest_tests` of their function only, and keep only the kills: the others go
@@ -217,6 +233,7 @@ def quick(modules: list[str], budget: float, sample: list[str] | None = None) ->
     A mutant of a function that hundreds of tests call is usually killed by one of its
     first; a survivor then costs ``budget`` seconds instead of all its tests. mutmut's
     record is cut for this one session and put back whatever happens."""
+    end_quick_pass()
     record = ROOT / "mutants" / "mutmut-stats.json"
     marker = ROOT / "mutants" / STATS_SOURCES
     if not record.exists() or not marker.exists() or \
@@ -230,14 +247,15 @@ def quick(modules: list[str], budget: float, sample: list[str] | None = None) ->
     if not waiting:
         return Counter()
     full = record.read_text(encoding="utf-8")
+    (ROOT / "mutants" / QUICK_PASS).write_text(
+        json.dumps({"record": full, "mutants": waiting}), encoding="utf-8")
     try:
         record.write_text(json.dumps(quick_record(json.loads(full), budget)), encoding="utf-8")
         refresh_unmutated_copies()
         workers = os.environ.get("MUTATION_WORKERS") or str(os.cpu_count() or 1)
         mutmut("run", "--max-children", workers, *waiting)
-    finally:  # interrupted too (Ctrl+C): no survivor of a cut record may stay one
-        record.write_text(full, encoding="utf-8")
-        forget_unkilled(set(waiting))
+    finally:
+        end_quick_pass()
     statuses = results()
     killed = sum(statuses.get(name) == "killed" for name in waiting)
     return Counter({"killed": killed, "left for a full run": len(waiting) - killed})
