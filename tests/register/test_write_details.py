@@ -24,6 +24,7 @@ from openpyxl.worksheet.table import Table, TableColumn
 
 from toolkit.errors import RegisterChangedError
 from toolkit.register.reading import read_register
+from toolkit.register.sheet_xml import MAIN_NS
 from toolkit.register.template import create_register
 from toolkit.register.writeback import (
     BACKUP_DIRNAME,
@@ -97,8 +98,6 @@ def test_values_left_empty_leave_their_cells_blank(make_register):
     assert frame["courriel"].tolist() == ["lea.moreau@exemple.fr", None]
 
 
-# --- what is refused -----------------------------------------------------------------------
-
 def test_the_style_added_for_a_date_is_an_xf_as_excel_writes_one(tmp_path):
     # A register whose cells carry no alignment (openpyxl's plain styles): the date's new
     # style is an empty <xf>, with nothing inside it for Excel to repair.
@@ -106,7 +105,7 @@ def test_the_style_added_for_a_date_is_an_xf_as_excel_writes_one(tmp_path):
     mark_dates(path, [(2, "date_accuse", date(2026, 11, 30))])
     with zipfile.ZipFile(path) as archive:
         styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    main = f"{{{MAIN_NS}}}"
     formats = {element.get("numFmtId"): element.get("formatCode")
                for element in styles.iter(f"{main}numFmt")}
     added = styles.find(f"{main}cellXfs")[-1]
@@ -114,6 +113,8 @@ def test_the_style_added_for_a_date_is_an_xf_as_excel_writes_one(tmp_path):
     assert (list(added), added.text, added.get("applyNumberFormat")) == ([], None, "1")
     assert _sheet(path)[f"{COL['date_accuse']}2"].number_format == "dd/mm/yyyy"
 
+
+# --- what is refused -----------------------------------------------------------------------
 
 def test_a_formula_column_cannot_be_written(make_register):
     path = make_register([complaint()])
