@@ -67,6 +67,16 @@ def mutant_patterns(module: str) -> list[str]:
     return [f"{dotted(module)}.x_{function}__mutmut_*" for function in functions]
 
 
+def patterns_of(modules: list[str], sample: list[str] | None = None) -> list[str]:
+    """mutmut's names of the mutants to take: the ``sample``'s, or all of ``modules``'."""
+    return sample or [pattern for module in modules for pattern in mutant_patterns(module)]
+
+
+def workers() -> str:
+    """How many mutants run at once: ``MUTATION_WORKERS``, or one per core."""
+    return os.environ.get("MUTATION_WORKERS") or str(os.cpu_count() or 1)
+
+
 def mutmut(*arguments: str) -> subprocess.CompletedProcess:
     # Tests that run the installed CLI in a subprocess must import the mutated copy too.
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "mutants")}
@@ -120,7 +130,7 @@ def drawn_mutants(modules: list[str], size: int, seed: int, root: Path = ROOT) -
     draw is kept in mutants/ and used from then on: mutmut renumbers a changed function's
     mutants when it runs, and a new draw would then name other mutants than those that ran
     (another seed gives a new draw)."""
-    patterns = [pattern for module in modules for pattern in mutant_patterns(module)]
+    patterns = patterns_of(modules)
     kept = root / "mutants" / f"sample-{size}-{seed}.txt"
     if kept.exists():
         return [name for name in kept.read_text(encoding="utf-8").split()
@@ -156,9 +166,7 @@ def run(modules: list[str], resume: bool = False, sample: list[str] | None = Non
     end_quick_pass()
     refresh_unmutated_copies()
     drop_stale_stats(ROOT / "mutants", _core_digest())
-    patterns = [pattern for module in modules for pattern in mutant_patterns(module)]
-    if sample is not None:
-        patterns = sample
+    patterns = sample if sample is not None else patterns_of(modules)
     if resume:
         patterns = [name for name, status in results().items()
                     if status == NOT_RUN and _matches(name, patterns)]
@@ -167,9 +175,9 @@ def run(modules: list[str], resume: bool = False, sample: list[str] | None = Non
     # One mutmut session for all: each session first runs every test the chosen mutants
     # need on the unmutated code, minutes that one session per module would repeat.
     # mutmut then takes the mutants cheapest first.
-    workers = os.environ.get("MUTATION_WORKERS") or str(os.cpu_count() or 1)
-    print(f"== mutmut ({workers} processus) : {', '.join(modules)}", flush=True)
-    mutmut("run", "--max-children", workers, *patterns)
+    count = workers()
+    print(f"== mutmut ({count} processus) : {', '.join(modules)}", flush=True)
+    mutmut("run", "--max-children", count, *patterns)
     return time.perf_counter() - started
 
 
@@ -241,7 +249,7 @@ def quick(modules: list[str], budget: float, sample: list[str] | None = None) ->
         # The record would be made again, whole, by the session meant to use a cut one.
         raise RuntimeError("the core changed since mutmut last recorded which tests call "
                            "what: run it first (--resume)")
-    patterns = sample or [pattern for module in modules for pattern in mutant_patterns(module)]
+    patterns = patterns_of(modules, sample)
     waiting = [name for name, status in results().items()
                if status == NOT_RUN and _matches(name, patterns)]
     if not waiting:
@@ -252,8 +260,7 @@ def quick(modules: list[str], budget: float, sample: list[str] | None = None) ->
     try:
         record.write_text(json.dumps(quick_record(json.loads(full), budget)), encoding="utf-8")
         refresh_unmutated_copies()
-        workers = os.environ.get("MUTATION_WORKERS") or str(os.cpu_count() or 1)
-        mutmut("run", "--max-children", workers, *waiting)
+        mutmut("run", "--max-children", workers(), *waiting)
     finally:
         end_quick_pass()
     statuses = results()
@@ -286,7 +293,7 @@ def results() -> dict[str, str]:
 def report(modules: list[str], sample: list[str] | None = None) -> bool:
     """Print the score per module and in total, and the survivors; True when on target.
     For a ``sample``: its mutants only, and the interval the modules' score lies in."""
-    patterns = sample or [pattern for module in modules for pattern in mutant_patterns(module)]
+    patterns = patterns_of(modules, sample)
     known_equivalent = equivalents()
     by_module: dict[str, Counter] = defaultdict(Counter)
     survivors = []
