@@ -67,6 +67,23 @@ def test_a_closed_pipe_ends_quietly(make_register, tmp_path):
     assert stderr == ""
 
 
+def wait_until_blocked(pid: int) -> None:
+    """Wait for the process to sleep in its read of the answer.
+
+    input() flushes the question, then reads: a signal that lands between the two is handled
+    before the read starts, and the read then waits for an answer that never comes (a race
+    of a few microseconds at a desk, met under load). Once the process sleeps, the read has
+    started and the signal interrupts it."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        time.sleep(1)
+        return
+    deadline = time.monotonic() + 60
+    # the state follows the command name, which is in brackets and may hold spaces
+    while stat.read_text().rpartition(")")[2].split()[0] != "S" and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_ctrl_c_exits_130(make_register, tmp_path):
     register = make_register([complaint()])
     child = subprocess.Popen([toolkit_script(), "new", "--register", str(register)],
@@ -77,6 +94,7 @@ def test_ctrl_c_exits_130(make_register, tmp_path):
         if select.select([child.stdout], [], [], 1)[0]:
             break
     assert os.read(child.stdout.fileno(), 4096)
+    wait_until_blocked(child.pid)
     child.send_signal(signal.SIGINT)
     # stdin stays open until the end, as a terminal's does: communicate() would close it, and
     # an end of input reaching the question before the signal is a different stop (exit 2).
