@@ -9,6 +9,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
+
 RUNNER = Path(__file__).parent / "mutation" / "run.py"
 
 
@@ -165,3 +167,12 @@ def test_a_quick_pass_stopped_before_its_end_is_ended_by_the_next_run(tmp_path):
     assert not (mutants / run.QUICK_PASS).exists()
     run.end_quick_pass(tmp_path)  # nothing left to end: nothing changes
     assert (mutants / "mutmut-stats.json").read_text(encoding="utf-8") == '{"whole": true}'
+
+
+@pytest.mark.parametrize("arguments", [["--help"], ["--sample"], ["--echantillon", "10"]])
+def test_the_runner_stops_at_an_option_it_does_not_know(arguments, capsys):
+    # before, any word starting with -- was a flag: « --help » started a run of the whole core
+    with pytest.raises(SystemExit):
+        _runner()._parsed(arguments)
+    printed = capsys.readouterr()
+    assert "usage: tests/mutation/run.py" in printed.out + printed.err

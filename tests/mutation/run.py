@@ -19,6 +19,7 @@ seconds of them) and keeps the kills; the others are left for a full run (``--re
 
 from __future__ import annotations
 
+import argparse
 import fnmatch
 import hashlib
 import json
@@ -337,17 +338,21 @@ def _score_line(name: str, counts: Counter) -> str:
 
 def _parsed(arguments: list[str]) -> tuple[list[str], set[str], dict[str, int]]:
     """Modules, flags (``--report``, ``--resume``) and numbers (``--sample N``, ``--seed S``,
-    ``--quick S``)."""
-    modules, flags, numbers = [], set(), {}
-    items = iter(arguments)
-    for item in items:
-        if item in ("--sample", "--seed", "--quick"):
-            numbers[item] = int(next(items))
-        elif item.startswith("--"):
-            flags.add(item)
-        else:
-            modules.append(item)
-    return modules or core_modules(), flags, numbers
+    ``--quick S``). An unknown option stops here: taken for a module, it started a whole run."""
+    parser = argparse.ArgumentParser(prog="tests/mutation/run.py", description=(
+        "Mutation testing of the core (docs/developer/mutation.md)."))
+    parser.add_argument("modules", nargs="*", help="modules to mutate (all of the core by default)")
+    parser.add_argument("--report", action="store_true", help="only print the last results")
+    parser.add_argument("--resume", action="store_true", help="run only mutants without a result")
+    parser.add_argument("--sample", type=int, metavar="N", help="N mutants drawn at random")
+    parser.add_argument("--seed", type=int, metavar="S", help="the draw's seed (0 by default)")
+    parser.add_argument("--quick", type=int, metavar="S",
+                        help="each mutant against its fastest tests only, up to S seconds")
+    options = parser.parse_args(arguments)
+    flags = {f"--{name}" for name in ("report", "resume") if getattr(options, name)}
+    numbers = {f"--{name}": getattr(options, name) for name in ("sample", "seed", "quick")
+               if getattr(options, name) is not None}
+    return options.modules or core_modules(), flags, numbers
 
 
 def main(arguments: list[str]) -> int:
