@@ -186,6 +186,47 @@ def test_an_unreadable_register_sheet_is_refused_in_french(make_register, sheet,
     assert path.read_bytes() == original
 
 
+def _rows_unnumbered(sheet: bytes, last_only: bool) -> bytes:
+    """The rows' ``r`` attributes taken out (optional in the format; some generators leave
+    them out): of every row, or of the sheet's last row only, met deep in the write."""
+    rows = list(re.finditer(rb'<row r="\d+"', sheet))
+    for row in reversed(rows[-1:] if last_only else rows):
+        sheet = sheet[:row.start()] + b"<row" + sheet[row.end():]
+    return sheet
+
+
+def _register_with_unnumbered_rows(make_register, last_only: bool) -> Path:
+    path = make_register([complaint(), complaint("2026-002", date(2026, 11, 5))])
+    with_part(path, "xl/worksheets/sheet1.xml", lambda sheet: _rows_unnumbered(sheet, last_only))
+    assert list(read_register(path).frame["numero"]) == ["2026-001", "2026-002"]  # still read
+    return path
+
+
+@pytest.mark.parametrize(("write", "last_only"), [
+    ("mark_dates", False), ("append_complaints", False), ("append_complaints", True)])
+def test_a_sheet_whose_rows_have_no_number_is_refused_in_french(make_register, write,
+                                                                 last_only):
+    path = _register_with_unnumbered_rows(make_register, last_only)
+    original = path.read_bytes()
+    message = ("registre.xlsx ne peut pas être écrit : une ligne de la feuille n'a pas de "
+               "numéro (classeur produit par un autre logiciel). Ouvrez-le dans Excel ou "
+               "LibreOffice, enregistrez-le, puis relancez la commande. Rien n'a été écrit.")
+    with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
+        if write == "mark_dates":
+            mark_dates(path, [(3, "date_accuse", DAY)])
+        else:
+            append_complaints(path, [{"numero": "2026-003", "nom": "Karim Benali"}])
+    assert path.read_bytes() == original
+    assert sorted(p.name for p in path.parent.iterdir()) == ["registre.xlsx"]
+
+
+def test_a_row_without_number_the_write_does_not_reach_is_left_as_it_is(make_register):
+    # the last prepared row, far below the complaint dated: its number follows the row above
+    path = _register_with_unnumbered_rows(make_register, last_only=True)
+    mark_dates(path, [(3, "date_accuse", DAY)])
+    assert list(read_register(path).frame["date_accuse"])[1] == DAY
+
+
 def _damage_member(path: Path, name: str) -> None:
     """Flip bytes in the middle of one member's compressed data: the archive's directory
     is intact, the part is not (found only when it is inflated)."""

@@ -90,6 +90,12 @@ def excel_serial(day: date) -> int:
 
 # --- cells and rows ---------------------------------------------------------------------------
 
+class RowWithoutNumber(ValueError):
+    """A ``<row>`` without its ``r`` attribute: optional in the file format, always written by
+    Excel, LibreOffice and openpyxl; the rows are found by their numbers, so such a sheet
+    cannot be written."""
+
+
 @dataclass
 class Cell:
     column: int
@@ -243,7 +249,7 @@ class Sheet:
             return None
         numbered = self._numbered_row.match(self.data, match.start())
         if numbered is None or self.data.find(b">", match.start(), numbered.end()) >= 0:
-            raise ValueError("ligne sans numéro")
+            raise RowWithoutNumber("ligne sans numéro")
         return match.start(), int(numbered.group(1))
 
     def row_end(self, start: int) -> int:

@@ -1432,6 +1432,12 @@ def write_session(path: Path | str,
                 _finish(target)
             finally:
                 target.package.close()
+    except sx.RowWithoutNumber as error:
+        # found while walking the rows, anywhere in the write: always before the file is saved
+        raise RegisterFileError(
+            f"{path.name} ne peut pas être écrit : une ligne de la feuille n'a pas de numéro "
+            "(classeur produit par un autre logiciel). Ouvrez-le dans Excel ou LibreOffice, "
+            "enregistrez-le, puis relancez la commande. Rien n'a été écrit.") from error
     except PermissionError as error:
         raise RegisterLockedError(
             f"{path.name} ne peut pas être écrit (accès refusé) : fermez le classeur dans "
