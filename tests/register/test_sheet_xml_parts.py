@@ -141,3 +141,35 @@ def test_rows_are_found_the_same_both_ways_past_an_element_named_like_a_row():
     forward = list(sheet.rows_forward(10))
     assert [number for number, _, _ in forward] == [2, 5]
     assert list(sheet.rows_backwards()) == forward[::-1]
+
+
+def _row_xml(number: int, form: int, padding: int) -> bytes:
+    tag = b'<row r="' + str(number).encode() + b'"'
+    return [tag + b"/>",  # an empty row, as LibreOffice writes it
+            tag + b' spans="1:2"><c r="A' + str(number).encode() + b'" t="inlineStr"><is><t>' +
+            b"x" * padding + b"</t></is></c></row>",
+            tag + b' ht="15"><c r="B' + str(number).encode() + b'"><v>1</v></c></row>'][form]
+
+
+@given(st.dictionaries(st.integers(1, 3000), st.tuples(st.integers(0, 2), st.integers(0, 400)),
+                       min_size=1, max_size=150),
+       st.lists(st.integers(1, 3005), max_size=20))
+def test_a_row_is_located_where_a_walk_through_the_rows_finds_it(rows, asked):
+    # A sheet of more than 16 KiB of rows is halved before it is walked: every sheet here is
+    # one (indented rows, as a pretty-printed file has), and a row's span or, for a row the
+    # sheet lacks, where it would go must be the ones found by walking every row.
+    numbers = sorted(rows)
+    indent = b"\n" + b" " * (24_000 // len(numbers))
+    head = f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+    data, spans = bytearray(head), {}
+    for number in numbers:
+        data += indent
+        row = _row_xml(number, *rows[number])
+        spans[number] = (len(data), len(data) + len(row))
+        data += row
+    end = len(data)
+    sheet = Sheet.parse(bytes(data) + b"</sheetData></worksheet>")
+    for number in [*numbers, *asked]:
+        following = [spans[n][0] for n in numbers if n > number]
+        expected = spans.get(number) or ((following[0],) * 2 if following else (end, end))
+        assert sheet.locate(number) == expected
