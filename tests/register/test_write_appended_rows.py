@@ -9,7 +9,14 @@ import zipfile
 from datetime import date
 
 import pytest
-from helpers.register_files import complaint, with_part, write_register
+from helpers.register_files import (
+    ALL_HEADERS,
+    complaint,
+    row_of,
+    with_part,
+    write_grid,
+    write_register,
+)
 from openpyxl import load_workbook
 from openpyxl.styles import Border, Side
 from openpyxl.utils import get_column_letter
@@ -18,7 +25,7 @@ from toolkit.register.layout import ack_formula, reply_formula, status_formula
 from toolkit.register.reading import read_register
 from toolkit.register.sheet_xml import MAIN_NS
 from toolkit.register.template import create_register
-from toolkit.register.writeback import append_complaints
+from toolkit.register.writeback import append_complaints, mark_dates
 
 
 def test_appended_row_can_be_typed_in_and_shows_dates(tmp_path):
@@ -42,6 +49,33 @@ def test_appended_row_can_be_typed_in_and_shows_dates(tmp_path):
     with zipfile.ZipFile(path) as archive:
         workbook_part = archive.read("xl/workbook.xml").decode("utf-8")
     assert re.search(r'<calcPr [^>]*fullCalcOnLoad="1"', workbook_part)
+
+
+def test_a_register_whose_header_is_below_a_title_and_an_empty_row_is_written_under_it(
+        tmp_path):
+    # Row 2 is empty: the file has no element for it (Excel, LibreOffice and openpyxl leave
+    # empty rows out), so the header is the second row element but the third row. An older
+    # register: the column of the promised date is added, its header beside the others.
+    headers = [header for header in ALL_HEADERS if header != "Date de réponse annoncée"]
+    path = write_grid(tmp_path / "registre.xlsx", [
+        ["Registre des réclamations — ONLY PERMIS"], [], headers,
+        row_of(complaint("2026-001"), headers)])
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    assert re.findall(rb'<row r="(\d+)"', sheet) == [b"1", b"3", b"4"]
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5), nom="Karim Benali")])
+    mark_dates(path, [(4, "date_accuse", date(2026, 11, 9)),
+                      (4, "date_reponse_annoncee", date(2026, 12, 20))])
+    register = read_register(path)
+    assert row == 5 and register.header_row == 3
+    assert list(register.frame["ligne"]) == [4, 5]
+    assert list(register.frame["nom"]) == ["Léa Moreau", "Karim Benali"]
+    assert register.frame.loc[0, "date_accuse"] == date(2026, 11, 9)
+    assert register.frame.loc[0, "date_reponse_annoncee"] == date(2026, 12, 20)
+    grid = load_workbook(path)["Registre"]
+    added = get_column_letter(len(headers) + 1)
+    assert [grid["A1"].value, grid[f"{added}2"].value, grid[f"{added}3"].value] == \
+        ["Registre des réclamations — ONLY PERMIS", None, "Date de réponse annoncée"]
 
 
 def test_a_row_staff_bordered_in_advance_is_prepared_like_a_new_one(tmp_path):
