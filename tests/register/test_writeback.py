@@ -7,12 +7,15 @@ import io
 import os
 import re
 import shutil
+import threading
+import types
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
+from filelock import BaseFileLock
 from helpers.kills import leftovers
 from helpers.register_files import COLUMN_LETTER as COL
 from helpers.register_files import complaint, with_part
@@ -290,6 +293,27 @@ def test_waits_for_another_toolkit_run_then_refuses(register, monkeypatch):
             pytest.raises(RegisterLockedError, match="Une autre commande toolkit"):
         mark_dates(path, [(2, "date_accuse", DAY)])
     _assert_untouched(path, original)
+
+
+def test_the_lock_taken_on_windows_waits_times_out_and_leaves_no_file(tmp_path, monkeypatch):
+    # The desks run Windows: there the lock is filelock's, not flock on the file itself
+    # (filelock takes its own platform's lock here: only the toolkit is told it is on Windows).
+    monkeypatch.setattr(writeback, "sys", types.SimpleNamespace(platform="win32"))
+    path = tmp_path / ".registre.xlsx.toolkit.lock"
+    holder, waiter = writeback._LockFile(path), writeback._LockFile(path)
+    assert holder.acquire(timeout=1) and path.exists()
+    assert isinstance(holder._other, BaseFileLock)  # there, fcntl does not exist
+    answers = []
+    waiting = threading.Thread(target=lambda: answers.append(waiter.acquire(timeout=0.3)),
+                               daemon=True)
+    waiting.start()
+    waiting.join(timeout=30)
+    assert answers == [False]  # gave up after its timeout, the holder still has it
+    holder.release()
+    assert not path.exists()
+    assert waiter.acquire(timeout=1) and path.exists()
+    waiter.release()
+    assert not path.exists()
 
 
 def test_permission_denied_says_close_the_workbook(register, monkeypatch):
