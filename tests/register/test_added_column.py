@@ -12,6 +12,7 @@ import re
 import zipfile
 from datetime import date, datetime
 
+import pytest
 from helpers.letter_files import run_letters
 from helpers.register_files import ALL_HEADERS, COLUMN_LETTER, complaint, with_part, write_register
 from openpyxl import Workbook, load_workbook
@@ -121,15 +122,28 @@ def _older_register(tmp_path, cols: bytes = b""):
     return path
 
 
-def test_the_added_columns_width_splits_a_range_of_columns_set_together(tmp_path):
+_ADDED = column_index_from_string(ADDED)
+
+
+@pytest.mark.parametrize(("cols", "ranges"), [
     # LibreOffice writes the columns of one width as one range (up to 1024): the added
     # column takes its own width from inside it, the columns on either side keep theirs.
-    path = _older_register(
-        tmp_path, b'<cols><col min="1" max="1024" width="12" customWidth="1"/></cols>')
+    (b'<col min="1" max="1024" width="12" customWidth="1"/>',
+     [(1, _ADDED - 1, 12.0), (_ADDED, _ADDED, 14.0), (_ADDED + 1, 1024, 12.0)]),
+    # The unused columns' range often starts right after the last used one, where the
+    # column is added: nothing is left before it (a range ending before its start is one
+    # Excel repairs).
+    (f'<col min="1" max="{_ADDED - 1}" width="12" customWidth="1"/>'
+     f'<col min="{_ADDED}" max="1024" width="9"/>'.encode(),
+     [(1, _ADDED - 1, 12.0), (_ADDED, _ADDED, 14.0), (_ADDED + 1, 1024, 9.0)]),
+    # a range ending at the added column: nothing is left after it
+    (f'<col min="1" max="{_ADDED}" width="12" customWidth="1"/>'.encode(),
+     [(1, _ADDED - 1, 12.0), (_ADDED, _ADDED, 14.0)]),
+])
+def test_the_added_columns_width_splits_a_range_of_columns_set_together(tmp_path, cols, ranges):
+    path = _older_register(tmp_path, b"<cols>" + cols + b"</cols>")
     mark_dates(path, [(2, "date_reponse_annoncee", date(2026, 11, 30))])
-    added = column_index_from_string(ADDED)
-    assert _column_ranges(path) == [(1, added - 1, 12.0), (added, added, 14.0),
-                                    (added + 1, 1024, 12.0)]
+    assert _column_ranges(path) == ranges
     sheet = load_workbook(path)["Registre"]
     assert sheet[f"{ADDED}1"].value == PROMISED
     assert sheet[f"{ADDED}2"].value == datetime(2026, 11, 30)
