@@ -263,6 +263,30 @@ def test_highlights_added_beside_staff_rules_take_their_own_colours(tmp_path):
                        **{f"{letter}2:{letter}1000": ["F8CBAD", "FFE699"] for letter in due}}
 
 
+def _bare_styles(styles: bytes) -> bytes:
+    """Styles as a minimal generator writes them: no differential formats, no table
+    styles, no colours: the formats a write adds go before ``</styleSheet>``."""
+    styles = re.sub(rb"<tableStyles\b[^>]*/>", b"", styles)
+    return re.sub(rb"<colors>.*</colors>", b"", styles, flags=re.DOTALL)
+
+
+def test_highlights_and_styles_added_to_bare_styles_are_counted(tmp_path):
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    with_part(path, "xl/styles.xml", _bare_styles)
+    append_complaints(path, [complaint("2026-002")])
+    with zipfile.ZipFile(path) as archive:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    # Each list's count is the number of its entries (after the write added some to each).
+    counted = {element.tag.split("}")[1]: (int(element.get("count")), len(element))
+               for element in styles if element.get("count") is not None}
+    assert all(count == entries for count, entries in counted.values()), counted
+    assert counted["dxfs"] == (4, 4) and counted["cellXfs"][0] > 2
+    colours = {str(cells.sqref): [rule.dxf.fill.fgColor.rgb[-6:] for rule in rules]
+               for cells, rules in _sheet(path).conditional_formatting._cf_rules.items()}
+    assert colours == {f"{COL[key]}2:{COL[key]}1000": ["F8CBAD", "FFE699"]
+                       for key in ("echeance_accuse", "echeance_reponse")}
+
+
 def test_a_long_description_sets_a_height_excel_keeps(tmp_path):
     # ht alone is a height Excel may fit again on opening; customHeight keeps it.
     path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
