@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from helpers.register_files import (
     ALL_HEADERS,
+    COLUMN_LETTER,
     complaint,
     row_of,
     with_part,
@@ -188,6 +189,21 @@ def test_the_formulas_are_copied_from_above_a_row_where_values_were_pasted(tmp_p
     (row,) = append_complaints(path, [complaint("2026-003", date(2026, 11, 12))])
     assert load_workbook(path)["Registre"].cell(row, deadline).value == model.replace(
         f"{received}2", f"{received}{row}")
+
+
+def test_the_registers_own_deadline_formula_is_copied_rather_than_the_toolkits(tmp_path):
+    # A register made elsewhere whose staff count the reply deadline as 30 days: the new
+    # complaint gets their formula, moved down to its row, not the toolkit's own.
+    path = write_register(tmp_path / "registre.xlsx", [
+        complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
+    received, deadline = COLUMN_LETTER["date_reclamation"], COLUMN_LETTER["echeance_reponse"]
+    workbook = load_workbook(path)
+    for row in (2, 3):
+        workbook["Registre"][f"{deadline}{row}"] = f'=IF({received}{row}="","",{received}{row}+30)'
+    workbook.save(path)
+    (row,) = append_complaints(path, [complaint("2026-003", date(2026, 11, 12))])
+    assert load_workbook(path)["Registre"][f"{deadline}{row}"].value == \
+        f'=IF({received}{row}="","",{received}{row}+30)'
 
 
 def test_a_prepared_row_where_a_deadline_was_pasted_gets_its_formula_back(tmp_path):
