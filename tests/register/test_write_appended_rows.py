@@ -79,6 +79,24 @@ def test_a_register_whose_header_is_below_a_title_and_an_empty_row_is_written_un
         ["Registre des réclamations — ONLY PERMIS", None, "Date de réponse annoncée"]
 
 
+def test_a_register_with_an_empty_row_kept_tall_above_its_header_is_written(tmp_path):
+    # A row left empty above the header, made taller for a logo: the file keeps an element
+    # for it that holds no cell.
+    path = write_grid(tmp_path / "registre.xlsx", [[], ALL_HEADERS,
+                                                  row_of(complaint("2026-001"), ALL_HEADERS)])
+    workbook = load_workbook(path)
+    workbook["Registre"].row_dimensions[1].height = 60
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        assert re.search(rb'<row r="1"[^>]*>(</row>)?<row r="2"',
+                         archive.read("xl/worksheets/sheet1.xml"))
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])
+    register = read_register(path)
+    assert row == 4 and register.header_row == 2
+    assert list(register.frame["numero"]) == ["2026-001", "2026-002"]
+    assert load_workbook(path)["Registre"].row_dimensions[1].height == 60
+
+
 def test_a_row_staff_bordered_in_advance_is_prepared_like_a_new_one(tmp_path):
     # Staff drew the borders of the next rows before any complaint went there: the row
     # exists, its cells hold a style and no value. The complaint written in it leaves
