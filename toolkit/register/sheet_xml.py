@@ -208,7 +208,6 @@ class Sheet:
     rows_end: int  # the "</sheetData>" (or where it will go)
     head_end: int  # where <sheetData ...> starts
     tail_start: int  # first byte after the cells area
-    self_closing: bool
     _cell: re.Pattern[bytes] = field(init=False, repr=False)
     _row: re.Pattern[bytes] = field(init=False, repr=False)
 
@@ -229,16 +228,16 @@ class Sheet:
         opening = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>").search(data, root.end())
         if opening is None:
             raise ValueError("pas d'élément sheetData")
-        if opening.group(1):
+        if opening.group(1):  # <sheetData/>: no row (a sheet emptied of its cells)
             return cls(data, prefix, opening.start(), opening.start(), opening.start(),
-                       opening.end(), True)
+                       opening.end())
         # The end tag may hold blanks before its ">" (XML allows it): never assume its length.
         closing = data.rfind(b"</" + prefix + b"sheetData")
         end = re.compile(rb"\s*>").match(data, closing + len(prefix) + 11) \
             if closing >= 0 else None
         if closing < opening.end() or end is None:
             raise ValueError("élément sheetData non fermé")
-        return cls(data, prefix, opening.end(), closing, opening.start(), end.end(), False)
+        return cls(data, prefix, opening.end(), closing, opening.start(), end.end())
 
     # --- finding rows ----------------------------------------------------------------------
 
@@ -273,7 +272,7 @@ class Sheet:
             else:
                 low = found[0] + 1
         position = low
-        while (found := self._row_after(position)) is not None and found[0] < self.rows_end:
+        while (found := self._row_after(position)) is not None:
             if found[1] == number:
                 return found[0], self.row_end(found[0])
             if found[1] > number:

@@ -635,10 +635,8 @@ class WriteTarget:
         row_chunks: dict[int, int] = {}
         head_bytes = self._edited_head(head)
         chunks.append(head_bytes)
-        if sheet.self_closing:
-            chunks.append(b"<" + sheet.prefix + b"sheetData>")
-        else:
-            chunks.append(view[sheet.head_end:sheet.rows_start])
+        # The register's sheet has rows (its header): never an empty <sheetData/>.
+        chunks.append(view[sheet.head_end:sheet.rows_start])
         position = sheet.rows_start
         for number, start, end in positions:
             chunks.append(view[position:start])
@@ -650,14 +648,8 @@ class WriteTarget:
                     row_chunks[number] = len(chunks)
                     chunks.append(row.render(sheet.prefix))
             position = end
-        chunks.append(view[position:sheet.rows_end])
-        if sheet.self_closing:
-            chunks.append(b"</" + sheet.prefix + b"sheetData>")
-            tail = sheet.data[sheet.tail_start:]
-        else:
-            chunks.append(view[sheet.rows_end:sheet.tail_start])
-            tail = sheet.data[sheet.tail_start:]
-        chunks.append(self._edited_tail(tail, new_rows))
+        chunks.append(view[position:sheet.tail_start])
+        chunks.append(self._edited_tail(sheet.data[sheet.tail_start:], new_rows))
         offsets = [0, *accumulate(len(chunk) for chunk in chunks)]
         self.rendered_spans = {number: (offsets[index], offsets[index + 1])
                                for number, index in row_chunks.items()}
