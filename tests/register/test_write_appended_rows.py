@@ -97,6 +97,28 @@ def test_a_register_with_an_empty_row_kept_tall_above_its_header_is_written(tmp_
     assert load_workbook(path)["Registre"].row_dimensions[1].height == 60
 
 
+def test_a_complaint_typed_without_its_number_is_not_written_over(tmp_path):
+    # Typed in Excel in a prepared row, its number not given yet: the row's first cell is
+    # still there, styled and empty, before the values. The next complaint goes below it.
+    path = create_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    workbook = load_workbook(path)
+    sheet = workbook["Registre"]
+    typed = complaint(None, date(2026, 11, 4), nom="Karim Benali")
+    for key, value in typed.items():
+        if value is not None:
+            sheet[f"{COLUMN_LETTER[key]}3"] = value
+    workbook.save(path)
+    # saved by Excel, which writes an empty styled cell as <c r="A3" s="2"/>
+    with_part(path, "xl/worksheets/sheet1.xml",
+              lambda xml: re.sub(rb'(<c r="[A-Z]+\d+" s="\d+") t="n"></c>', rb"\1/>", xml))
+    with zipfile.ZipFile(path) as archive:
+        assert re.search(rb'<row r="3"><c r="A3" s="\d+"/><c r="B3"',
+                         archive.read("xl/worksheets/sheet1.xml"))
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5), nom="Inès Roux")])
+    assert row == 4
+    assert list(read_register(path).frame["nom"]) == ["Léa Moreau", "Karim Benali", "Inès Roux"]
+
+
 def test_a_row_staff_bordered_in_advance_is_prepared_like_a_new_one(tmp_path):
     # Staff drew the borders of the next rows before any complaint went there: the row
     # exists, its cells hold a style and no value. The complaint written in it leaves
