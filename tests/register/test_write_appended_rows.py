@@ -168,6 +168,10 @@ def test_a_row_added_where_no_row_has_formulas_gets_the_zone_and_the_status(tmp_
     assert formula("Statut") == status_formula(
         received, cell("Date d'accusé de réception"), cell("Échéance accusé de réception"),
         cell("Date de réponse au client"), cell("Échéance réponse"))
+    # the deadlines shown as dates; the status, a text, keeps its row's own format
+    assert [sheet[cell(header)].number_format for header in (
+        "Échéance accusé de réception", "Échéance réponse", "Statut")] == \
+        ["dd/mm/yyyy", "dd/mm/yyyy", sheet[f"{letters['Statut']}2"].number_format]
 
 
 def test_a_row_added_beside_an_emptied_parameters_sheet_gets_its_formulas(tmp_path):
