@@ -19,6 +19,8 @@ from helpers.register_files import (
     write_register,
 )
 from openpyxl import load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Border, Side
 from openpyxl.utils import get_column_letter
 
@@ -117,6 +119,21 @@ def test_a_complaint_typed_without_its_number_is_not_written_over(tmp_path):
     (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5), nom="Inès Roux")])
     assert row == 4
     assert list(read_register(path).frame["nom"]) == ["Léa Moreau", "Karim Benali", "Inès Roux"]
+
+
+def test_a_header_in_rich_text_is_found_by_the_write(tmp_path):
+    # « Nom du client » with its last word in bold, as openpyxl writes rich text: an
+    # inline string in two runs, read as one text.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    workbook = load_workbook(path)
+    header = next(cell for cell in workbook["Registre"][1] if cell.value == "Nom du client")
+    header.value = CellRichText(["Nom du ", TextBlock(InlineFont(b=True), "client")])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        assert b"<r><t" in archive.read("xl/worksheets/sheet1.xml")
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5), nom="Inès Roux")])
+    assert row == 3
+    assert list(read_register(path).frame["nom"]) == ["Léa Moreau", "Inès Roux"]
 
 
 def test_a_row_staff_bordered_in_advance_is_prepared_like_a_new_one(tmp_path):
