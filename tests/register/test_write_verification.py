@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers.register_files import COLUMN_LETTER as COL
-from helpers.register_files import complaint, with_part
+from helpers.register_files import complaint, with_part, write_register
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableColumn
@@ -66,6 +66,33 @@ def test_several_texts_that_look_like_escapes_are_all_kept(make_register):
     assert frame["nom"].iloc[-1] == f"Hugo {ESCAPE_LOOKALIKE}"
     sheet = load_workbook(path)["Registre"]
     assert sheet["E4"].value == f"Hugo {ESCAPE_LOOKALIKE}"
+
+
+def _with_prefixed_shared_strings(path: Path) -> None:
+    """A shared strings part written ``x:sst``, ``x:si``, ``x:t``, as some generators write
+    it, holding one text."""
+    with_part(path, "xl/sharedStrings.xml", lambda _: (
+        f'<x:sst xmlns:x="{MAIN}" count="1" uniqueCount="1"><x:si><x:t>Courrier</x:t>'
+        "</x:si></x:sst>").encode())
+    with_part(path, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(
+        b"</Relationships>", b'<Relationship Id="rIdSst" Target="sharedStrings.xml" Type="'
+        b'http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+        b"</Relationships>"))
+    with_part(path, "[Content_Types].xml", lambda xml: xml.replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+
+
+def test_a_text_that_looks_like_an_escape_joins_prefixed_shared_strings(tmp_path):
+    path = write_register(tmp_path / "registre.xlsx", [complaint()])
+    _with_prefixed_shared_strings(path)
+    append_complaints(path, [complaint("2026-002", description=ESCAPE_LOOKALIKE)])
+    assert list(read_register(path).frame["description"])[1] == ESCAPE_LOOKALIKE
+    with zipfile.ZipFile(path) as archive:
+        strings = archive.read("xl/sharedStrings.xml")
+    assert strings == (f'<x:sst xmlns:x="{MAIN}" count="2" uniqueCount="2"><x:si><x:t>'
+                       'Courrier</x:t></x:si><x:si><x:t xml:space="preserve">code _x005F_x0041_ '
+                       "fin</x:t></x:si></x:sst>").encode()
 
 
 def _with_totals_row(path: Path) -> Path:
