@@ -255,11 +255,10 @@ def _parameter_problems(register: Register) -> list[Problem]:
 def _retention_problems(register: Register, today: date) -> list[Problem]:
     """Complaints answered more than ``Durée de conservation (années)`` ago (a warning:
     ``toolkit rgpd purge`` erases them; ``status`` says nothing of them)."""
-    frame, years = register.frame, register.params.duree_conservation
-    if "date_reponse" not in frame or "nom" not in frame:
-        return []
+    years = register.params.duree_conservation
     problems = []
-    for record in frame_records(frame, ["ligne", "nom", "date_reponse"]):
+    # the register's frame has every column, those the workbook lacks empty
+    for record in frame_records(register.frame, ["ligne", "nom", "date_reponse"]):
         start = purge_from(record, years)
         if start is not None and today >= start:
             problems.append(Problem(
