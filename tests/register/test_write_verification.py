@@ -281,6 +281,29 @@ def test_a_part_damaged_inside_the_archive_is_refused_before_anything_is_written
     assert not (path.parent / BACKUP_DIRNAME).exists()
 
 
+def test_another_rewritten_part_saved_damaged_is_refused(tmp_path, monkeypatch):
+    """The styles gain a date format in this write: saved with a checksum that does not
+    match their bytes (what a disk or a network share may do), they are found when the
+    saved copy is inflated again, before the register is replaced."""
+    from toolkit.register import xlsx_package
+
+    path = write_register(tmp_path / "registre.xlsx", [complaint()])
+    original = path.read_bytes()
+    append_member = xlsx_package._append_member
+
+    def faulty(out, info, compressed):
+        if info.filename == "xl/styles.xml":
+            info.CRC ^= 1
+        append_member(out, info, compressed)
+
+    monkeypatch.setattr(xlsx_package, "_append_member", faulty)
+    message = ("registre.xlsx : l'enregistrement n'a pas pu être vérifié (xl/styles.xml). "
+               "Le registre n'a pas été modifié.")
+    with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
+        mark_dates(path, [(2, "date_accuse", DAY)])
+    assert path.read_bytes() == original
+
+
 @pytest.mark.parametrize("fault", ["a byte changed", "a byte left out"])
 def test_a_saved_sheet_that_is_not_the_rendered_one_is_refused(make_register, monkeypatch,
                                                                fault):
