@@ -288,7 +288,6 @@ def test_another_rewritten_part_saved_damaged_is_refused(tmp_path, monkeypatch):
     from toolkit.register import xlsx_package
 
     path = write_register(tmp_path / "registre.xlsx", [complaint()])
-    original = path.read_bytes()
     append_member = xlsx_package._append_member
 
     def faulty(out, info, compressed):
@@ -297,10 +296,16 @@ def test_another_rewritten_part_saved_damaged_is_refused(tmp_path, monkeypatch):
         append_member(out, info, compressed)
 
     monkeypatch.setattr(xlsx_package, "_append_member", faulty)
-    message = ("registre.xlsx : l'enregistrement n'a pas pu être vérifié (xl/styles.xml). "
+    _refused_unverified(path, "xl/styles.xml", 2)
+
+
+def _refused_unverified(path: Path, part: str, row: int) -> None:
+    """A date written on ``row`` is refused, ``part`` named, the register left as it was."""
+    original = path.read_bytes()
+    message = (f"registre.xlsx : l'enregistrement n'a pas pu être vérifié ({part}). "
                "Le registre n'a pas été modifié.")
     with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
-        mark_dates(path, [(2, "date_accuse", DAY)])
+        mark_dates(path, [(row, "date_accuse", DAY)])
     assert path.read_bytes() == original
 
 
@@ -313,7 +318,6 @@ def test_a_saved_sheet_that_is_not_the_rendered_one_is_refused(make_register, mo
     from toolkit.register import xlsx_package
 
     path = make_register([complaint(), complaint("2026-002", date(2026, 11, 5))])
-    original = path.read_bytes()
     write_part = xlsx_package._write_part
 
     def faulty(out, info, data):
@@ -324,8 +328,4 @@ def test_a_saved_sheet_that_is_not_the_rendered_one_is_refused(make_register, mo
         write_part(out, info, data)
 
     monkeypatch.setattr(xlsx_package, "_write_part", faulty)
-    message = ("registre.xlsx : l'enregistrement n'a pas pu être vérifié "
-               "(xl/worksheets/sheet1.xml). Le registre n'a pas été modifié.")
-    with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
-        mark_dates(path, [(3, "date_accuse", DAY)])
-    assert path.read_bytes() == original
+    _refused_unverified(path, "xl/worksheets/sheet1.xml", 3)
