@@ -26,6 +26,7 @@ from toolkit.register.writeback import (
     BACKUP_DIRNAME,
     append_complaints,
     mark_dates,
+    refuse_unwritable,
     write_values,
 )
 from toolkit.rules.columns import BY_KEY, COLUMNS
@@ -230,7 +231,8 @@ def _register_with_unnumbered_rows(make_register, last_only: bool) -> Path:
 
 
 @pytest.mark.parametrize(("write", "last_only"), [
-    ("mark_dates", False), ("append_complaints", False), ("append_complaints", True)])
+    ("mark_dates", False), ("append_complaints", False), ("append_complaints", True),
+    ("refuse_unwritable", False)])  # asked before an erasure touches any other copy
 def test_a_sheet_whose_rows_have_no_number_is_refused_in_french(make_register, write,
                                                                  last_only):
     path = _register_with_unnumbered_rows(make_register, last_only)
@@ -241,6 +243,8 @@ def test_a_sheet_whose_rows_have_no_number_is_refused_in_french(make_register, w
     with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
         if write == "mark_dates":
             mark_dates(path, [(3, "date_accuse", DAY)])
+        elif write == "refuse_unwritable":
+            refuse_unwritable(path)
         else:
             append_complaints(path, [{"numero": "2026-003", "nom": "Karim Benali"}])
     assert path.read_bytes() == original

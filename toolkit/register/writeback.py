@@ -984,7 +984,22 @@ def refuse_unwritable(path: Path | str) -> None:
     """Refuse now, writing nothing, a register that a write would refuse (damaged, its sheet
     protected by a password, a mandatory column missing or doubled): for a command that
     must not touch any other copy before the register itself can be written."""
-    _open_for_write(_real_path(Path(path))).package.close()
+    path = _real_path(Path(path))
+    with _rows_numbered(path):
+        _open_for_write(path).package.close()
+
+
+@contextmanager
+def _rows_numbered(path: Path) -> Iterator[None]:
+    """A row without its number, met while walking the rows (anywhere in a write, always
+    before the file is saved), refused in French."""
+    try:
+        yield
+    except sx.RowWithoutNumber as error:
+        raise RegisterFileError(
+            f"{path.name} ne peut pas être écrit : une ligne de la feuille n'a pas de numéro "
+            "(classeur produit par un autre logiciel). Ouvrez-le dans Excel ou LibreOffice, "
+            "enregistrez-le, puis relancez la commande. Rien n'a été écrit.") from error
 
 
 # --- files beside the register --------------------------------------------------------------
@@ -1414,7 +1429,7 @@ def write_session(path: Path | str,
     """
     path = _real_path(Path(path))
     try:
-        with register_lock(path):
+        with _rows_numbered(path), register_lock(path):
             refuse_if_open(path)
             refuse_if_changed(path, expected_mtime_ns)
             clean_stale_temps(path)
@@ -1424,12 +1439,6 @@ def write_session(path: Path | str,
                 _finish(target)
             finally:
                 target.package.close()
-    except sx.RowWithoutNumber as error:
-        # found while walking the rows, anywhere in the write: always before the file is saved
-        raise RegisterFileError(
-            f"{path.name} ne peut pas être écrit : une ligne de la feuille n'a pas de numéro "
-            "(classeur produit par un autre logiciel). Ouvrez-le dans Excel ou LibreOffice, "
-            "enregistrez-le, puis relancez la commande. Rien n'a été écrit.") from error
     except PermissionError as error:
         raise RegisterLockedError(
             f"{path.name} ne peut pas être écrit (accès refusé) : fermez le classeur dans "
