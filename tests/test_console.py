@@ -86,8 +86,8 @@ def wait_until_blocked(pid: int) -> None:
 
 def test_ctrl_c_exits_130(make_register, tmp_path):
     register = make_register([complaint()])
-    # A console delivers Ctrl+C to the tool; a test run started in the background (CI) hands
-    # its children Ctrl+C ignored, and Python then keeps ignoring it: as in a console, not so.
+    # Started with Ctrl+C delivered, as from a console: a test run started in the background
+    # (CI) hands its children Ctrl+C ignored, and Python would then keep ignoring it.
     child = subprocess.Popen([toolkit_script(), "new", "--register", str(register)],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, cwd=tmp_path,

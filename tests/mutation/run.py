@@ -167,7 +167,7 @@ def run(modules: list[str], resume: bool = False, sample: list[str] | None = Non
     end_quick_pass()
     refresh_unmutated_copies()
     drop_stale_stats(ROOT / "mutants", _core_digest())
-    patterns = sample if sample is not None else patterns_of(modules)
+    patterns = patterns_of(modules, sample)
     if resume:
         patterns = [name for name, status in results().items()
                     if status == NOT_RUN and _matches(name, patterns)]
