@@ -37,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.md"
+SESSION = Path(__file__).with_name("session.py")
 TARGET_SCORE = 95.0
 NOT_RUN = "not checked"  # mutmut's word for a mutant without a result yet
 # In mutants/: the core modules' digest when mutmut last recorded which tests call what.
@@ -79,9 +80,11 @@ def workers() -> str:
 
 
 def mutmut(*arguments: str) -> subprocess.CompletedProcess:
+    """mutmut's command line, through tests/mutation/session.py (which skips a second pass
+    of the unmutated tests, and adds ``generate``)."""
     # Tests that run the installed CLI in a subprocess must import the mutated copy too.
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "mutants")}
-    command = [str(Path(sys.executable).with_name("mutmut")), *arguments]
+    command = [sys.executable, str(SESSION), *arguments]
     return subprocess.run(command, cwd=ROOT, env=environment, text=True,
                           capture_output=arguments[0] == "results")
 
@@ -137,8 +140,15 @@ def drawn_mutants(modules: list[str], size: int, seed: int, root: Path = ROOT) -
         return [name for name in kept.read_text(encoding="utf-8").split()
                 if _matches(name, patterns)]
     known_equivalent = equivalents()
-    candidates = [name for name in results()
+    mutants = results()
+    if not mutants:  # a new checkout: mutmut has not written its mutants yet
+        mutmut("generate", workers())
+        mutants = results()
+    candidates = [name for name in mutants
                   if _matches(name, patterns) and name not in known_equivalent]
+    if not candidates:
+        # An empty draw would be taken for "no sample" and run every mutant of the core.
+        raise RuntimeError(f"no mutant to draw among {', '.join(modules)}")
     drawn = sample_of(candidates, size, seed)
     kept.parent.mkdir(exist_ok=True)
     kept.write_text("".join(f"{name}\n" for name in drawn), encoding="utf-8")
@@ -357,16 +367,17 @@ def _parsed(arguments: list[str]) -> tuple[list[str], set[str], dict[str, int]]:
 
 def main(arguments: list[str]) -> int:
     modules, flags, numbers = _parsed(arguments)
-    sample = None
-    if "--sample" in numbers:
-        sample = drawn_mutants(modules, numbers["--sample"], numbers.get("--seed", 0))
-    if "--quick" in numbers:
-        started = time.perf_counter()
-        try:
+    try:
+        sample = None
+        if "--sample" in numbers:
+            sample = drawn_mutants(modules, numbers["--sample"], numbers.get("--seed", 0))
+        if "--quick" in numbers:
+            started = time.perf_counter()
             counts = quick(modules, numbers["--quick"], sample)
-        except RuntimeError as error:
-            print(error, file=sys.stderr)
-            return 2
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if "--quick" in numbers:
         print(f"quick tests ({(time.perf_counter() - started) / 60:.1f} min): "
               + ", ".join(f"{status} {number}" for status, number in sorted(counts.items())))
     elif "--report" not in flags:

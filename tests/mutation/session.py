@@ -1,0 +1,91 @@
+"""mutmut's command line, with two steps of the mutation runner's around it
+(tests/mutation/run.py starts mutmut through this file).
+
+``python tests/mutation/session.py generate [WORKERS]`` writes the mutants into mutants/
+without running any test: a sample is drawn among them, and on a new checkout there are
+none before a first run.
+
+``python tests/mutation/session.py ARGUMENTS`` is mutmut's own command line, except that
+``run`` skips mutmut's pass of the unmutated tests when its record of which tests call
+what was made, whole and passing, on the same code and tests. That record runs every test
+on the unmutated code (mutmut stops when one fails), so a second pass proves nothing new,
+and it costs about 35 minutes in one process on the reference machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# In mutants/: the code and tests' digest when a whole record of calls last passed.
+PASSED_RECORD = "record-passed.sha256"
+
+
+def code_and_tests_digest(root: Path = ROOT) -> str:
+    """The digest of what the tests run: the package, the tests and the project file."""
+    digest = hashlib.sha256()
+    files = [root / "pyproject.toml", *sorted((root / "toolkit").rglob("*.py")),
+             *sorted((root / "tests").rglob("*.py"))]
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def unmutated_tests_passed(root: Path = ROOT) -> bool:
+    """True when a whole record of calls passed on the code and tests as they are now."""
+    marker = root / "mutants" / PASSED_RECORD
+    return marker.exists() and marker.read_text(encoding="utf-8") == code_and_tests_digest(root)
+
+
+def generate(workers: int) -> None:
+    """Write mutants/ as ``mutmut run`` does before its first test."""
+    from mutmut import __main__ as mutmut_main
+
+    mutmut_main.set_mutant_under_test("mutant_generation")
+    (ROOT / "mutants").mkdir(exist_ok=True)
+    mutmut_main.copy_src_dir()
+    mutmut_main.copy_also_copy_files()
+    mutmut_main.setup_source_paths()
+    mutmut_main.store_lines_covered_by_tests()
+    mutmut_main.create_mutants(workers)
+
+
+def _skip_repeated_clean_pass() -> None:
+    """Make ``mutmut run`` note a whole record that passed, and skip the clean pass after one."""
+    from mutmut import __main__ as mutmut_main
+
+    record_calls = mutmut_main.run_stats_collection
+    make_runner = mutmut_main.get_mutant_runner
+
+    def record_and_note(runner, tests=None):
+        record_calls(runner, tests)  # mutmut exits here when a test fails
+        if not tests:  # mutmut's word for "every test"
+            (ROOT / "mutants" / PASSED_RECORD).write_text(code_and_tests_digest(),
+                                                          encoding="utf-8")
+
+    def runner_without_repeated_pass(*arguments, **options):
+        runner = make_runner(*arguments, **options)
+        if unmutated_tests_passed():
+            runner.run_clean_tests = lambda tests: 0
+        return runner
+
+    mutmut_main.run_stats_collection = record_and_note
+    mutmut_main.get_mutant_runner = runner_without_repeated_pass
+
+
+def main(arguments: list[str]) -> None:
+    os.chdir(ROOT)
+    if arguments[:1] == ["generate"]:
+        generate(int(arguments[1]) if len(arguments) > 1 else os.cpu_count() or 1)
+        return
+    from mutmut import __main__ as mutmut_main
+
+    _skip_repeated_clean_pass()
+    mutmut_main.cli(arguments, prog_name="mutmut")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
