@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 RUNNER = Path(__file__).parent / "mutation" / "run.py"
+SESSION = RUNNER.with_name("session.py")
 
 
 def _runner():
@@ -176,3 +177,83 @@ def test_the_runner_stops_at_an_option_it_does_not_know(arguments, capsys):
         _runner()._parsed(arguments)
     printed = capsys.readouterr()
     assert "usage: tests/mutation/run.py" in printed.out + printed.err
+
+
+def _session():
+    spec = importlib.util.spec_from_file_location("mutation_session", SESSION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _project(root: Path) -> None:
+    for relative, text in {"pyproject.toml": "[project]\n", "toolkit/rules/stats.py": "A = 1\n",
+                           "tests/test_stats.py": "def test_a(): pass\n"}.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    (root / "mutants").mkdir()
+
+
+class _Runner:
+    def __init__(self):
+        self.clean_passes = 0
+
+    def run_clean_tests(self, tests):
+        self.clean_passes += 1
+        return 0
+
+
+@pytest.mark.parametrize("changed", [None, "toolkit/rules/stats.py", "tests/test_stats.py",
+                                     "pyproject.toml"])
+def test_the_clean_pass_is_skipped_only_after_a_whole_record_on_the_same_code(
+        tmp_path, monkeypatch, changed):
+    import mutmut.__main__ as mutmut_main
+
+    session = _session()
+    _project(tmp_path)
+    recorded = []
+    monkeypatch.setattr(mutmut_main, "run_stats_collection",
+                        lambda runner, tests=None: recorded.append(tests))
+    monkeypatch.setattr(mutmut_main, "get_mutant_runner", lambda *arguments: _Runner())
+    session.skip_repeated_clean_pass(tmp_path)
+
+    mutmut_main.run_stats_collection(None, ["tests/test_stats.py::test_a"])  # new tests only
+    assert not session.unmutated_tests_passed(tmp_path)
+    runner = mutmut_main.get_mutant_runner(2)
+    runner.run_clean_tests([])
+    assert runner.clean_passes == 1
+
+    mutmut_main.run_stats_collection(None)  # every test, and they passed
+    assert recorded == [["tests/test_stats.py::test_a"], None]
+    if changed:
+        with (tmp_path / changed).open("a", encoding="utf-8") as handle:
+            handle.write("# changed\n")
+    runner = mutmut_main.get_mutant_runner(2)
+    assert runner.run_clean_tests([]) == 0
+    assert runner.clean_passes == (1 if changed else 0)
+
+
+def test_a_failed_record_does_not_skip_the_clean_pass(tmp_path, monkeypatch):
+    import mutmut.__main__ as mutmut_main
+
+    def failing_record(runner, tests=None):
+        raise SystemExit(1)  # what mutmut does when a test fails during its record
+
+    session = _session()
+    _project(tmp_path)
+    monkeypatch.setattr(mutmut_main, "run_stats_collection", failing_record)
+    session.skip_repeated_clean_pass(tmp_path)
+    with pytest.raises(SystemExit):
+        mutmut_main.run_stats_collection(None)
+    assert not session.unmutated_tests_passed(tmp_path)
+
+
+def test_a_draw_among_no_mutant_stops_instead_of_running_the_whole_core(tmp_path, monkeypatch):
+    run = _runner()
+    calls = []
+    monkeypatch.setattr(run, "results", dict)  # mutmut has written no mutant, even after:
+    monkeypatch.setattr(run, "mutmut", lambda *arguments: calls.append(arguments))
+    with pytest.raises(RuntimeError, match="no mutant to draw"):
+        run.drawn_mutants(["toolkit/rules/stats.py"], 10, 0, tmp_path)
+    assert calls == [("generate", run.workers())]
+    assert not (tmp_path / "mutants" / "sample-10-0.txt").exists()

@@ -53,7 +53,7 @@ def generate(workers: int) -> None:
     mutmut_main.create_mutants(workers)
 
 
-def _skip_repeated_clean_pass() -> None:
+def skip_repeated_clean_pass(root: Path = ROOT) -> None:
     """Make ``mutmut run`` note a whole record that passed, and skip the clean pass after one."""
     from mutmut import __main__ as mutmut_main
 
@@ -63,12 +63,12 @@ def _skip_repeated_clean_pass() -> None:
     def record_and_note(runner, tests=None):
         record_calls(runner, tests)  # mutmut exits here when a test fails
         if not tests:  # mutmut's word for "every test"
-            (ROOT / "mutants" / PASSED_RECORD).write_text(code_and_tests_digest(),
+            (root / "mutants" / PASSED_RECORD).write_text(code_and_tests_digest(root),
                                                           encoding="utf-8")
 
     def runner_without_repeated_pass(*arguments, **options):
         runner = make_runner(*arguments, **options)
-        if unmutated_tests_passed():
+        if unmutated_tests_passed(root):
             runner.run_clean_tests = lambda tests: 0
         return runner
 
@@ -83,7 +83,7 @@ def main(arguments: list[str]) -> None:
         return
     from mutmut import __main__ as mutmut_main
 
-    _skip_repeated_clean_pass()
+    skip_repeated_clean_pass()
     mutmut_main.cli(arguments, prog_name="mutmut")
 
 
