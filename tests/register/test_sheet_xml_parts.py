@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.register.sheet_xml import MAIN_NS, Sheet, column_letters, extend_ranges
+from toolkit.register.sheet_xml import MAIN_NS, Cell, Sheet, column_letters, extend_ranges
 from toolkit.register.styles_xml import Styles, quoted_attribute
 
 # Characters XML 1.0 allows in a document (no other control character, no surrogate).
@@ -173,3 +173,24 @@ def test_a_row_is_located_where_a_walk_through_the_rows_finds_it(rows, asked):
         following = [spans[n][0] for n in numbers if n > number]
         expected = spans.get(number) or ((following[0],) * 2 if following else (end, end))
         assert sheet.locate(number) == expected
+
+
+@pytest.mark.parametrize(("changes", "spans"), [
+    ([(5, b'<c r="E4"><v>3</v></c>')], "1:5"), ([(2, None)], "1:1"),
+    ([(1, None), (2, None)], None)])
+def test_a_rewritten_row_names_the_columns_it_now_spans(changes, spans):
+    # « spans » is Excel's note of a row's first and last cell: a cell written past it, or
+    # removed, moves it, and a row left without cells has none; the row's other attributes
+    # stay as they were.
+    sheet = Sheet.parse(f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode() +
+                        b'<row r="4" spans="1:2" ht="30" customHeight="1"><c r="A4"><v>1</v></c>'
+                        b'<c r="B4"><v>2</v></c></row></sheetData></worksheet>')
+    row = sheet.parse_row(4, *sheet.locate(4))
+    for column, raw in changes:
+        row.set(Cell(column, raw) if raw else None, column)
+    found = {}
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = lambda name, attributes: found.setdefault(name, attributes)
+    parser.Parse(row.render(b""), True)
+    assert found["row"] == {"r": "4", "ht": "30", "customHeight": "1"} | (
+        {"spans": spans} if spans else {})

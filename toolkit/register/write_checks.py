@@ -79,10 +79,19 @@ def excel_owner(data: bytes) -> str | None:
         count = int.from_bytes(data[offset:offset + 2], "little")
         text = data[offset + 2:offset + 2 + 2 * count]
         if 0 < count <= _MSO_NAME_MAX and len(text) == 2 * count:
-            name = _printable(text.decode("utf-16-le", "replace"))
+            name = _printable(_utf16(text))
             if name:
                 return name
     return _printable(data[1:1 + length].decode("cp1252", "replace"))
+
+
+def _utf16(text: bytes) -> str:
+    """The UTF-16 copy of the name, or "" when it is damaged (half a character): the
+    8-bit copy is then shown whole rather than this one with a « � »."""
+    try:
+        return text.decode("utf-16-le")
+    except UnicodeDecodeError:
+        return ""
 
 
 def _lock_fields(text: str) -> list[str]:
