@@ -309,3 +309,30 @@ def test_a_workbook_without_calculation_settings_gets_them(tmp_path, made_by, sh
     prefix = b"x:" if shape is _prefixed else b""
     assert after + b"<" + prefix + b'calcPr fullCalcOnLoad="1"/>' in workbook_part
     assert read_register(path).frame["numero"].tolist() == ["2026-001", "2026-002"]
+
+
+def _thirty_days(received: str, row: int) -> str:
+    return f'=IF({received}{row}="","",{received}{row}+30)'
+
+
+@pytest.mark.parametrize(("rows_between", "typed", "copied"), [
+    (0, b' t="normal"', True),  # the formula's type written out, as some tools do
+    (49, b"", True),  # the 50th row above the new one is still looked at
+    (50, b"", False),  # the 51st is not: the toolkit's own formula
+], ids=["typed normal", "50 rows up", "51 rows up"])
+def test_a_formula_to_copy_is_looked_for_in_the_50_rows_above(tmp_path, rows_between, typed,
+                                                               copied):
+    # The register's own 30-day formula on row 2 only; the rows between hold no cell at all
+    # in that column (a tool that leaves empty cells out): the search walks past them.
+    rows = [complaint(f"2026-{number:03d}") for number in range(1, rows_between + 2)]
+    path = write_register(tmp_path / "registre.xlsx", rows)
+    received, deadline = COLUMN_LETTER["date_reclamation"], COLUMN_LETTER["echeance_reponse"]
+    workbook = load_workbook(path)
+    workbook["Registre"][f"{deadline}2"] = _thirty_days(received, 2)
+    workbook.save(path)
+    with_part(path, "xl/worksheets/sheet1.xml",
+              lambda xml: xml.replace(b"<f>", b"<f" + typed + b">"))
+    (row,) = append_complaints(path, [complaint("2026-099", date(2026, 11, 12))])
+    assert row == rows_between + 3
+    assert load_workbook(path)["Registre"][f"{deadline}{row}"].value == (
+        _thirty_days(received, row) if copied else reply_formula(f"{received}{row}"))

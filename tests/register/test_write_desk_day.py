@@ -126,3 +126,23 @@ def test_new_refuses_a_renamed_header_and_says_which_column(make_register):
     assert list(read_register(path).frame["numero"]) == ["2026-001"]
     assert [c.value for c in openpyxl.load_workbook(path)["Registre"][1]].count(
         "Nom du client") == 0
+
+
+@pytest.mark.parametrize(("renames", "problems"), [
+    ([("Nom du client", "Nom de l'élève"), ("Canal", "Moyen")],
+     "les colonnes obligatoires « Canal », « Nom du client » manquent"),
+    ([("Observations", "Numéro")], "la colonne obligatoire « Numéro » figure deux fois"),
+    ([("Nom du client", "Nom de l'élève"), ("Observations", "Numéro")],
+     "la colonne obligatoire « Nom du client » manque et la colonne obligatoire « Numéro » "
+     "figure deux fois"),
+])
+def test_every_fault_of_the_header_is_named_in_one_sentence(make_register, renames, problems):
+    path = make_register([complaint()])
+    for old, new in renames:
+        _renamed(path, old, new)
+    with pytest.raises(RegisterFileError) as refused:
+        mark_dates(path, [(2, "date_accuse", DAY)])
+    assert str(refused.value) == (
+        "registre.xlsx : dans la ligne d'en-tête (ligne 1) de la feuille « Registre », "
+        f"{problems}. Rien n'a été écrit : rétablissez l'en-tête (un seul exemplaire de chaque "
+        "colonne obligatoire, sous son nom exact), puis relancez la commande.")
