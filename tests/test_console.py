@@ -198,3 +198,28 @@ def test_every_character_of_the_messages_has_a_console_stand_in():
     assert missing == {}
     # The scan finds the ones already handled (the stand-ins' own table is not scanned).
     assert {"—", "…", "’", "€", "→", "›"} <= set(_message_characters())
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (["rgpd", "erase"], "toolkit rgpd erase : erreur : une de ces options est obligatoire : "
+     "--client --courriel --numero"),
+    (["rgpd", "erase", "--client", "Léa Moreau", "--numero", "2026-001"],
+     "toolkit rgpd erase : erreur : --numero ne peut pas être donnée avec --client"),
+    (["rgpd", "erase", "--c", "Léa"],
+     "toolkit rgpd erase : erreur : option ambiguë --c (elle peut désigner --client, --courriel)"),
+    (["sent", "--type", "accuse"],
+     "toolkit sent : erreur : une de ces options est obligatoire : --numero --tous"),
+    (["status", "--today"], "toolkit status : erreur : --today : une valeur est attendue"),
+    (["status", "--bogus"], "toolkit : erreur : option ou argument inconnu : --bogus"),
+    (["statut"], "toolkit : erreur : COMMANDE : choix invalide 'statut' (choix possibles : "
+     "'init', 'check', 'status', 'letters', 'sent', 'templates', 'stats', 'report', 'new', "
+     "'intake', 'audit', 'rgpd', 'config', 'demo')"),
+])
+def test_a_command_line_mistake_is_told_in_french(tmp_path, args, error):
+    # argparse's own messages are English: each one staff can meet is said in French, with
+    # the usage line above it, and nothing is done (exit 2).
+    done = run_with(args, tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("Utilisation : toolkit")
+    assert done.stderr.splitlines()[-1] == error
+    assert list(tmp_path.iterdir()) == []

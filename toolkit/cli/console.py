@@ -33,7 +33,12 @@ _ARGPARSE_FR = (
     (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
      r"\1 : choix invalide \2 (choix possibles : \3)"),
     (r"argument (\S+): expected one argument", r"\1 : une valeur est attendue"),
+    (r"argument (\S+): expected at least one argument", r"\1 : au moins une valeur est attendue"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"\1 ne peut pas être donnée avec \2"),
+    (r"argument (\S+): invalid \S+ value: (.*)", r"\1 : valeur invalide \2"),
     (r"argument (\S+): (.*)", r"\1 : \2"),
+    (r"one of the arguments (.*) is required", r"une de ces options est obligatoire : \1"),
+    (r"ambiguous option: (\S+) could match (.*)", r"option ambiguë \1 (elle peut désigner \2)"),
     (r"invalid choice: (.*?) \(choose from (.*)\)", r"commande inconnue \1 (commandes : \2)"),
 )
 
