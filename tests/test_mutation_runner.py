@@ -203,10 +203,11 @@ class _Runner:
         return 0
 
 
-@pytest.mark.parametrize("changed", [None, "toolkit/rules/stats.py", "tests/test_stats.py",
-                                     "pyproject.toml"])
+@pytest.mark.parametrize(("changed", "skipped"), [
+    (None, True), ("tests/mutation/run.py", True),  # the runner's own files: no test runs them
+    ("toolkit/rules/stats.py", False), ("tests/test_stats.py", False), ("pyproject.toml", False)])
 def test_the_clean_pass_is_skipped_only_after_a_whole_record_on_the_same_code(
-        tmp_path, monkeypatch, changed):
+        tmp_path, monkeypatch, changed, skipped):
     import mutmut.__main__ as mutmut_main
 
     session = _session()
@@ -216,21 +217,21 @@ def test_the_clean_pass_is_skipped_only_after_a_whole_record_on_the_same_code(
                         lambda runner, tests=None: recorded.append(tests))
     monkeypatch.setattr(mutmut_main, "get_mutant_runner", lambda *arguments: _Runner())
     session.skip_repeated_clean_pass(tmp_path)
+    runner = mutmut_main.get_mutant_runner(2)  # mutmut makes it before it records
 
-    mutmut_main.run_stats_collection(None, ["tests/test_stats.py::test_a"])  # new tests only
+    mutmut_main.run_stats_collection(runner, ["tests/test_stats.py::test_a"])  # new tests only
     assert not session.unmutated_tests_passed(tmp_path)
-    runner = mutmut_main.get_mutant_runner(2)
-    runner.run_clean_tests([])
+    assert runner.run_clean_tests([]) == 0
     assert runner.clean_passes == 1
 
-    mutmut_main.run_stats_collection(None)  # every test, and they passed
+    mutmut_main.run_stats_collection(runner)  # every test, and they passed
     assert recorded == [["tests/test_stats.py::test_a"], None]
     if changed:
+        (tmp_path / changed).parent.mkdir(parents=True, exist_ok=True)
         with (tmp_path / changed).open("a", encoding="utf-8") as handle:
             handle.write("# changed\n")
-    runner = mutmut_main.get_mutant_runner(2)
     assert runner.run_clean_tests([]) == 0
-    assert runner.clean_passes == (1 if changed else 0)
+    assert runner.clean_passes == (1 if skipped else 2)
 
 
 def test_a_failed_record_does_not_skip_the_clean_pass(tmp_path, monkeypatch):

@@ -25,10 +25,12 @@ PASSED_RECORD = "record-passed.sha256"
 
 
 def code_and_tests_digest(root: Path = ROOT) -> str:
-    """The digest of what the tests run: the package, the tests and the project file."""
+    """The digest of what the tests run: the package, the tests and the project file (not
+    the mutation runner's own files, which no test runs)."""
     digest = hashlib.sha256()
-    files = [root / "pyproject.toml", *sorted((root / "toolkit").rglob("*.py")),
-             *sorted((root / "tests").rglob("*.py"))]
+    tests = [path for path in sorted((root / "tests").rglob("*.py"))
+             if path.parent != root / "tests" / "mutation"]
+    files = [root / "pyproject.toml", *sorted((root / "toolkit").rglob("*.py")), *tests]
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -68,8 +70,10 @@ def skip_repeated_clean_pass(root: Path = ROOT) -> None:
 
     def runner_without_repeated_pass(*arguments, **options):
         runner = make_runner(*arguments, **options)
-        if unmutated_tests_passed(root):
-            runner.run_clean_tests = lambda tests: 0
+        clean_pass = runner.run_clean_tests
+        # Asked when the pass is due: the runner is made before the record of calls.
+        runner.run_clean_tests = lambda tests: (0 if unmutated_tests_passed(root)
+                                                else clean_pass(tests))
         return runner
 
     mutmut_main.run_stats_collection = record_and_note
