@@ -297,6 +297,21 @@ def test_a_long_description_sets_a_height_excel_keeps(tmp_path):
     assert 'ht="105"' in tag and 'customHeight="1"' in tag
 
 
+def test_a_one_line_complaint_in_a_row_kept_tall_gets_the_usual_height(tmp_path):
+    # A prepared row left 60 pt tall (ht and customHeight): a one-line complaint written in
+    # it drops both, or Excel would keep the row at a height it was told not to fit.
+    path = create_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    workbook = openpyxl.load_workbook(path)
+    workbook["Registre"].row_dimensions[3].height = 60
+    workbook.save(path)
+    one_line = complaint("2026-002", description="Leçon annulée.", adresse="8 rue des Lilas")
+    assert append_complaints(path, [one_line]) == [3]
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    tag = re.search(r'<row r="3"[^>]*>', sheet).group(0)
+    assert "ht=" not in tag and "customHeight" not in tag, tag
+
+
 def _tabled(path: Path, totals: bool = False, note_below: bool = False) -> Path:
     """Two complaints (rows 2-3) in an Excel table over every column; with ``totals``, a
     totals row 4 counting the names and saying so in its first cell; with ``note_below``,
