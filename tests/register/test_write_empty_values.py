@@ -111,3 +111,14 @@ def test_an_empty_value_for_a_row_the_sheet_lacks_writes_nothing_there(tmp_path,
     assert read_register(path).frame["observations"].tolist() == ["Rappel fait."]
     sheet = load_workbook(path)["Registre"]
     assert sheet.max_row == 2
+
+
+@pytest.mark.parametrize("empty", list(EMPTY_VALUES.values()), ids=list(EMPTY_VALUES))
+def test_a_value_cleared_above_a_filled_cell_is_checked_in_its_own_row(tmp_path, empty):
+    # A cell without a style cleared: it leaves the sheet, and the check after saving must
+    # read it as empty in its own row, not find the same column's cell of the row below.
+    path = write_register(tmp_path / "registre.xlsx", [
+        complaint(observations="Rappel fait."),
+        complaint("2026-002", date(2026, 11, 5), observations="Dossier complet.")])
+    write_values(path, [(2, "observations", empty)])
+    assert read_register(path).frame["observations"].tolist() == [None, "Dossier complet."]
