@@ -194,3 +194,11 @@ def test_a_rewritten_row_names_the_columns_it_now_spans(changes, spans):
     parser.Parse(row.render(b""), True)
     assert found["row"] == {"r": "4", "ht": "30", "customHeight": "1"} | (
         {"spans": spans} if spans else {})
+
+
+def test_character_references_in_a_cell_read_as_their_characters():
+    # Some tools write accented letters as references, in hexadecimal or in decimal; a
+    # reference escaped as text (« &amp;#233; ») stays text.
+    cell = Cell(1, b'<c r="A1" t="inlineStr"><is><t>Zo&#xE9; &#233;l&#xe8;ve &#x1F600; '
+                   b"&amp;#233;</t></is></c>")
+    assert cell.value() == "Zoé élève \U0001F600 &#233;"
