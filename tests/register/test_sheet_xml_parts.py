@@ -202,3 +202,14 @@ def test_character_references_in_a_cell_read_as_their_characters():
     cell = Cell(1, b'<c r="A1" t="inlineStr"><is><t>Zo&#xE9; &#233;l&#xe8;ve &#x1F600; '
                    b"&amp;#233;</t></is></c>")
     assert cell.value() == "Zoé élève \U0001F600 &#233;"
+
+
+def test_a_cell_without_a_reference_is_in_the_column_after_the_previous_cell():
+    # The reference is optional (some generators leave it out): such a cell follows the
+    # previous one, the first one of its row is in column A.
+    sheet = Sheet.parse(f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode() +
+                        b'<row r="2"><c><v>1</v></c><c t="inlineStr"><is><t>x</t></is></c>'
+                        b'<c r="E2"><v>5</v></c><c><v>6</v></c></row></sheetData></worksheet>')
+    row = sheet.parse_row(2, *sheet.locate(2))
+    assert [(cell.column, cell.value()) for cell in row.cells] == [(1, 1), (2, "x"), (5, 5),
+                                                                   (6, 6)]
