@@ -336,3 +336,43 @@ def test_a_formula_to_copy_is_looked_for_in_the_50_rows_above(tmp_path, rows_bet
     assert row == rows_between + 3
     assert load_workbook(path)["Registre"][f"{deadline}{row}"].value == (
         _thirty_days(received, row) if copied else reply_formula(f"{received}{row}"))
+
+
+def test_a_formula_changed_in_one_empty_row_is_not_copied_to_the_rows_below_it(tmp_path):
+    # Staff typed a one-off 45-day formula in the first empty row of a register made
+    # elsewhere (its last row). The first new complaint goes in that row and keeps it; the
+    # second one gets the register's 30-day formula of the complaints above, not the one-off.
+    path = write_register(tmp_path / "registre.xlsx", [
+        complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
+    received, deadline = COLUMN_LETTER["date_reclamation"], COLUMN_LETTER["echeance_reponse"]
+    one_off = f'=IF({received}4="","",{received}4+45)'
+    workbook = load_workbook(path)
+    for row in (2, 3):
+        workbook["Registre"][f"{deadline}{row}"] = _thirty_days(received, row)
+    workbook["Registre"][f"{deadline}4"] = one_off
+    workbook.save(path)
+    assert append_complaints(path, [complaint("2026-003", date(2026, 11, 12)),
+                                    complaint("2026-004", date(2026, 11, 13))]) == [4, 5]
+    sheet = load_workbook(path)["Registre"]
+    assert sheet[f"{deadline}4"].value == one_off
+    assert sheet[f"{deadline}5"].value == _thirty_days(received, 5)
+
+
+def test_a_number_format_without_its_id_does_not_make_the_general_format_a_date(tmp_path):
+    # A tool left the id out of a listed date format (the schema requires it). Taken as
+    # format 0 it would make the General format look like a date already, and the new date
+    # would be written as a bare number (46331); it is left aside and the date format added.
+    path = write_register(tmp_path / "registre.xlsx", [])
+    with_part(path, "xl/styles.xml", lambda xml: xml.replace(
+        b'<numFmts count="0"/>', b'<numFmts count="1"><numFmt formatCode="dd/mm/yyyy"/>'
+                                 b'</numFmts>'))
+    assert append_complaints(path, [complaint("2026-001", date(2026, 11, 5))]) == [2]
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    received = COLUMN_LETTER["date_reclamation"]
+    style = int(re.search(rf'<c r="{received}2" s="(\d+)"', sheet).group(1))
+    cell_formats = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.DOTALL).group(1)
+    cell_format = re.findall(r"<xf\b[^>]*>", cell_formats)[style]
+    assert 'numFmtId="164"' in cell_format
+    assert '<numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>' in styles

@@ -5,6 +5,7 @@ register as it was, with a French message naming the cell (row and column header
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from datetime import date
@@ -18,12 +19,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableColumn
 
 from toolkit.cli import main
-from toolkit.errors import RegisterFileError
+from toolkit.errors import RegisterChangedError, RegisterFileError
 from toolkit.register.reading import read_register
 from toolkit.register.sheet_xml import MAIN_NS as MAIN
 from toolkit.register.template import create_register
 from toolkit.register.writeback import (
     BACKUP_DIRNAME,
+    WriteTarget,
     append_complaints,
     mark_dates,
     refuse_unwritable,
@@ -283,6 +285,31 @@ def test_a_part_damaged_inside_the_archive_is_refused_before_anything_is_written
         mark_dates(path, [(2, "date_accuse", DAY)])
     assert path.read_bytes() == original
     assert not (path.parent / BACKUP_DIRNAME).exists()
+
+
+def test_a_register_saved_by_someone_during_the_write_is_said_changed_not_damaged(
+        make_register, monkeypatch):
+    # Excel saves the register while the write is preparing it: the styles, inflated only
+    # now, are read from the new bytes at the old places and fail. The reason is the save,
+    # not a damaged workbook: staff are told to run the command again, and their file stays.
+    path = make_register([complaint()])
+    render = WriteTarget.render
+    theirs = []
+
+    def saved_meanwhile(target):
+        _damage_member(path, "xl/styles.xml")  # rewritten in place, as a save over it
+        later = path.stat().st_mtime_ns + 1_000_000_000  # coarse clocks
+        os.utime(path, ns=(later, later))
+        theirs.append(path.read_bytes())
+        return render(target)
+
+    monkeypatch.setattr(WriteTarget, "render", saved_meanwhile)
+    message = ("registre.xlsx a été modifié pendant la commande (enregistré par quelqu'un "
+               "d'autre ?). Rien n'a été écrit : relancez la commande.")
+    with pytest.raises(RegisterChangedError, match=f"^{re.escape(message)}$"):
+        mark_dates(path, [(2, "date_accuse", DAY)])
+    assert not (path.parent / BACKUP_DIRNAME).exists()
+    assert [path.read_bytes()] == theirs
 
 
 def test_another_rewritten_part_saved_damaged_is_refused(tmp_path, monkeypatch):

@@ -91,8 +91,11 @@ class Styles:
                     dxf_count = len(child)
                 elif local == "numFmts":
                     for number_format in child:
-                        formats[int(number_format.get("numFmtId", "0"))] = \
-                            number_format.get("formatCode", "")
+                        # The id is required: one without it is no format a style names
+                        # (taken as 0, it would turn the General format into a date).
+                        format_id = number_format.get("numFmtId", "").strip()
+                        if format_id.isdigit():
+                            formats[int(format_id)] = number_format.get("formatCode", "")
         start = re.search(rb"<(?:[\w.-]+:)?styleSheet\b", data or b"")
         prefix = element_prefix(data[start.start():start.end()]) if start else b""
         styles = cls(data, xfs, formats, prefix, dxf_count)
