@@ -348,6 +348,22 @@ def test_the_moved_totals_row_still_refers_to_its_own_cells(tmp_path):
     assert sheet["E4"].value == "Hugo Petit"
 
 
+def test_the_moved_totals_row_replaces_the_empty_cells_of_the_row_it_lands_on(tmp_path):
+    # The totals row lands on row 6, a row prepared for typing (its empty input cells and
+    # formulas): each of its cells takes the place of the prepared one. A cell written twice
+    # in a row is what Excel reports as a damaged file; openpyxl keeps the last silently.
+    path = _tabled(tmp_path / "registre.xlsx", totals=True)
+    with zipfile.ZipFile(path) as archive:
+        before = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert re.search(r'<c r="A6"', before) and re.search(r'<c r="E6"', before)
+    assert append_complaints(path, NEW) == [4, 5]
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    references = re.findall(r'<c r="([A-Z]+\d+)"', sheet)
+    assert [r for r in set(references) if references.count(r) > 1] == []
+    assert _sheet(path)["A6"].value == '="Total : "&E6&" réclamations"'
+
+
 def test_the_moved_totals_row_keeps_its_references_to_other_sheets(tmp_path):
     # Rows were inserted in this sheet, not in « Paramètres »: a reference there stays,
     # quoted or not; a range ending on the last complaint ends on the new last one, even
