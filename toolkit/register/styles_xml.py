@@ -164,7 +164,7 @@ class Styles:
 
     def _for_input(self, index: int, kind: str) -> int:
         xf = self.xf(index)
-        if dict(xf.protection).get("locked") != "0":
+        if dict(xf.protection).get("locked") not in ("0", "false"):  # LibreOffice: "false"
             xf = xf.with_protection(locked="0")
         if dict(xf.alignment).get("vertical") != "top":
             xf = xf.with_alignment(vertical="top")
