@@ -311,6 +311,26 @@ def test_a_workbook_without_calculation_settings_gets_them(tmp_path, made_by, sh
     assert read_register(path).frame["numero"].tolist() == ["2026-001", "2026-002"]
 
 
+@pytest.mark.parametrize(("settings", "expected"), [
+    (b'<calcPr calcId="191029"/>', b'<calcPr calcId="191029" fullCalcOnLoad="1"/>'),
+    (b'<calcPr calcId="191029" fullCalcOnLoad="0"/>',
+     b'<calcPr calcId="191029" fullCalcOnLoad="1"/>'),
+    (b'<calcPr calcId="191029" fullCalcOnLoad="true"/>',
+     b'<calcPr calcId="191029" fullCalcOnLoad="true"/>'),
+], ids=["as Excel saves them", "recalculation off", "already on"])
+def test_the_workbooks_own_calculation_settings_are_edited_not_doubled(tmp_path, settings,
+                                                                      expected):
+    # The workbook's <calcPr> gets recalculation on opening and keeps its other attributes;
+    # a second <calcPr> beside it is a file Excel reports as damaged.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    with_part(path, "xl/workbook.xml",
+              lambda xml: re.sub(rb"<calcPr\b[^>]*/>", settings, xml))
+    append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])
+    with zipfile.ZipFile(path) as archive:
+        workbook_part = archive.read("xl/workbook.xml")
+    assert re.findall(rb"<calcPr\b[^>]*/>", workbook_part) == [expected]
+
+
 def _thirty_days(received: str, row: int) -> str:
     return f'=IF({received}{row}="","",{received}{row}+30)'
 
