@@ -396,3 +396,23 @@ def test_a_number_format_without_its_id_does_not_make_the_general_format_a_date(
     cell_format = re.findall(r"<xf\b[^>]*>", cell_formats)[style]
     assert 'numFmtId="164"' in cell_format
     assert '<numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>' in styles
+
+
+def test_an_empty_formula_is_not_copied_to_the_new_row(tmp_path):
+    # A tool left the last complaint's reply deadline as an empty formula element (<f/>,
+    # which the schema allows): it is no formula to copy, the one of the row above is.
+    path = write_register(tmp_path / "registre.xlsx", [
+        complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
+    received, deadline = COLUMN_LETTER["date_reclamation"], COLUMN_LETTER["echeance_reponse"]
+    workbook = load_workbook(path)
+    for row in (2, 3):
+        workbook["Registre"][f"{deadline}{row}"] = _thirty_days(received, row)
+    workbook.save(path)
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
+        rf'(<c r="{deadline}3"[^>]*>)<f>.*?</f>'.encode(), rb"\1<f/>", xml))
+    with zipfile.ZipFile(path) as archive:
+        assert re.search(rf'<c r="{deadline}3"[^>]*><f/>'.encode(),
+                         archive.read("xl/worksheets/sheet1.xml"))
+    (row,) = append_complaints(path, [complaint("2026-003", date(2026, 11, 12))])
+    assert load_workbook(path)["Registre"][f"{deadline}{row}"].value == \
+        _thirty_days(received, row)
