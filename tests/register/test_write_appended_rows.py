@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from helpers.register_files import (
@@ -29,6 +30,8 @@ from toolkit.register.reading import read_register
 from toolkit.register.sheet_xml import MAIN_NS
 from toolkit.register.template import create_register
 from toolkit.register.writeback import append_complaints, mark_dates
+
+RECEIVED, DEADLINE = COLUMN_LETTER["date_reclamation"], COLUMN_LETTER["echeance_reponse"]
 
 
 def test_appended_row_can_be_typed_in_and_shows_dates(tmp_path):
@@ -252,19 +255,26 @@ def test_the_formulas_are_copied_from_above_a_row_where_values_were_pasted(tmp_p
         f"{received}2", f"{received}{row}")
 
 
+def _thirty_day_register(tmp_path: Path, formulas: dict[int, str] | None = None) -> Path:
+    """A register made elsewhere, two complaints (rows 2-3) whose staff count the reply
+    deadline as 30 days; ``formulas``: other reply deadline formulas by row."""
+    path = write_register(tmp_path / "registre.xlsx", [
+        complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
+    workbook = load_workbook(path)
+    for row, formula in {2: _thirty_days(RECEIVED, 2), 3: _thirty_days(RECEIVED, 3),
+                         **(formulas or {})}.items():
+        workbook["Registre"][f"{DEADLINE}{row}"] = formula
+    workbook.save(path)
+    return path
+
+
 def test_the_registers_own_deadline_formula_is_copied_rather_than_the_toolkits(tmp_path):
     # A register made elsewhere whose staff count the reply deadline as 30 days: the new
     # complaint gets their formula, moved down to its row, not the toolkit's own.
-    path = write_register(tmp_path / "registre.xlsx", [
-        complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
-    received, deadline = COLUMN_LETTER["date_reclamation"], COLUMN_LETTER["echeance_reponse"]
-    workbook = load_workbook(path)
-    for row in (2, 3):
-        workbook["Registre"][f"{deadline}{row}"] = f'=IF({received}{row}="","",{received}{row}+30)'
-    workbook.save(path)
+    path = _thirty_day_register(tmp_path)
     (row,) = append_complaints(path, [complaint("2026-003", date(2026, 11, 12))])
-    assert load_workbook(path)["Registre"][f"{deadline}{row}"].value == \
-        f'=IF({received}{row}="","",{received}{row}+30)'
+    assert load_workbook(path)["Registre"][f"{DEADLINE}{row}"].value == \
+        _thirty_days(RECEIVED, row)
 
 
 def test_a_prepared_row_where_a_deadline_was_pasted_gets_its_formula_back(tmp_path):
@@ -362,20 +372,13 @@ def test_a_formula_changed_in_one_empty_row_is_not_copied_to_the_rows_below_it(t
     # Staff typed a one-off 45-day formula in the first empty row of a register made
     # elsewhere (its last row). The first new complaint goes in that row and keeps it; the
     # second one gets the register's 30-day formula of the complaints above, not the one-off.
-    path = write_register(tmp_path / "registre.xlsx", [
-        complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
-    received, deadline = COLUMN_LETTER["date_reclamation"], COLUMN_LETTER["echeance_reponse"]
-    one_off = f'=IF({received}4="","",{received}4+45)'
-    workbook = load_workbook(path)
-    for row in (2, 3):
-        workbook["Registre"][f"{deadline}{row}"] = _thirty_days(received, row)
-    workbook["Registre"][f"{deadline}4"] = one_off
-    workbook.save(path)
+    one_off = f'=IF({RECEIVED}4="","",{RECEIVED}4+45)'
+    path = _thirty_day_register(tmp_path, {4: one_off})
     assert append_complaints(path, [complaint("2026-003", date(2026, 11, 12)),
                                     complaint("2026-004", date(2026, 11, 13))]) == [4, 5]
     sheet = load_workbook(path)["Registre"]
-    assert sheet[f"{deadline}4"].value == one_off
-    assert sheet[f"{deadline}5"].value == _thirty_days(received, 5)
+    assert sheet[f"{DEADLINE}4"].value == one_off
+    assert sheet[f"{DEADLINE}5"].value == _thirty_days(RECEIVED, 5)
 
 
 def test_a_number_format_without_its_id_does_not_make_the_general_format_a_date(tmp_path):
@@ -401,18 +404,12 @@ def test_a_number_format_without_its_id_does_not_make_the_general_format_a_date(
 def test_an_empty_formula_is_not_copied_to_the_new_row(tmp_path):
     # A tool left the last complaint's reply deadline as an empty formula element (<f/>,
     # which the schema allows): it is no formula to copy, the one of the row above is.
-    path = write_register(tmp_path / "registre.xlsx", [
-        complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
-    received, deadline = COLUMN_LETTER["date_reclamation"], COLUMN_LETTER["echeance_reponse"]
-    workbook = load_workbook(path)
-    for row in (2, 3):
-        workbook["Registre"][f"{deadline}{row}"] = _thirty_days(received, row)
-    workbook.save(path)
+    path = _thirty_day_register(tmp_path)
     with_part(path, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
-        rf'(<c r="{deadline}3"[^>]*>)<f>.*?</f>'.encode(), rb"\1<f/>", xml))
+        rf'(<c r="{DEADLINE}3"[^>]*>)<f>.*?</f>'.encode(), rb"\1<f/>", xml))
     with zipfile.ZipFile(path) as archive:
-        assert re.search(rf'<c r="{deadline}3"[^>]*><f/>'.encode(),
+        assert re.search(rf'<c r="{DEADLINE}3"[^>]*><f/>'.encode(),
                          archive.read("xl/worksheets/sheet1.xml"))
     (row,) = append_complaints(path, [complaint("2026-003", date(2026, 11, 12))])
-    assert load_workbook(path)["Registre"][f"{deadline}{row}"].value == \
-        _thirty_days(received, row)
+    assert load_workbook(path)["Registre"][f"{DEADLINE}{row}"].value == \
+        _thirty_days(RECEIVED, row)
