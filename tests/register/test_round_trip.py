@@ -135,8 +135,8 @@ def test_a_complaint_written_in_a_libreoffice_register_reuses_its_prepared_style
                                                                                   tmp_path):
     # LibreOffice writes its booleans "true"/"false" (locked="false", applyAlignment="true"):
     # the prepared rows' cells are already unlocked, top-aligned, wrapped or dated, so the
-    # new complaint takes their styles as they are; read as "locked", each write added five
-    # copies of them to the workbook.
+    # new complaint takes their styles as they are; read as "locked", the next write added
+    # five copies of them to the workbook.
     path = Path(shutil.copy(resaved, tmp_path / "registre.xlsx"))
     before = _cell_styles(path)
     assert any('locked="false"' in style for style in before)
