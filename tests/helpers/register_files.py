@@ -8,6 +8,7 @@ extra columns, values of every type.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from toolkit.rules.columns import (
@@ -140,3 +141,22 @@ def with_part(path: Path, name: str, transform) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for part_name, data in parts.items():
             archive.writestr(part_name, data)
+
+
+def cell_styles(path: Path) -> list[str]:
+    """The workbook's cell styles (``<cellXfs>``'s ``<xf>`` elements, whole), in index order:
+    what a cell's ``s`` attribute counts in."""
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    cell_formats = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.DOTALL).group(1)
+    return re.findall(r"<xf\b[^>]*/>|<xf\b.*?</xf>", cell_formats, re.DOTALL)
+
+
+def stated_extent(path: Path, sheet: str = SHEET_REGISTER) -> tuple[int, int]:
+    """(last row, last column) as the sheet's ``<dimension>`` states them: what openpyxl's
+    read-only mode, and the scripts that loop up to its ``max_row``, take as the sheet's end."""
+    workbook = load_workbook(path, read_only=True)
+    try:
+        return workbook[sheet].max_row, workbook[sheet].max_column
+    finally:
+        workbook.close()

@@ -14,7 +14,14 @@ from datetime import date, datetime
 
 import pytest
 from helpers.letter_files import run_letters
-from helpers.register_files import ALL_HEADERS, COLUMN_LETTER, complaint, with_part, write_register
+from helpers.register_files import (
+    ALL_HEADERS,
+    COLUMN_LETTER,
+    complaint,
+    stated_extent,
+    with_part,
+    write_register,
+)
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -56,6 +63,15 @@ def test_an_older_register_gets_the_promised_date_column_in_its_own_header_style
     assert (header.fill.fill_type, header.fill.fgColor.rgb) == ("solid", "FFFFE699")
     assert sheet.column_dimensions[ADDED].width == 14
     assert sheet[f"{ADDED}2"].value == datetime(2026, 12, 26)  # 10/12/2026 + 15 days
+
+
+def test_the_sheets_stated_extent_reaches_the_added_column(tmp_path):
+    # No row is added: only the column, one to the right of the stated end.
+    path = write_register(tmp_path / "registre.xlsx", [complaint()],
+                          headers=[h for h in ALL_HEADERS if h != PROMISED])
+    assert stated_extent(path) == (2, len(COLUMNS) - 1)
+    mark_dates(path, [(2, "date_reponse_annoncee", date(2026, 11, 30))])
+    assert stated_extent(path) == (2, len(COLUMNS))
 
 
 def test_an_empty_text_cell_is_not_a_used_column(tmp_path):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from helpers.mail_files import plain_qp
-from helpers.register_files import complaint, run_toolkit
+from helpers.register_files import cell_styles, complaint, run_toolkit
 from helpers.rich_registers import changed_parts
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -122,14 +122,6 @@ def test_every_write_command_works_on_a_libreoffice_register(resaved, tmp_path):
     assert run_toolkit("check", "--register", str(path), "--today", TODAY).code == 0
 
 
-def _cell_styles(path: Path) -> list[str]:
-    with zipfile.ZipFile(path) as archive:
-        styles = archive.read("xl/styles.xml").decode()
-    return re.findall(r"<xf\b[^>]*/>|<xf\b.*?</xf>",
-                      re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.DOTALL).group(1),
-                      re.DOTALL)
-
-
 @pytest.mark.libreoffice
 def test_a_complaint_written_in_a_libreoffice_register_reuses_its_prepared_styles(resaved,
                                                                                   tmp_path):
@@ -138,10 +130,10 @@ def test_a_complaint_written_in_a_libreoffice_register_reuses_its_prepared_style
     # new complaint takes their styles as they are; read as "locked", the next write added
     # five copies of them to the workbook.
     path = Path(shutil.copy(resaved, tmp_path / "registre.xlsx"))
-    before = _cell_styles(path)
+    before = cell_styles(path)
     assert any('locked="false"' in style for style in before)
     assert append_complaints(path, [complaint("2026-002", date(2026, 11, 5))]) == [3]
-    assert _cell_styles(path) == before
+    assert cell_styles(path) == before
     frame = read_register(path).frame
     assert frame["date_reclamation"].tolist() == [date(2026, 11, 2), date(2026, 11, 5)]
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from toolkit.register.sheet_xml import MAIN_NS, Cell, Sheet, column_letters, extend_ranges
 from toolkit.register.styles_xml import Styles, quoted_attribute
+from toolkit.register.xlsx_package import xml_boolean
 
 # Characters XML 1.0 allows in a document (no other control character, no surrogate).
 XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=[
@@ -31,6 +32,18 @@ def _attribute_as_parsed(quoted: bytes) -> str:
 def test_an_attribute_value_reads_back_as_written(value):
     # Line breaks and tabs too: written as they are, a parser reads them as spaces.
     assert _attribute_as_parsed(quoted_attribute(value)) == value
+
+
+@pytest.mark.parametrize("written, default, read", [
+    ("1", False, True), ("true", False, True), (b"true", False, True), (" true\n", False, True),
+    ("0", True, False), ("false", True, False), (b"0", True, False), ("\tfalse ", True, False),
+    (None, True, True), (None, False, False), ("", True, True),
+    ("TRUE", False, False), ("oui", True, True), ("2", False, False), (b"\xe9", True, True),
+])
+def test_a_boolean_attribute_is_read_in_both_spellings_and_otherwise_takes_its_default(
+        written, default, read):
+    # Excel writes 1/0, LibreOffice true/false; the schema's booleans are case-sensitive.
+    assert xml_boolean(written, default=default) is read
 
 
 def test_a_number_format_with_quotes_and_markup_keeps_them():

@@ -13,8 +13,10 @@ import pytest
 from helpers.register_files import (
     ALL_HEADERS,
     COLUMN_LETTER,
+    cell_styles,
     complaint,
     row_of,
+    stated_extent,
     with_part,
     write_grid,
     write_register,
@@ -25,11 +27,12 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Border, Side
 from openpyxl.utils import get_column_letter
 
-from toolkit.register.layout import ack_formula, reply_formula, status_formula
+from toolkit.register.layout import PREPARED_ROWS, ack_formula, reply_formula, status_formula
 from toolkit.register.reading import read_register
 from toolkit.register.sheet_xml import MAIN_NS
 from toolkit.register.template import create_register
 from toolkit.register.writeback import append_complaints, mark_dates
+from toolkit.rules.columns import COLUMNS
 
 RECEIVED, DEADLINE = COLUMN_LETTER["date_reclamation"], COLUMN_LETTER["echeance_reponse"]
 
@@ -55,6 +58,23 @@ def test_appended_row_can_be_typed_in_and_shows_dates(tmp_path):
     with zipfile.ZipFile(path) as archive:
         workbook_part = archive.read("xl/workbook.xml").decode("utf-8")
     assert re.search(r'<calcPr [^>]*fullCalcOnLoad="1"', workbook_part)
+
+
+def test_the_sheets_stated_extent_reaches_the_rows_written_below_it(tmp_path):
+    # The register ends at row 2 (<dimension ref="A1:AC2">). A script looping up to
+    # openpyxl's read-only max_row, which reads that element, must see the new complaints;
+    # the rows the write prepares for typing below them are part of the sheet too.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    assert stated_extent(path) == (2, len(COLUMNS))
+    assert append_complaints(path, [complaint("2026-002"), complaint("2026-003")]) == [3, 4]
+    assert stated_extent(path) == (PREPARED_ROWS, len(COLUMNS))
+    workbook = load_workbook(path, read_only=True)
+    sheet = workbook["Registre"]
+    numbers = [number for (number,) in sheet.iter_rows(min_row=2, max_row=sheet.max_row,
+                                                       max_col=1, values_only=True)
+               if number is not None]
+    workbook.close()
+    assert numbers == ["2026-001", "2026-002", "2026-003"]
 
 
 def test_a_register_whose_header_is_below_a_title_and_an_empty_row_is_written_under_it(
@@ -395,9 +415,7 @@ def test_a_number_format_without_its_id_does_not_make_the_general_format_a_date(
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     received = COLUMN_LETTER["date_reclamation"]
     style = int(re.search(rf'<c r="{received}2" s="(\d+)"', sheet).group(1))
-    cell_formats = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.DOTALL).group(1)
-    cell_format = re.findall(r"<xf\b[^>]*>", cell_formats)[style]
-    assert 'numFmtId="164"' in cell_format
+    assert re.match(r'<xf\b[^>]*\bnumFmtId="164"', cell_styles(path)[style])
     assert '<numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>' in styles
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from toolkit.register.xlsx_package import element_prefix
+from toolkit.register.xlsx_package import element_prefix, xml_boolean
 
 DATE_FORMAT = "dd/mm/yyyy"
 TEXT_FORMAT_ID = 49  # "@"
@@ -150,7 +150,7 @@ class Styles:
 
     def with_quote_prefix(self, index: int) -> int:
         xf = self.xf(index)
-        if xf.get("quotePrefix") in ("1", "true"):
+        if xml_boolean(xf.get("quotePrefix"), default=False):
             return index
         return self._index_of(xf.with_attributes(quotePrefix="1"))
 
@@ -164,14 +164,14 @@ class Styles:
 
     def _for_input(self, index: int, kind: str) -> int:
         xf = self.xf(index)
-        if dict(xf.protection).get("locked") not in ("0", "false"):  # LibreOffice: "false"
+        if xml_boolean(dict(xf.protection).get("locked"), default=True):
             xf = xf.with_protection(locked="0")
         if dict(xf.alignment).get("vertical") != "top":
             xf = xf.with_alignment(vertical="top")
         if kind == "date" and self._code(xf) != DATE_FORMAT:
             xf = xf.with_attributes(numFmtId=str(self._format_id(DATE_FORMAT)),
                                     applyNumberFormat="1")
-        elif kind == "text" and dict(xf.alignment).get("wrapText") not in ("1", "true"):
+        elif kind == "text" and not xml_boolean(dict(xf.alignment).get("wrapText"), default=False):
             xf = xf.with_alignment(wrapText="1")
         return self._index_of(xf)
 

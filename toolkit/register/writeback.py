@@ -53,7 +53,13 @@ from toolkit.register.write_checks import (
     refuse_if_open,
     refuse_sheet_not_writable,
 )
-from toolkit.register.xlsx_package import Package, attributes, set_attribute, verify_parts
+from toolkit.register.xlsx_package import (
+    Package,
+    attributes,
+    set_attribute,
+    verify_parts,
+    xml_boolean,
+)
 from toolkit.rules.columns import BY_KEY, COLUMNS, DATE, DATE_KEYS, FORMULA
 
 __all__ = ["BACKUPS_KEPT", "BACKUP_DAYS_KEPT", "BACKUP_DIRNAME", "append_complaints", "backup",
@@ -1171,7 +1177,7 @@ def _edited_workbook(target: WriteTarget, changes: Mapping[str, object]) -> None
         anchors = list(_BEFORE_CALC_SETTINGS.finditer(data))
         at = anchors[-1].end() if anchors else data.rindex(b"</")
         data = data[:at] + element + data[at:]
-    elif attributes(calc.group(0)).get(b"fullCalcOnLoad") not in (b"1", b"true"):
+    elif not xml_boolean(attributes(calc.group(0)).get(b"fullCalcOnLoad"), default=False):
         data = data[:calc.start()] + set_attribute(calc.group(0), b"fullCalcOnLoad", b"1") + \
             data[calc.end():]
     last = changes.get("last_data_row")

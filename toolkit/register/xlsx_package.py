@@ -41,6 +41,17 @@ def attributes(tag: bytes) -> dict[bytes, bytes]:
             for m in _ATTRIBUTE.finditer(tag)}
 
 
+def xml_boolean(value: str | bytes | None, default: bool) -> bool:
+    """An ``xsd:boolean`` attribute: Excel writes ``1``/``0``, LibreOffice ``true``/``false``
+    (the schema allows both, and spaces around them); absent or unreadable, its default."""
+    text = (value.decode("ascii", "replace") if isinstance(value, bytes) else value or "").strip()
+    if text in ("1", "true"):
+        return True
+    if text in ("0", "false"):
+        return False
+    return default
+
+
 def set_attribute(tag: bytes, name: bytes, value: bytes | None) -> bytes:
     """The start tag ``tag`` with attribute ``name`` set to ``value`` (removed when None)."""
     pattern = re.compile(rb'(\s)' + re.escape(name) + rb'\s*=\s*(?:"[^"]*"|\'[^\']*\')')
