@@ -13,7 +13,7 @@ from helpers.register_files import ROOT, complaint
 from openpyxl import load_workbook
 
 from toolkit.cli import main
-from toolkit.intake.fields import FieldError, parse_field
+from toolkit.intake.fields import FieldError, looks_like_a_phone_number, parse_field
 from toolkit.intake.recording import numbers_for
 from toolkit.register.reading import read_register
 
@@ -154,6 +154,45 @@ def test_prompts_ask_for_a_way_to_write_to_a_telephone_client(register):
     assert "Indiquez au moins l'un des deux." in result.stdout
     assert _row(register, "2026-037")["courriel"] == "karim.benali@exemple.fr"
     assert "toolkit letters --type confirmation --numero 2026-037" in result.stdout
+
+
+@pytest.mark.parametrize(("typed", "phone"), [
+    ("06 12 34 56 78", True), ("+33 6 12 34 56 78 (portable)", True), ("01.23.45.67.89", True),
+    ("01 23 45 67 89 poste 12", True), ("123456", True), ("12345", False),
+    ("123456 abcdef", True), ("123456 abcdefg", False),
+    ("Leçons annulées le 14/11/2026", False), ("voir courriel", False),
+])
+def test_a_phone_answer_is_a_number_from_six_digits_with_no_more_letters_than_digits(
+        typed, phone):
+    assert looks_like_a_phone_number(typed) is phone
+
+
+def _answers_with_phone(*phone_answers: str) -> str:
+    return "\n".join([
+        "Téléphone", "", "", "Karim Benali", "27 avenue Gambetta", "75020 Paris", "", "",
+        *phone_answers,
+        "", "Appel au sujet du code.", "",
+        "o",                              # record
+        "n",                              # no confirmation letter now
+    ]) + "\n"
+
+
+def test_a_description_typed_at_the_phone_question_is_asked_again(register):
+    result = _run_prompts(register, _answers_with_phone(
+        "Leçons annulées le 14/11/2026",  # the description, one question early
+        "",                               # not kept (Entrée = non): asked again
+        "06 12 34 56 78"))
+    assert result.returncode == 0, result.stderr
+    assert ("  « Leçons annulées le 14/11/2026 » ne ressemble pas à un numéro de téléphone. "
+            "Le garder ? [o/N] Téléphone (Entrée = aucun) : ") in result.stdout
+    assert _row(register, "2026-037")["telephone"] == "06 12 34 56 78"
+
+
+def test_an_odd_phone_answer_is_kept_when_staff_say_so(register):
+    result = _run_prompts(register, _answers_with_phone("standard, poste 12", "o"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("ne ressemble pas à un numéro de téléphone") == 1
+    assert _row(register, "2026-037")["telephone"] == "standard, poste 12"
 
 
 def test_prompts_abandoned_write_nothing(register):

@@ -97,6 +97,19 @@ def parse_field(key: str, text: object, today: date) -> object:
     return cleaned
 
 
+# Fewer digits than a subscriber number anywhere (French ones have 10, with the trunk 0).
+_PHONE_MIN_DIGITS = 6
+
+
+def looks_like_a_phone_number(text: str) -> bool:
+    """At least 6 digits and no more letters than digits: « 06 12 34 56 78 », « +33 6 12 34
+    56 78 (portable) », « 01 23 45 67 89 poste 12 » do; a sentence typed one question
+    early (« Leçons annulées le 14/11/2026 ») does not."""
+    digits = sum(character.isdigit() for character in text)
+    letters = sum(character.isalpha() for character in text)
+    return digits >= _PHONE_MIN_DIGITS and letters <= digits
+
+
 def complaint_row(values: Mapping[str, object], today: date) -> dict[str, object]:
     """Every field checked; all refusals reported together in one :class:`UsageError`."""
     row, problems = {}, []

@@ -11,7 +11,13 @@ from collections.abc import Callable
 from datetime import date
 
 from toolkit.errors import UsageError
-from toolkit.intake.fields import MULTILINE_FIELDS, NEW_FIELDS, FieldError, parse_field
+from toolkit.intake.fields import (
+    MULTILINE_FIELDS,
+    NEW_FIELDS,
+    FieldError,
+    looks_like_a_phone_number,
+    parse_field,
+)
 from toolkit.rules.columns import BY_KEY, Canal
 
 QUESTIONS = {
@@ -66,9 +72,22 @@ def _answer(key: str, ask: Ask, say: Say) -> str:
 def ask_field(key: str, today: date, ask: Ask, say: Say) -> object:
     while True:
         try:
-            return parse_field(key, _answer(key, ask, say), today)
+            value = parse_field(key, _answer(key, ask, say), today)
         except FieldError as error:
             say(f"  {error} Recommencez.")
+            continue
+        if key != "telephone" or value is None or looks_like_a_phone_number(str(value)) \
+                or _kept_anyway(str(value), ask, say):
+            return value
+
+
+def _kept_anyway(phone: str, ask: Ask, say: Say) -> bool:
+    """The column is free text, so an odd answer may stay; but the usual cause is the
+    description typed one question early, hence « non » unless « o » is typed."""
+    shown = phone if len(phone) <= 40 else phone[:40] + "..."
+    answer = _read(ask, say, f"  « {shown} » ne ressemble pas à un numéro de téléphone. "
+                             "Le garder ? [o/N] ")
+    return answer.strip().lower().startswith("o")
 
 
 def ask_complaint(today: date, ask: Ask = input, say: Say = print) -> dict[str, object]:
