@@ -144,6 +144,32 @@ def test_status_tracks_the_promise(make_register, capsys):
     assert "1 en cours dont 1 en retard" in capsys.readouterr().out
 
 
+def test_the_status_table_says_when_its_delay_counts_to_the_announced_date(make_register,
+                                                                          capsys):
+    # Received 02/11, reply due 02/12/2026; on 20/12 the first two are late by law.
+    register = make_register([
+        complaint("2026-001", **ACKNOWLEDGED, date_reponse_annoncee=date(2026, 12, 26)),
+        complaint("2026-002", **ACKNOWLEDGED),
+        complaint("2026-003", date(2026, 11, 20), **ACKNOWLEDGED),
+        complaint("2026-004", date(2026, 11, 20), **ACKNOWLEDGED,
+                  date_reponse_annoncee=date(2026, 12, 20)),
+        complaint("2026-005", **ACKNOWLEDGED, date_reponse_annoncee=date(2026, 12, 18)),
+    ], MEDIATOR)
+    capsys.readouterr()
+    assert main(["status", "--register", str(register), "--today", "2026-12-20"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.startswith("Numéro"))
+    start, end = header.index("Délai"), header.index("Prochaine action")
+    delays = {line[:8]: line[start:end].strip() for line in lines if line[:5] == "2026-"}
+    assert delays == {
+        "2026-001": "reste 6 j (date annoncée)",
+        "2026-002": "18 j de retard",
+        "2026-003": "aujourd'hui",
+        "2026-004": "aujourd'hui",
+        "2026-005": "2 j de retard (date annoncée)",
+    }
+
+
 def test_status_next_action_is_the_letter_the_rules_find_due(make_register, capsys):
     register = make_register([
         complaint("2026-001", canal="Téléphone"),

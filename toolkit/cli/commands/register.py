@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit import api
 from toolkit.cli.console import (
@@ -19,6 +21,9 @@ from toolkit.dates import date_fr
 from toolkit.display import format_table, plural
 from toolkit.rules.codes import AVERTISSEMENT
 from toolkit.rules.columns import ZONES, Zone
+
+if TYPE_CHECKING:
+    from toolkit.rules.status import ComplaintStatus
 
 STATUS_SKIPPED_SHOWN = 20  # rows `status` names when it leaves some out
 
@@ -109,12 +114,17 @@ def check(args: argparse.Namespace) -> int:
     return status
 
 
-def _delay_text(days: int | None) -> str:
+def _delay_text(status: ComplaintStatus, today: date) -> str:
+    days = status.jours_restants
     if days is None:
         return "—"
-    if days < 0:
-        return f"{-days} j de retard"
-    return "aujourd'hui" if days == 0 else f"reste {days} j"
+    text = f"{-days} j de retard" if days < 0 else (
+        "aujourd'hui" if days == 0 else f"reste {days} j")
+    # Counted to the date announced to the client, not to the « Réponse avant » beside it:
+    # said, so that « EN RETARD » next to « reste 4 j » reads as what it is.
+    if status.date_reponse_annoncee == today + timedelta(days=days) != status.echeance_reponse:
+        text += " (date annoncée)"
+    return text
 
 
 def _left_out_text(result) -> str:
@@ -143,7 +153,8 @@ def _status_options(parser: argparse.ArgumentParser) -> None:
 def status(args: argparse.Namespace) -> int:
     from toolkit.rules.status import STATUS_LABELS, statuses_json
 
-    result = api.register_status(args.register, today_of(args))
+    today = today_of(args)
+    result = api.register_status(args.register, today)
     statuses = [s for s in result.statuses if not (args.ouvertes and s.cloturee)]
     exit_code = EXIT_OK if result.complete else EXIT_PROBLEMS
     left_out = _left_out_text(result)
@@ -156,11 +167,11 @@ def status(args: argparse.Namespace) -> int:
     open_count = sum(1 for s in result.statuses if not s.cloturee)
     rows_read = len(result.statuses) + len(result.skipped_rows)
     print(f"{plural(len(result.statuses), 'réclamation suivie', 'réclamations suivies')} "
-          f"sur {plural(rows_read, 'ligne', 'lignes')} au {date_fr(today_of(args))} : "
+          f"sur {plural(rows_read, 'ligne', 'lignes')} au {date_fr(today)} : "
           f"{open_count} en cours dont {late} en retard.\n")
     rows = [(s.numero, date_fr(s.date_reclamation), date_fr(s.echeance_accuse),
              STATUS_LABELS[s.statut_accuse], date_fr(s.echeance_reponse),
-             STATUS_LABELS[s.statut_reponse], _delay_text(s.jours_restants),
+             STATUS_LABELS[s.statut_reponse], _delay_text(s, today),
              s.prochaine_action) for s in statuses]
     print(format_table(("Numéro", "Reçue le", "Accusé avant", "Accusé", "Réponse avant",
                         "Réponse", "Délai", "Prochaine action"), rows))
