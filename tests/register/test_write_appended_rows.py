@@ -214,6 +214,25 @@ def test_a_row_added_where_no_row_has_formulas_gets_the_zone_and_the_status(tmp_
         ["dd/mm/yyyy", "dd/mm/yyyy", sheet[f"{letters['Statut']}2"].number_format]
 
 
+def test_a_parameters_row_without_a_label_is_passed_over_on_the_way_to_the_zone(tmp_path):
+    # Staff put a note in column B of « Paramètres », on a row of its own above the zone:
+    # that row has no first cell, and the zone found below it is still the one referred to.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")],
+                          parameters={"zone": "Alsace-Moselle"})
+    workbook = load_workbook(path)
+    parameters = workbook["Paramètres"]
+    parameters.insert_rows(2)
+    parameters["B2"] = "Valeurs relues par la direction en janvier."
+    workbook.save(path)
+    zone_line = next(line for line, (label, *_values) in enumerate(
+        parameters.iter_rows(values_only=True), start=1) if label == "Zone des jours fériés")
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 12, 14))])
+    sheet = load_workbook(path)["Registre"]
+    received = f"{COLUMN_LETTER['date_reclamation']}{row}"
+    assert sheet[f"{COLUMN_LETTER['echeance_accuse']}{row}"].value == ack_formula(
+        received, f"'Paramètres'!$B${zone_line}")
+
+
 def test_a_row_added_beside_an_emptied_parameters_sheet_gets_its_formulas(tmp_path):
     # « Paramètres » emptied by staff (Excel then writes <sheetData/>): no zone to refer
     # to, and the new row still gets the toolkit's formulas, in metropolitan France's
