@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers.register_files import SAMPLE_REGISTER, complaint
+from helpers.register_files import SAMPLE_REGISTER, complaint, with_part
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -48,6 +48,21 @@ def test_a_write_keeps_the_page_setup_and_prints_the_new_row(tmp_path):
     assert sheet.print_area == f"'Registre'!$A$1:${LAST}${line}"
     # 300 characters in the 45-wide Description: 7 lines of 15 points, worked out by hand.
     assert sheet.row_dimensions[line].height == 105
+
+
+def test_a_print_area_short_of_the_last_column_reaches_it_after_a_write(tmp_path):
+    # A print area set before the register's last column was there: the new row is
+    # printed with every column, not cut before the last one.
+    path = Path(shutil.copy(SAMPLE_REGISTER, tmp_path / "registre.xlsx"))
+    short = get_column_letter(len(COLUMNS) - 1)
+    with_part(path, "xl/workbook.xml", lambda xml: re.sub(
+        rb"(_xlnm\.Print_Area[^>]*>[^<]*!\$A\$1:\$)" + LAST.encode() + rb"\$",
+        rb"\g<1>" + short.encode() + rb"$", xml))
+    complaints = len(read_register(path).frame)
+    assert load_workbook(path)["Registre"].print_area == \
+        f"'Registre'!$A$1:${short}${complaints + 1}"
+    (line,) = append_complaints(path, [complaint("2026-900")])
+    assert load_workbook(path)["Registre"].print_area == f"'Registre'!$A$1:${LAST}${line}"
 
 
 def _pages(pdf: bytes) -> list[tuple[float, float]]:
