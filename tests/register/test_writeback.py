@@ -493,8 +493,10 @@ def test_an_xml_bomb_is_refused_not_expanded(register):
     with_part(path, "xl/worksheets/sheet1.xml", lambda xml: BOMB + xml[xml.index(b"<worksheet"):]
                .replace(b"<v>", b"<v>&lol9;", 1))
     original = path.read_bytes()
-    with pytest.raises(RegisterFileError):
+    with pytest.raises(RegisterFileError) as refused:
         mark_dates(path, [(2, "date_accuse", DAY)])
+    assert str(refused.value) == (f"{path.name} : une feuille du classeur est illisible "
+                                  "(DTDForbidden). Rien n'a été écrit.")
     assert path.read_bytes() == original
 
 
