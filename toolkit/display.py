@@ -1,5 +1,6 @@
-"""Shared French formatting of what users read: aligned tables, shown paths, plurals (pure,
-but for reading the console's encoding, so that tables stay aligned once it is written)."""
+"""Shared French formatting of what users read: aligned tables, shown paths, plurals,
+shortened texts (pure, but for reading the console's encoding, so that tables stay aligned
+once it is written)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ def console_width(text: str, encoding: str | None = None) -> int:
         except UnicodeEncodeError:
             width += len(CONSOLE_FALLBACKS.get(char, "?"))
     return width
+
+
+def shortened(text: str, limit: int, mark: str = "…") -> str:
+    """``text`` whole when it fits in ``limit`` characters, else cut so that it still
+    does once ``mark`` ends it."""
+    return text if len(text) <= limit else text[:limit - len(mark)] + mark
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]],

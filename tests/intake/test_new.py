@@ -188,6 +188,15 @@ def test_a_description_typed_at_the_phone_question_is_asked_again(register):
     assert _row(register, "2026-037")["telephone"] == "06 12 34 56 78"
 
 
+def test_a_long_odd_phone_answer_is_shown_back_cut_within_its_line(register):
+    result = _run_prompts(register, _answers_with_phone(
+        "Le moniteur est arrivé en retard à chaque leçon de novembre", "", "06 12 34 56 78"))
+    assert result.returncode == 0, result.stderr
+    assert ("  « Le moniteur est arrivé en retard à chaq… » ne ressemble pas à un numéro de "
+            "téléphone.") in result.stdout
+    assert _row(register, "2026-037")["telephone"] == "06 12 34 56 78"
+
+
 def test_an_odd_phone_answer_is_kept_when_staff_say_so(register):
     result = _run_prompts(register, _answers_with_phone("standard, poste 12", "o"))
     assert result.returncode == 0, result.stderr

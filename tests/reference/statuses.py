@@ -76,6 +76,14 @@ def counted_deadline(row: dict, ack_due: date, reply_due: date) -> date:
     return reply_due
 
 
+def days_counted_to(row: dict, zone: str) -> date | None:
+    """The date ``jours_restants`` counts to, ``None`` once the reply is sent."""
+    if row.get("date_reponse") is not None:
+        return None
+    received = row["date_reclamation"]
+    return counted_deadline(row, ack_deadline(received, zone), reply_deadline(received))
+
+
 def promise_broken(row: dict, today: date) -> bool:
     promised = row.get("date_reponse_annoncee")
     return promised is not None and today > promised and row.get("date_reponse") is None
@@ -84,8 +92,8 @@ def promise_broken(row: dict, today: date) -> bool:
 def complaint_status(row: dict, zone: str, today: date, notice_days: int) -> dict:
     received = row["date_reclamation"]
     ack_due, reply_due = ack_deadline(received, zone), reply_deadline(received)
-    replied = row.get("date_reponse") is not None
     promised = row.get("date_reponse_annoncee")
+    counted = days_counted_to(row, zone)
     return {
         "numero": row["numero"],
         "ligne": row["ligne"],
@@ -94,8 +102,7 @@ def complaint_status(row: dict, zone: str, today: date, notice_days: int) -> dic
         "echeance_reponse": reply_due.isoformat(),
         "statut_accuse": deadline_status(ack_due, row.get("date_accuse"), today),
         "statut_reponse": deadline_status(reply_due, row.get("date_reponse"), today),
-        "jours_restants": None if replied else
-        (counted_deadline(row, ack_due, reply_due) - today).days,
+        "jours_restants": None if counted is None else (counted - today).days,
         "prochaine_action": next_action(row, ack_due, reply_due, today, notice_days),
         "date_reponse_annoncee": promised.isoformat() if promised else None,
         "promesse_non_tenue": promise_broken(row, today),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from toolkit.dates import date_fr
-from toolkit.display import format_table, plural, shown_path
+from toolkit.display import format_table, plural, shortened, shown_path
 from toolkit.intake.mail import (
     ALREADY,
     COMPLAINT,
@@ -22,7 +22,7 @@ MAX_SUBJECT = 50
 
 def _subject(decision: Decision) -> str:
     subject = strip_reply_prefixes(decision.mail.subject) or "(sans objet)"
-    return subject if len(subject) <= MAX_SUBJECT else subject[:MAX_SUBJECT - 1] + "…"
+    return shortened(subject, MAX_SUBJECT)
 
 
 def _sender(decision: Decision) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from toolkit.display import shortened
 from toolkit.errors import UsageError
 from toolkit.intake.fields import (
     MULTILINE_FIELDS,
@@ -32,6 +33,9 @@ QUESTIONS = {
     "description": "Description de la réclamation (ligne vide pour finir)",
 }
 assert set(QUESTIONS) == set(NEW_FIELDS)
+
+# An odd « Téléphone » answer is shown back within its question's line, cut to this.
+ODD_PHONE_SHOWN = 40
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -84,7 +88,7 @@ def ask_field(key: str, today: date, ask: Ask, say: Say) -> object:
 def _kept_anyway(phone: str, ask: Ask, say: Say) -> bool:
     """The column is free text, so an odd answer may stay; but the usual cause is the
     description typed one question early, hence « non » unless « o » is typed."""
-    shown = phone if len(phone) <= 40 else phone[:40] + "..."
+    shown = shortened(phone, ODD_PHONE_SHOWN)
     answer = _read(ask, say, f"  « {shown} » ne ressemble pas à un numéro de téléphone. "
                              "Le garder ? [o/N] ")
     return answer.strip().lower().startswith("o")

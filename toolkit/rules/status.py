@@ -49,7 +49,7 @@ class ComplaintStatus(NamedTuple):
     echeance_reponse: date
     statut_accuse: str
     statut_reponse: str
-    jours_restants: int | None  # to the next open deadline; negative when late
+    jours_restants: int | None  # to ``echeance_comptee``; negative when late
     prochaine_action: str
     date_reponse_annoncee: date | None = None  # promised by a late progress letter
     promesse_non_tenue: bool = False
@@ -61,6 +61,14 @@ class ComplaintStatus(NamedTuple):
     @property
     def cloturee(self) -> bool:
         return self.statut_reponse in (ENVOYE_A_TEMPS, ENVOYE_EN_RETARD)
+
+    @property
+    def echeance_comptee(self) -> date | None:
+        """The date ``jours_restants`` counts to (``None`` once the reply is sent). Not part
+        of ``to_json``: that output is a contract, and this follows from its fields."""
+        return counted_deadline(self.echeance_accuse, self.echeance_reponse,
+                                self.statut_accuse in (ENVOYE_A_TEMPS, ENVOYE_EN_RETARD),
+                                self.jours_restants is None, self.date_reponse_annoncee)
 
     def to_json(self) -> dict[str, object]:
         # Not dataclasses.asdict: it deep-copies every value, 10x slower on 100k complaints.
@@ -164,6 +172,19 @@ def promise_broken(row: dict[str, object], today: date) -> bool:
             and as_date(row.get("date_reponse")) is None)
 
 
+def counted_deadline(ack_due: date, reply_due: date, ack_sent: bool, reply_sent: bool,
+                     promised: date | None) -> date | None:
+    """The next deadline of a complaint, the one its days left count to: the
+    acknowledgement's while neither letter is sent, then the reply's, or the reply date a
+    late progress letter announced once one did (the date the client now expects);
+    ``None`` once the reply is sent."""
+    if reply_sent:
+        return None
+    if not ack_sent:
+        return ack_due
+    return reply_due if promised is None else promised
+
+
 @lru_cache(maxsize=16384)
 def _deadlines(received: date, zone: str) -> tuple[date, date] | None:
     # A large register has many complaints per reception day: compute each day once.
@@ -185,11 +206,10 @@ def complaint_status(row: dict[str, object], zone: str, today: date,
     ack_sent, reply_sent = as_date(row.get("date_accuse")), as_date(row.get("date_reponse"))
     ack_status = deadline_status(ack_due, ack_sent, today)
     reply_status = deadline_status(reply_due, reply_sent, today)
-    open_deadline = ack_due if ack_sent is None and reply_sent is None else reply_due
     promised = as_date(row.get("date_reponse_annoncee"))
-    if promised is not None and reply_sent is None and ack_sent is not None:
-        open_deadline = promised  # the date the client now expects
-    remaining = None if reply_sent is not None else (open_deadline - today).days
+    counted = counted_deadline(ack_due, reply_due, ack_sent is not None,
+                               reply_sent is not None, promised)
+    remaining = None if counted is None else (counted - today).days
     return ComplaintStatus(
         numero=str(row.get("numero") or ""),
         ligne=int(row["ligne"]),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,7 +113,7 @@ def check(args: argparse.Namespace) -> int:
     return status
 
 
-def _delay_text(status: ComplaintStatus, today: date) -> str:
+def _delay_text(status: ComplaintStatus) -> str:
     days = status.jours_restants
     if days is None:
         return "—"
@@ -122,7 +121,7 @@ def _delay_text(status: ComplaintStatus, today: date) -> str:
         "aujourd'hui" if days == 0 else f"reste {days} j")
     # Counted to the date announced to the client, not to the « Réponse avant » beside it:
     # said, so that « EN RETARD » next to « reste 4 j » reads as what it is.
-    if status.date_reponse_annoncee == today + timedelta(days=days) != status.echeance_reponse:
+    if status.date_reponse_annoncee == status.echeance_comptee != status.echeance_reponse:
         text += " (date annoncée)"
     return text
 
@@ -171,7 +170,7 @@ def status(args: argparse.Namespace) -> int:
           f"{open_count} en cours dont {late} en retard.\n")
     rows = [(s.numero, date_fr(s.date_reclamation), date_fr(s.echeance_accuse),
              STATUS_LABELS[s.statut_accuse], date_fr(s.echeance_reponse),
-             STATUS_LABELS[s.statut_reponse], _delay_text(s, today),
+             STATUS_LABELS[s.statut_reponse], _delay_text(s),
              s.prochaine_action) for s in statuses]
     print(format_table(("Numéro", "Reçue le", "Accusé avant", "Accusé", "Réponse avant",
                         "Réponse", "Délai", "Prochaine action"), rows))
