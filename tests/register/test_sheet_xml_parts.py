@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.register.sheet_xml import MAIN_NS, Cell, Sheet, column_letters, extend_ranges
+from toolkit.register.sheet_xml import (
+    MAIN_NS,
+    Cell,
+    RowWithoutNumber,
+    Sheet,
+    column_letters,
+    extend_ranges,
+)
 from toolkit.register.styles_xml import Styles, quoted_attribute
 from toolkit.register.xlsx_package import xml_boolean
 
@@ -186,6 +193,25 @@ def test_a_row_is_located_where_a_walk_through_the_rows_finds_it(rows, asked):
         following = [spans[n][0] for n in numbers if n > number]
         expected = spans.get(number) or ((following[0],) * 2 if following else (end, end))
         assert sheet.locate(number) == expected
+
+
+@pytest.mark.parametrize("row", [
+    b'<row r="3">', b"<row r='3'>", b'<row\n  r = "3" spans="1:2">', b'<row spans="1:2" r="3"/>'])
+def test_a_rows_number_is_read_from_its_own_tag_in_every_spelling(row):
+    sheet = Sheet.parse(f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode() + row +
+                        (b"" if row.endswith(b"/>") else b"</row>") +
+                        b"</sheetData></worksheet>")
+    assert [number for number, _, _ in sheet.rows_backwards()] == [3]
+
+
+@pytest.mark.parametrize("row", [b"<row>", b'<row spans="1:1">', b"<row/>"])
+def test_a_row_without_a_number_is_not_given_its_cells_number(row):
+    # Written by some tools; the number of the cell inside is not the row's to take.
+    sheet = Sheet.parse(f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode() + row +
+                        (b"" if row.endswith(b"/>") else b'<c r="A3"><v>1</v></c></row>') +
+                        b"</sheetData></worksheet>")
+    with pytest.raises(RowWithoutNumber):
+        list(sheet.rows_backwards())
 
 
 @pytest.mark.parametrize(("changes", "spans"), [

@@ -246,8 +246,9 @@ class Sheet:
         match = self._row.search(self.data, position, self.rows_end)
         if match is None:
             return None
+        # The pattern cannot cross the tag's ">": a number further on is not this row's.
         numbered = self._numbered_row.match(self.data, match.start())
-        if numbered is None or self.data.find(b">", match.start(), numbered.end()) >= 0:
+        if numbered is None:
             raise RowWithoutNumber("ligne sans numéro")
         return match.start(), int(numbered.group(1))
 
