@@ -74,6 +74,21 @@ def test_the_sheets_stated_extent_reaches_the_added_column(tmp_path):
     assert stated_extent(path) == (2, len(COLUMNS))
 
 
+def test_the_added_header_takes_the_place_of_an_empty_cell_staff_coloured(tmp_path):
+    # Staff coloured the header row beyond its last column: an empty cell already stands
+    # where the header goes. One cell per place, or Excel repairs the file.
+    path = write_register(tmp_path / "registre.xlsx", [complaint()],
+                          headers=[h for h in ALL_HEADERS if h != PROMISED])
+    workbook = load_workbook(path)
+    workbook["Registre"][f"{ADDED}1"].fill = PatternFill("solid", fgColor="FFFFE699")
+    workbook.save(path)
+    mark_dates(path, [(2, "date_reponse_annoncee", date(2026, 11, 30))])
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    assert len(re.findall(f'<c r="{ADDED}1"[ />]'.encode(), xml)) == 1
+    assert load_workbook(path)["Registre"][f"{ADDED}1"].value == PROMISED
+
+
 def test_an_empty_text_cell_is_not_a_used_column(tmp_path):
     path = write_register(tmp_path / "registre.xlsx", [complaint()],
                           headers=[h for h in ALL_HEADERS if h != PROMISED])
@@ -155,6 +170,11 @@ _ADDED = column_index_from_string(ADDED)
     # a range ending at the added column: nothing is left after it
     (f'<col min="1" max="{_ADDED}" width="12" customWidth="1"/>'.encode(),
      [(1, _ADDED - 1, 12.0), (_ADDED, _ADDED, 14.0)]),
+    # ranges written with an end tag (the schema allows it; some tools write them so):
+    # neither the range split nor the one before it is lost
+    (b'<col min="1" max="3" width="20" customWidth="1"></col>'
+     b'<col min="4" max="1024" width="12" customWidth="1"></col>',
+     [(1, 3, 20.0), (4, _ADDED - 1, 12.0), (_ADDED, _ADDED, 14.0), (_ADDED + 1, 1024, 12.0)]),
 ])
 def test_the_added_columns_width_splits_a_range_of_columns_set_together(tmp_path, cols, ranges):
     path = _older_register(tmp_path, b"<cols>" + cols + b"</cols>")

@@ -303,7 +303,7 @@ class WriteTarget:
     def add_column(self, key: str) -> None:
         """Add the header of an optional column the register lacks, after the last used
         column (docs/product-rules.md, "New register columns": an older register keeps working)."""
-        last = max([self.sheet.all_value_columns(), *self._added], default=0)
+        last = max([self.sheet.all_value_columns(), *self._added])
         column = last + 1
         self._added[column] = key
         self.column_index[key] = column
@@ -1219,9 +1219,8 @@ def _edited_table(target: WriteTarget) -> None:
 def _shared_string_count(package: Package, part: str | None) -> int:
     if part is None:
         return 0
-    data = package.read(part)
-    match = re.search(rb"<(?:[\w.-]+:)?sst\b[^>]*>", data)
-    return len(re.findall(rb"<(?:[\w.-]+:)?si[\s>/]", data[match.end() if match else 0:]))
+    # Over the whole part: the root, <sst …>, cannot be taken for an <si>.
+    return len(re.findall(rb"<(?:[\w.-]+:)?si[\s>/]", package.read(part)))
 
 
 def _edited_shared_strings(target: WriteTarget) -> None:
