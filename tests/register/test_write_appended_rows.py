@@ -37,6 +37,22 @@ from toolkit.rules.columns import COLUMNS
 RECEIVED, DEADLINE = COLUMN_LETTER["date_reclamation"], COLUMN_LETTER["echeance_reponse"]
 
 
+def _protection(path: Path) -> dict[str, object]:
+    protection = load_workbook(path)["Registre"].protection
+    return {name: getattr(protection, name) for name in protection.__attrs__}
+
+
+def test_a_sheet_without_protection_gets_the_templates(tmp_path):
+    # Locked formula columns, and what staff may still do (format, insert and delete rows,
+    # sort, filter, links) as the template allows it; no password. (Staff lifted it, or
+    # the register was made by another tool.)
+    template = create_register(tmp_path / "modele.xlsx")
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    assert not _protection(path)["sheet"]
+    append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])
+    assert _protection(path) == _protection(template)
+
+
 def test_appended_row_can_be_typed_in_and_shows_dates(tmp_path):
     path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
     (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])

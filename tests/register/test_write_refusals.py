@@ -212,6 +212,20 @@ def test_a_register_sheet_locked_by_a_password_is_refused_by_name(register):
         "feuille), puis relancez la commande.")
 
 
+def test_an_array_formula_over_the_cell_to_write_is_refused_by_name(tmp_path):
+    """An array formula entered over « Date d'accusé de réception » (O2:O3), kept in O2:
+    writing a date in O2 would break it for O3 too."""
+    path = write_register(tmp_path / "registre.xlsx", [complaint(), complaint("2026-002")],
+                          parameters=SAMPLE_PARAMETERS)
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b'</row><row r="3"', b'<c r="O2"><f t="array" ref="O2:O3">B2:B3+1</f></c></row>'
+        b'<row r="3"', 1).replace(b"</row></sheetData>", b'<c r="O3"/></row></sheetData>'))
+    assert _refused(path) == (
+        "registre.xlsx : feuille « Registre », la cellule à écrire porte une formule "
+        "matricielle (O2:O3) que d'autres cellules utilisent. Rien n'a été écrit : remplacez "
+        "cette formule par des valeurs, ou faites cette saisie à la main.")
+
+
 def test_a_shared_formula_other_cells_use_is_refused_by_name(tmp_path):
     """Staff filled a formula down « Date d'accusé de réception » (O2:O3): Excel stores it
     once, in O2; writing a date over O2 would take it from O3."""

@@ -36,6 +36,10 @@ LINE_HEIGHT = 15  # points, one line of 11-point text
 MAX_ROW_HEIGHT = 409  # Excel's limit
 WRAP_CHARS_PER_WIDTH = 1.0
 DEADLINE_KEYS = ("echeance_accuse", "echeance_reponse")
+# The sheet is protected, without a password, so that the formula columns are really
+# locked; staff may still do these (each set to "0", "not protected", in the sheet's XML).
+PROTECTION_ALLOWED = ("formatCells", "formatColumns", "formatRows", "insertRows",
+                      "deleteRows", "sort", "autoFilter", "insertHyperlinks")
 MIN_SPARE_ROWS = 500
 # Excel serials of 01/01/2000 and 31/12/2099: a date typed outside is surely a typo.
 DATE_SERIAL_MIN, DATE_SERIAL_MAX = 36526, 73050

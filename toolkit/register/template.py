@@ -48,6 +48,7 @@ from toolkit.register.layout import (  # noqa: F401
     MIN_SPARE_ROWS,
     PREPARED_ROWS,
     PRINT_PAGES_WIDE,
+    PROTECTION_ALLOWED,
     VALIDATED_KEYS,
     WRAP_CHARS_PER_WIDTH,
     ack_formula,
@@ -254,10 +255,8 @@ def apply_owned_features(ws: Worksheet, column_index: Mapping[str, int], data_la
         _format_input_cells(ws, letters, format_from_row, last_row)
     _add_deadline_highlights(ws, letters, last_row)
     set_print_area(ws, data_last_row)
-    # Protection makes the formula columns really locked; no password, staff may lift it.
     ws.protection.sheet = True
-    for allowed in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows",
-                    "sort", "autoFilter", "insertHyperlinks"):
+    for allowed in PROTECTION_ALLOWED:
         setattr(ws.protection, allowed, False)
     # An Excel table brings its own filter; a sheet filter over it makes Excel repair the file.
     ws.auto_filter.ref = None if ws.tables else \

@@ -726,9 +726,11 @@ class WriteTarget:
             tail = _with_filter_end(tail, prepared_end)
         tail = self._with_missing_highlights(tail)
         if not re.search(rb"<(?:[\w.-]+:)?sheetProtection\b", tail):
-            protection = (b"<" + p + b'sheetProtection sheet="1" objects="0" scenarios="0" '
-                          b'formatCells="0" formatColumns="0" formatRows="0" insertRows="0" '
-                          b'deleteRows="0" sort="0" autoFilter="0" insertHyperlinks="0"/>')
+            from toolkit.register.layout import PROTECTION_ALLOWED
+
+            protection = (b"<" + p + b'sheetProtection sheet="1" objects="0" scenarios="0" ' +
+                          b"".join(f'{name}="0" '.encode() for name in PROTECTION_ALLOWED) +
+                          b"/>")
             calc = re.match(rb"\s*<(?:[\w.-]+:)?sheetCalcPr\b[^>]*/>", tail)
             at = calc.end() if calc else 0
             tail = tail[:at] + protection + tail[at:]
