@@ -156,7 +156,10 @@ def test_check_warns_of_complaints_due_for_purge_and_status_stays_silent(make_re
     report = validate(read_register(register), date(2026, 12, 6))
     due = [p for p in report.warnings if p.code == Code.CONSERVATION_DEPASSEE]
     assert [(p.ligne, p.colonne) for p in due] == [(2, "Date de réponse au client")]
-    assert "dépassée depuis le 21/03/2025" in due[0].message
+    assert due[0].message == (
+        "réponse du 20/03/2020 : la durée de conservation (5 ans) est dépassée depuis le "
+        "21/03/2025 ; « toolkit rgpd purge » efface les données personnelles de cette "
+        "réclamation.")
     assert main(["status", "--register", str(register), "--today", TODAY]) in (0, 1)
     assert "conservation" not in capsys.readouterr().out
     shorter = make_register(OLD, params={"duree_conservation": "4"}, name="court.xlsx")

@@ -235,6 +235,22 @@ def test_a_rewritten_row_names_the_columns_it_now_spans(changes, spans):
         {"spans": spans} if spans else {})
 
 
+@pytest.mark.parametrize(("raw", "value"), [
+    # a formula's text result stays text, even made of digits, its escapes read
+    (b'<c r="A1" t="str"><f>B1&amp;""</f><v>0012</v></c>', "0012"),
+    (b'<c r="A1" t="str"><f>B1</f><v>Zo&#xE9;_x000D_</v></c>', "Zoé\r"),
+    (b'<c r="A1" t="e"><f>1/0</f><v>#DIV/0!</v></c>', "#DIV/0!"),
+    (b'<c r="A1" t="b"><v>1</v></c>', True), (b'<c r="A1" t="b"><v>0</v></c>', False),
+    (b'<c r="A1"><v>46000</v></c>', 46000), (b'<c r="A1" t="n"><v>3.0</v></c>', 3),
+    (b'<c r="A1"><v>2.5</v></c>', 2.5),
+    (b'<c r="A1" t="s"><v>1</v></c>', "deux"), (b'<c r="A1" t="s"><v>x</v></c>', None),
+    (b'<c r="A1" s="3"/>', None),
+])
+def test_a_cell_reads_as_its_kind_says(raw, value):
+    found = Cell(1, raw).value(["un", "deux"].__getitem__)
+    assert (found, type(found)) == (value, type(value))
+
+
 def test_character_references_in_a_cell_read_as_their_characters():
     # Some tools write accented letters as references, in hexadecimal or in decimal; a
     # reference escaped as text (« &amp;#233; ») stays text.
