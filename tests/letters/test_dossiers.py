@@ -22,6 +22,9 @@ from toolkit.letters.dossiers import dossier_dir, letter_path, safe_name
     ("lpt1.txt", "_lpt1.txt"),
     ("  Léa   Moreau.  ", "Léa Moreau"),
     ("x" * 200, "x" * 60),
+    # cut at 60 characters right after a dot or a space: Windows drops a trailing dot, and
+    # the folder would not be found again under the name the toolkit gave it
+    ("x" * 59 + ".Compagnie", "x" * 59), ("x" * 58 + ". Compagnie", "x" * 58),
     ("Zoé\x00\x07\nMartin", "Zoé Martin"),
 ])
 def test_safe_name(raw, safe):
@@ -84,6 +87,10 @@ def test_summary_sheet_is_refreshed_with_letters_and_documents(make_register, tm
     fiche = dossier / "2026-001_fiche-synthese.docx"
     text = docx_text(fiche)
     assert "Fiche de synthèse — réclamation n° 2026-001" in text
+    # staff are told not to edit it, and why
+    assert ("Mise à jour le 28/11/2026 à partir du registre des réclamations (ne pas "
+            "modifier : refaite par « toolkit letters » et « toolkit sent » quand son contenu "
+            "change).") in text
     assert "Dupont & Fils <SARL>" in text and "03/11/2026" in text
     assert "14/11/2026\nenvoyé à temps" in text  # acknowledgement deadline
     assert "02/12/2026\nà faire" in text  # reply deadline

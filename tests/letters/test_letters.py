@@ -219,6 +219,20 @@ def test_suivi_letter_promises_a_date(make_register, tmp_path, today, promised, 
     assert "circonstances particulières" not in text  # whatever the cause, none is claimed
 
 
+def test_a_promise_missed_again_gets_a_second_progress_letter_beside_the_first(
+        make_register, tmp_path):
+    register = _full_register(make_register, resolution=None, decision=None,
+                              date_accuse=date(2026, 11, 3))
+    assert run_letters(register, "--type", "suivi", "--mark-sent", today="2026-12-10") == 0
+    first = letters_in(tmp_path / "dossiers")["suivi"]
+    written = first.read_bytes()
+    # 26/12/2026 announced, passed without a reply: a new progress letter, a new date
+    assert run_letters(register, "--type", "suivi", today="2027-01-05") == 0
+    made = letters_in(tmp_path / "dossiers")
+    assert (sorted(made), made["suivi"].read_bytes()) == (["suivi", "suivi_2"], written)
+    assert "au plus tard le 20 janvier 2027" in docx_text(made["suivi_2"])
+
+
 def test_client_text_is_data_not_template_code(make_register, tmp_path):
     register = _full_register(make_register, nom="{{ societe_nom }} {% if x %}",
                               resolution="Prix < 30 € & \"garanti\" 'vraiment'")

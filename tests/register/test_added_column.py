@@ -89,14 +89,16 @@ def test_the_added_header_takes_the_place_of_an_empty_cell_staff_coloured(tmp_pa
     assert load_workbook(path)["Registre"][f"{ADDED}1"].value == PROMISED
 
 
-def test_an_empty_text_cell_is_not_a_used_column(tmp_path):
+@pytest.mark.parametrize("empty", [
+    b'<c r="AE2" t="inlineStr"><is><t></t></is></c>', b'<c r="AE2" s="0"><v></v></c>'])
+def test_an_empty_text_cell_is_not_a_used_column(tmp_path, empty):
     path = write_register(tmp_path / "registre.xlsx", [complaint()],
                           headers=[h for h in ALL_HEADERS if h != PROMISED])
-    # Some exports leave a cell holding an empty text: AE2 looks empty, and is.
+    # Some exports leave a cell holding an empty text, or an empty value: AE2 looks
+    # empty, and is.
     with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
-        b"</row></sheetData>",
-        b'<c r="AE2" t="inlineStr"><is><t></t></is></c></row></sheetData>'))
-    assert load_workbook(path)["Registre"]["AE2"].value == ""
+        b"</row></sheetData>", empty + b"</row></sheetData>"))
+    assert load_workbook(path)["Registre"]["AE2"].value in ("", None)
     mark_dates(path, [(2, "date_reponse_annoncee", date(2026, 11, 30))])
     sheet = load_workbook(path)["Registre"]
     assert [sheet[f"{LAST}1"].value, sheet[f"{ADDED}1"].value] == ["Statut", PROMISED]

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from toolkit.libreoffice import convert
 from toolkit.register.reading import read_register
+from toolkit.register.template import create_register
 from toolkit.register.writeback import append_complaints
 from toolkit.rules.columns import COLUMNS
 
@@ -37,6 +38,14 @@ def test_page_setup_of_the_register_sheet():
     assert (sheet.print_title_rows, sheet.print_title_cols) == ("$1:$1", "$A:$A")
     complaints = len(read_register(SAMPLE_REGISTER).frame)
     assert sheet.print_area == f"'Registre'!$A$1:${LAST}${complaints + 1}"
+
+
+@pytest.mark.parametrize("complaints", [0, 2])
+def test_a_new_register_prints_its_complaints_only(tmp_path, complaints):
+    # (an empty register: its header and the first prepared row)
+    rows = [complaint(f"2026-00{n}") for n in range(1, complaints + 1)]
+    sheet = load_workbook(create_register(tmp_path / "registre.xlsx", rows))["Registre"]
+    assert sheet.print_area == f"'Registre'!$A$1:${LAST}${max(complaints + 1, 2)}"
 
 
 def test_a_write_keeps_the_page_setup_and_prints_the_new_row(tmp_path):

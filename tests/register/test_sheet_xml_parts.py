@@ -196,7 +196,8 @@ def test_a_row_is_located_where_a_walk_through_the_rows_finds_it(rows, asked):
 
 
 @pytest.mark.parametrize("row", [
-    b'<row r="3">', b"<row r='3'>", b'<row\n  r = "3" spans="1:2">', b'<row spans="1:2" r="3"/>'])
+    b'<row r="3">', b"<row r='3'>", b'<row\n  r = "3" spans="1:2">', b'<row\r\n\tr="3">',
+    b'<row\tr="3">', b'<row spans="1:2" r="3"/>'])
 def test_a_rows_number_is_read_from_its_own_tag_in_every_spelling(row):
     sheet = Sheet.parse(f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode() + row +
                         (b"" if row.endswith(b"/>") else b"</row>") +

@@ -96,6 +96,7 @@ def test_header_row_is_frozen(register):
 def test_drop_down_lists_with_error_message(workbook, register, header):
     dv = _validations(register)[LETTER[header]]
     assert dv.type == "list"
+    assert dv.allow_blank  # filled as the complaint goes on: empty until then
     assert dv.showErrorMessage and dv.error
     assert str(dv.sqref).startswith(f"{LETTER[header]}2:")
     assert _range_values(workbook, dv.formula1) == SPEC_LISTS[header]
@@ -105,6 +106,7 @@ def test_drop_down_lists_with_error_message(workbook, register, header):
 def test_date_columns_have_a_date_validation(register, header):
     dv = _validations(register)[LETTER[header]]
     assert dv.type == "date"
+    assert dv.allow_blank
     assert dv.showErrorMessage and "JJ/MM/AAAA" in dv.error
     assert register[f"{LETTER[header]}2"].number_format.lower() == "dd/mm/yyyy"
 
@@ -141,6 +143,18 @@ def test_no_xlfn_prefix_anywhere(init_path):
         sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert "WORKDAY.INTL" in sheet
     assert "_xlfn" not in sheet
+
+
+def test_the_protection_leaves_staff_the_formatting_rows_sorting_and_filters(register):
+    # docs/guide/registre.md: no password; format, insert and delete rows, sort, filter and
+    # links allowed ("False": not protected), columns kept.
+    protection = register.protection
+    assert (protection.sheet, protection.password) == (True, None)
+    assert {name for name in protection.__attrs__ if getattr(protection, name) is False} == {
+        "formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows", "sort",
+        "autoFilter", "insertHyperlinks", "objects", "scenarios", "selectLockedCells",
+        "selectUnlockedCells"}
+    assert protection.insertColumns and protection.deleteColumns
 
 
 def test_formula_cells_are_locked_and_input_cells_are_not(register):

@@ -53,6 +53,21 @@ def test_a_sheet_without_protection_gets_the_templates(tmp_path):
     assert _protection(path) == _protection(template)
 
 
+def test_the_last_row_of_the_sheet_keeps_what_staff_put_there_when_rows_are_prepared(
+        tmp_path):
+    # A formula of staff's own beyond the register's columns, two rows below the last
+    # complaint: the row is prepared like the others, and keeps it.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    beyond = get_column_letter(len(COLUMNS) + 2)
+    workbook = load_workbook(path)
+    workbook["Registre"][f"{beyond}4"] = "=1+1"
+    workbook.save(path)
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])
+    sheet = load_workbook(path)["Registre"]
+    assert (row, sheet[f"{beyond}4"].value) == (3, "=1+1")
+    assert sheet[f"{RECEIVED}4"].protection.locked is False  # prepared all the same
+
+
 def test_appended_row_can_be_typed_in_and_shows_dates(tmp_path):
     path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
     (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])

@@ -287,6 +287,27 @@ def test_highlights_and_styles_added_to_bare_styles_are_counted(tmp_path):
                        for key in ("echeance_accuse", "echeance_reponse")}
 
 
+# The order of a stylesheet's lists in the schema (CT_Stylesheet): out of it, Excel repairs.
+STYLESHEET_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs",
+                    "cellStyles", "dxfs", "tableStyles", "colors", "extLst")
+
+
+@pytest.mark.parametrize("edit", [
+    lambda styles: styles,  # table styles and colours, as openpyxl writes them
+    lambda styles: re.sub(rb"<tableStyles\b[^>]*/>", b"", styles),  # colours only
+])
+def test_differential_formats_added_to_styles_without_them_go_where_the_schema_says(
+        tmp_path, edit):
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    with_part(path, "xl/styles.xml", edit)
+    append_complaints(path, [complaint("2026-002")])  # adds the deadlines' highlights
+    with zipfile.ZipFile(path) as archive:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    names = [element.tag.split("}")[1] for element in styles]
+    assert "dxfs" in names
+    assert names == sorted(names, key=STYLESHEET_ORDER.index)
+
+
 def test_a_long_description_sets_a_height_excel_keeps(tmp_path):
     # ht alone is a height Excel may fit again on opening; customHeight keeps it.
     path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])

@@ -169,12 +169,21 @@ def test_median_of_an_odd_count_and_a_half_day():
 
 
 def test_counts_keep_hand_typed_values_before_the_empty_ones():
-    found = stats.counts(pd.Series(["Fax", None, "Courrier"]), ("Courrier", "Courriel"))
-    assert list(found.items()) == [("Courrier", 1), ("Courriel", 0), ("Fax", 1),
+    # « SMS » sorts after « Non renseigné », and still comes before it
+    found = stats.counts(pd.Series(["SMS", "Fax", None, "Courrier"]), ("Courrier", "Courriel"))
+    assert list(found.items()) == [("Courrier", 1), ("Courriel", 0), ("Fax", 1), ("SMS", 1),
                                    ("Non renseigné", 1)]
 
 
 # --- months ----------------------------------------------------------------------------------
+
+def test_the_window_starts_at_the_registers_first_month_and_never_comes_out_empty():
+    facts = pd.DataFrame({"mois": ["2026-03", "2026-05"]})
+    assert stats.window_keys(facts, 2026, 4) == ["2026-03", "2026-04"]
+    # a month before the first complaint (a report asked for too early): that month alone
+    assert stats.window_keys(facts, 2026, 1) == ["2026-01"]
+    assert stats.window_keys(pd.DataFrame({"mois": []}), 2026, 4) == ["2026-04"]
+
 
 def test_month_keys_cross_the_year():
     assert stats.month_keys(2026, 2, 3) == ["2025-12", "2026-01", "2026-02"]
