@@ -197,10 +197,14 @@ def _project(root: Path) -> None:
 class _Runner:
     def __init__(self):
         self.clean_passes = 0
+        self.submitted = []
 
     def run_clean_tests(self, tests):
         self.clean_passes += 1
         return 0
+
+    def submit(self, mutant_name, tests, cpu_time_limit, estimated_time):
+        self.submitted.append((mutant_name, tests, cpu_time_limit, estimated_time))
 
 
 @pytest.mark.parametrize(("changed", "skipped"), [
@@ -232,6 +236,23 @@ def test_the_clean_pass_is_skipped_only_after_a_whole_record_on_the_same_code(
             handle.write("# changed\n")
     assert runner.run_clean_tests([]) == 0
     assert runner.clean_passes == (1 if skipped else 2)
+
+
+def test_each_mutants_tests_are_handed_to_the_runner_fastest_first(tmp_path, monkeypatch):
+    import mutmut.__main__ as mutmut_main
+    from mutmut.state import state
+
+    session = _session()
+    monkeypatch.setattr(mutmut_main, "get_mutant_runner", lambda *arguments: _Runner())
+    for test, seconds in {"t::slow": 9.5, "t::fast": 0.2, "t::b_tie": 1.0, "t::a_tie": 1.0}.items():
+        monkeypatch.setitem(state().duration_by_test, test, seconds)
+    session.skip_repeated_clean_pass(tmp_path)
+    runner = mutmut_main.get_mutant_runner(2)
+    # mutmut's fork server receives a set's order; a test it has no time for goes last.
+    runner.submit("m__mutmut_1", ["t::unknown", "t::slow", "t::b_tie", "t::fast", "t::a_tie"],
+                  30, 10.7)
+    assert runner.submitted == [("m__mutmut_1", ["t::fast", "t::a_tie", "t::b_tie", "t::slow",
+                                                 "t::unknown"], 30, 10.7)]
 
 
 def test_a_failed_record_does_not_skip_the_clean_pass(tmp_path, monkeypatch):

@@ -51,7 +51,7 @@ class ComplaintStatus(NamedTuple):
     statut_reponse: str
     jours_restants: int | None  # to ``echeance_comptee``; negative when late
     prochaine_action: str
-    date_reponse_annoncee: date | None = None  # promised by a late progress letter
+    date_reponse_annoncee: date | None = None  # promised by a letter sent after a deadline
     promesse_non_tenue: bool = False
 
     @property
@@ -176,8 +176,8 @@ def counted_deadline(ack_due: date, reply_due: date, ack_sent: bool, reply_sent:
                      promised: date | None) -> date | None:
     """The next deadline of a complaint, the one its days left count to: the
     acknowledgement's while neither letter is sent, then the reply's, or the reply date a
-    late progress letter announced once one did (the date the client now expects);
-    ``None`` once the reply is sent."""
+    letter sent after a deadline announced once one did (a late progress letter or a late
+    acknowledgement: the date the client now expects); ``None`` once the reply is sent."""
     if reply_sent:
         return None
     if not ack_sent:
