@@ -106,6 +106,28 @@ def test_an_empty_text_cell_is_not_a_used_column(tmp_path, empty):
     assert sheet["AF1"].value is None
 
 
+def test_a_column_used_below_an_empty_value_cell_is_used(tmp_path):
+    # AE2 holds an empty <v></v> (a styled empty cell), AE3 a note staff typed: the column
+    # is staff's, and the added one goes after it.
+    path = write_register(tmp_path / "registre.xlsx", [complaint(), complaint()],
+                          headers=[h for h in ALL_HEADERS if h != PROMISED])
+
+    def with_cells(xml: bytes) -> bytes:
+        for number, cell in ((2, b'<c r="AE2" s="0"><v></v></c>'),
+                             (3, b'<c r="AE3" t="inlineStr"><is><t>rappeler</t></is></c>')):
+            xml = re.sub(rb'(<row r="' + str(number).encode() + rb'"[^>]*>.*?)(</row>)',
+                         lambda match, cell=cell: match.group(1) + cell + match.group(2),
+                         xml, count=1, flags=re.DOTALL)
+        return xml
+
+    with_part(path, "xl/worksheets/sheet1.xml", with_cells)
+    assert load_workbook(path)["Registre"]["AE3"].value == "rappeler"
+    mark_dates(path, [(2, "date_reponse_annoncee", date(2026, 11, 30))])
+    sheet = load_workbook(path)["Registre"]
+    assert [sheet["AE1"].value, sheet["AE3"].value] == [None, "rappeler"]
+    assert [sheet["AF1"].value, sheet["AF2"].value] == [PROMISED, datetime(2026, 11, 30)]
+
+
 def _one_sheet(path, title: str | None = None):
     workbook = Workbook()
     sheet = workbook.active
@@ -176,6 +198,10 @@ _ADDED = column_index_from_string(ADDED)
     # neither the range split nor the one before it is lost
     (b'<col min="1" max="3" width="20" customWidth="1"></col>'
      b'<col min="4" max="1024" width="12" customWidth="1"></col>',
+     [(1, 3, 20.0), (4, _ADDED - 1, 12.0), (_ADDED, _ADDED, 14.0), (_ADDED + 1, 1024, 12.0)]),
+    # ranges on lines of their own (a tool that indents its XML): still one <cols>, split
+    (b'\n  <col min="1" max="3" width="20" customWidth="1"/>'
+     b'\r\n  <col min="4" max="1024" width="12" customWidth="1"/>\n',
      [(1, 3, 20.0), (4, _ADDED - 1, 12.0), (_ADDED, _ADDED, 14.0), (_ADDED + 1, 1024, 12.0)]),
 ])
 def test_the_added_columns_width_splits_a_range_of_columns_set_together(tmp_path, cols, ranges):

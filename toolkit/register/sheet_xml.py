@@ -232,9 +232,9 @@ class Sheet:
             return cls(data, prefix, opening.start(), opening.start(), opening.start(),
                        opening.end())
         # The end tag may hold blanks before its ">" (XML allows it): never assume its length.
+        # Not found (-1), ``closing`` is before the opening tag and refused whatever ``end`` is.
         closing = data.rfind(b"</" + prefix + b"sheetData")
-        end = re.compile(rb"\s*>").match(data, closing + len(prefix) + 11) \
-            if closing >= 0 else None
+        end = re.compile(rb"\s*>").match(data, closing + len(prefix) + 11)
         if closing < opening.end() or end is None:
             raise ValueError("élément sheetData non fermé")
         return cls(data, prefix, opening.end(), closing, opening.start(), end.end())
