@@ -160,3 +160,57 @@ def stated_extent(path: Path, sheet: str = SHEET_REGISTER) -> tuple[int, int]:
         return workbook[sheet].max_row, workbook[sheet].max_column
     finally:
         workbook.close()
+
+
+# What Excel (2016 and later) adds to the parts it saves, beside what openpyxl writes:
+# namespaces declared once on each root and used by prefixed attributes (on every row,
+# the row's descent; unique ids for validations and revisions), listed in mc:Ignorable.
+_EXCEL_NAMESPACES = {
+    b"r": b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    b"mc": b"http://schemas.openxmlformats.org/markup-compatibility/2006",
+    b"x14ac": b"http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac",
+    b"x15": b"http://schemas.microsoft.com/office/spreadsheetml/2010/11/main",
+    b"xr": b"http://schemas.microsoft.com/office/spreadsheetml/2014/revision",
+    b"xr2": b"http://schemas.microsoft.com/office/spreadsheetml/2015/revision2",
+    b"xr3": b"http://schemas.microsoft.com/office/spreadsheetml/2016/revision3",
+    b"xr6": b"http://schemas.microsoft.com/office/spreadsheetml/2016/revision6",
+    b"xr10": b"http://schemas.microsoft.com/office/spreadsheetml/2016/revision10",
+}
+
+
+def _excel_root(xml: bytes, element: bytes, prefixes: list[bytes], extra: bytes = b"") -> bytes:
+    root = re.search(rb"<" + element + rb"\b[^>]*?(/?)>", xml)
+    declared = root.group(0)
+    added = b"".join(b' xmlns:' + prefix + b'="' + _EXCEL_NAMESPACES[prefix] + b'"'
+                     for prefix in [b"mc", *prefixes] if b"xmlns:" + prefix + b"=" not in declared)
+    ignorable = b' mc:Ignorable="' + b" ".join(p for p in prefixes if p != b"r") + b'"'
+    end = root.end() - len(root.group(1)) - 1
+    return xml[:end] + added + ignorable + extra + xml[end:]
+
+
+def as_saved_by_excel(source: Path, target: Path) -> Path:
+    """``source`` as Excel would give it back after a save: the same cells, with Excel's
+    namespaces and prefixed attributes in the sheets, the workbook and the styles."""
+    shutil.copyfile(source, target)
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+    uid = b'{00000000-0001-0000-0000-000000000000}'
+    for name in names:
+        if name.startswith("xl/worksheets/sheet"):
+            def sheet(xml: bytes) -> bytes:
+                xml = _excel_root(xml, b"worksheet", [b"r", b"x14ac", b"xr", b"xr2", b"xr3"],
+                                  b' xr:uid="' + uid + b'"')
+                xml = re.sub(rb"<(row|sheetFormatPr)\b([^>]*?)(/?)>",
+                             rb'<\1\2 x14ac:dyDescent="0.25"\3>', xml)
+                return re.sub(rb"<dataValidation\b", b'<dataValidation xr:uid="' + uid + b'"',
+                              xml)
+            with_part(target, name, sheet)
+    with_part(target, "xl/workbook.xml", lambda xml: re.sub(
+        rb"(<workbookPr\b[^>]*>)", rb'\1<xr:revisionPtr revIDLastSave="0" documentId="8_{0}" '
+        rb'xr6:coauthVersionLast="47" xr6:coauthVersionMax="47" '
+        rb'xr10:uidLastSave="{00000000-0000-0000-0000-000000000000}"/>',
+        _excel_root(xml, b"workbook", [b"x15", b"xr", b"xr6", b"xr10", b"xr2"]), count=1))
+    with_part(target, "xl/styles.xml", lambda xml: re.sub(
+        rb"<fonts\b", b'<fonts x14ac:knownFonts="1"',
+        _excel_root(xml, b"styleSheet", [b"x14ac", b"xr"]), count=1))
+    return target

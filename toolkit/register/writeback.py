@@ -659,7 +659,7 @@ class WriteTarget:
         offsets = [0, *accumulate(len(chunk) for chunk in chunks)]
         self.rendered_spans = {number: (offsets[index], offsets[index + 1])
                                for number, index in row_chunks.items()}
-        _check_rows_well_formed(self.path, [self._rows[n] for n in edited], sheet.prefix)
+        _check_rows_well_formed(self.path, [self._rows[n] for n in edited], sheet)
         if new_rows is not None:
             changes["last_data_row"] = new_rows[0]
         return chunks, changes
@@ -850,22 +850,24 @@ def _with_filter_end(tail: bytes, end: int) -> bytes:
                   tail, count=1)
 
 
-def _check_rows_well_formed(path: Path, rows: list[sx.Row], p: bytes) -> None:
+def _check_rows_well_formed(path: Path, rows: list[sx.Row], sheet: sx.Sheet) -> None:
     """The rebuilt rows, parsed as one XML document: a write never leaves a sheet Excel
     would have to repair."""
     from xml.parsers import expat
 
     if not rows:
         return
-    declaration = (b' xmlns:' + p[:-1] if p else b" xmlns") + b'="' + \
-        sx.MAIN_NS.encode() + b'"'
+    p = sheet.prefix
+    # Inside the sheet's own root and <sheetData> tags, which declare the prefixes the rows
+    # may use: Excel writes `x14ac:dyDescent` on every row, declared on the root only.
+    opening = _root_tag(sheet) + sheet.data[sheet.head_end:sheet.rows_start]
     # expat alone, with namespaces and no handlers: it checks the whole document in C, where
     # building a tree costs a Python call per element. The document starts here, so it
     # holds no DTD, and an entity it does not know is an error.
     parser = expat.ParserCreate(namespace_separator="}")
     try:
-        parser.Parse(b"<" + p + b"sheetData" + declaration + b">" +
-                     b"".join(row.render(p) for row in rows) + b"</" + p + b"sheetData>", True)
+        parser.Parse(opening + b"".join(row.render(p) for row in rows) +
+                     b"</" + p + b"sheetData></" + p + b"worksheet>", True)
     except expat.ExpatError as error:
         raise RegisterFileError(
             f"{path.name} : l'enregistrement n'a pas pu être vérifié (lignes "
@@ -903,13 +905,17 @@ def _read_sheet(path: Path, package: Package, part: str) -> sx.Sheet:
     return sheet
 
 
+def _root_tag(sheet: sx.Sheet) -> bytes:
+    """The sheet's ``<worksheet …>`` start tag, with the namespaces it declares."""
+    return re.search(rb"<(?:[\w.-]+:)?worksheet\b[^>]*>", sheet.data).group(0)
+
+
 def _check_tail(path: Path, sheet: sx.Sheet) -> None:
     """The sheet's root tag and what follows its cells must be well-formed XML."""
     from defusedxml import DefusedXmlException, ElementTree
 
-    root = re.search(rb"<(?:[\w.-]+:)?worksheet\b[^>]*>", sheet.data)
     try:
-        ElementTree.fromstring(root.group(0) + sheet.data[sheet.tail_start:])
+        ElementTree.fromstring(_root_tag(sheet) + sheet.data[sheet.tail_start:])
     except (DefusedXmlException, SyntaxError) as error:
         raise RegisterFileError(
             f"{path.name} : une feuille du classeur est illisible ({type(error).__name__}). "
