@@ -1147,9 +1147,8 @@ def _verify(temp: Path, target: WriteTarget, rewritten: list[str],
 def _first_wrong_value(saved: Package, target: WriteTarget,
                        sheet: sx.Sheet) -> tuple[int, str] | None:
     """The first written (row, key) whose cell in the saved sheet does not read back as
-    the value meant; None when all do."""
-    from toolkit.register.reading import cell_to_date
-
+    the value meant; None when all do (a date cell reads as its serial number, which
+    :func:`_as_read` turns into the date, as the reading does)."""
     strings = _related(saved, target.workbook.part, _SHARED_STRINGS_TYPE)
     shared = SharedStrings(saved, strings[0] if strings else None)
     for (number, key), stored in target.written.items():
@@ -1157,9 +1156,6 @@ def _first_wrong_value(saved: Package, target: WriteTarget,
         cell = sheet.cell_in_row(number, target.column_index[key],
                                  *target.rendered_spans.get(number, (0, 0)))
         found = cell.value(shared) if cell is not None else None
-        if isinstance(found, (int, float)) and not isinstance(found, bool) \
-                and key in DATE_KEYS:
-            found = cell_to_date(found)
         if _as_read(key, found) != _as_read(key, stored):
             return number, key
     return None
