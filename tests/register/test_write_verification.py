@@ -191,6 +191,32 @@ def test_a_row_rendered_as_broken_xml_is_refused_before_anything_is_saved(make_r
     assert path.read_bytes() == original
 
 
+@pytest.mark.parametrize("styles", [None, b""])
+def test_a_workbook_without_styles_is_refused_before_anything_is_written(make_register, styles):
+    # The schema allows a workbook without a styles part (or an empty one): some exports
+    # write none. A date needs its format, and the write has nowhere to put it.
+    path = make_register([complaint()])
+    with zipfile.ZipFile(path) as archive:
+        parts = {item.filename: archive.read(item) for item in archive.infolist()}
+    if styles is None:
+        del parts["xl/styles.xml"]
+        parts["xl/_rels/workbook.xml.rels"] = re.sub(
+            rb"<Relationship\b[^>]*/styles\"[^>]*/>", b"", parts["xl/_rels/workbook.xml.rels"])
+    else:
+        parts["xl/styles.xml"] = styles
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    original = path.read_bytes()
+    message = ("registre.xlsx ne peut pas être écrit : le classeur n'a pas de styles (classeur "
+               "produit par un autre logiciel). Ouvrez-le dans Excel ou LibreOffice, "
+               "enregistrez-le, puis relancez la commande. Rien n'a été écrit.")
+    with pytest.raises(RegisterFileError, match=f"^{re.escape(message)}$"):
+        mark_dates(path, [(2, "date_accuse", DAY)])
+    assert path.read_bytes() == original
+    assert not (path.parent / BACKUP_DIRNAME).exists()
+
+
 def test_a_workbook_whose_sheet_list_is_damaged_is_refused_before_anything_is_written(
         make_register):
     # A damaged workbook part: the write cannot tell which sheet is the register.

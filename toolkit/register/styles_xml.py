@@ -78,25 +78,24 @@ class Styles:
     def parse(cls, data: bytes) -> Styles:
         from defusedxml import ElementTree
 
-        root = ElementTree.fromstring(data) if data else None
+        root = ElementTree.fromstring(data)
         xfs: list[Xf] = []
         formats: dict[int, str] = {}
         dxf_count = 0
-        if root is not None:
-            for child in root:
-                local = child.tag.rsplit("}", 1)[-1]
-                if local == "cellXfs":
-                    xfs = [_xf_of(xf) for xf in child]
-                elif local == "dxfs":
-                    dxf_count = len(child)
-                elif local == "numFmts":
-                    for number_format in child:
-                        # The id is required: one without it is no format a style names
-                        # (taken as 0, it would turn the General format into a date).
-                        format_id = number_format.get("numFmtId", "").strip()
-                        if format_id.isdigit():
-                            formats[int(format_id)] = number_format.get("formatCode", "")
-        start = re.search(rb"<(?:[\w.-]+:)?styleSheet\b", data or b"")
+        for child in root:
+            local = child.tag.rsplit("}", 1)[-1]
+            if local == "cellXfs":
+                xfs = [_xf_of(xf) for xf in child]
+            elif local == "dxfs":
+                dxf_count = len(child)
+            elif local == "numFmts":
+                for number_format in child:
+                    # The id is required: one without it is no format a style names
+                    # (taken as 0, it would turn the General format into a date).
+                    format_id = number_format.get("numFmtId", "").strip()
+                    if format_id.isdigit():
+                        formats[int(format_id)] = number_format.get("formatCode", "")
+        start = re.search(rb"<(?:[\w.-]+:)?styleSheet\b", data)
         prefix = element_prefix(data[start.start():start.end()]) if start else b""
         styles = cls(data, xfs, formats, prefix, dxf_count)
         for index, xf in enumerate(xfs):

@@ -396,8 +396,15 @@ class WriteTarget:
             from toolkit.register.styles_xml import Styles
 
             parts = _related(self.package, self.workbook.part, _STYLES_TYPE)
-            self._styles = (parts[0] if parts else None,
-                            Styles.parse(self.package.read(parts[0]) if parts else b""))
+            data = self.package.read(parts[0]) if parts else b""
+            # The schema allows a workbook without styles; Excel and LibreOffice write them.
+            if not data.strip():
+                raise RegisterFileError(
+                    f"{self.path.name} ne peut pas être écrit : le classeur n'a pas de styles "
+                    "(classeur produit par un autre logiciel). Ouvrez-le dans Excel ou "
+                    "LibreOffice, enregistrez-le, puis relancez la commande. Rien n'a été "
+                    "écrit.")
+            self._styles = (parts[0], Styles.parse(data))
         return self._styles[1]
 
     def _base_style(self, row: int, column: int, model: sx.Row | None) -> int:
