@@ -139,9 +139,21 @@ def _one_sheet(path, title: str | None = None):
     return path
 
 
-def test_a_blank_register_sheet_gets_the_column_in_a(tmp_path):
+@pytest.mark.parametrize("empty", [
+    b"<sheetData></sheetData>",  # as openpyxl writes an empty sheet
+    b"<sheetData/>",  # as Excel and LibreOffice write it
+])
+def test_a_blank_register_sheet_gets_the_column_in_a(tmp_path, empty):
     path = _one_sheet(tmp_path / "registre.xlsx")
+    with_part(path, "xl/worksheets/sheet1.xml",
+              lambda xml: re.sub(rb"<sheetData>\s*</sheetData>", empty, xml))
     mark_dates(path, [(2, "date_reponse", date(2026, 11, 30))])
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    # The rows inside the sheet's one <sheetData>, none outside it.
+    assert re.findall(rb"<sheetData\b[^>]*>", xml) == [b"<sheetData>"]
+    assert xml.index(b"<sheetData>") < xml.index(b"<row ") < xml.rindex(b"</row>") < \
+        xml.index(b"</sheetData>")
     sheet = load_workbook(path)["Registre"]
     assert sheet["A1"].value == "Date de réponse au client"
     assert sheet.column_dimensions["A"].width == 14

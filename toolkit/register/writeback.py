@@ -648,7 +648,7 @@ class WriteTarget:
         row_chunks: dict[int, int] = {}
         head_bytes = self._edited_head(head)
         chunks.append(head_bytes)
-        # The register's sheet has rows (its header): never an empty <sheetData/>.
+        # <sheetData …>: opened by _read_sheet when the sheet was an empty <sheetData/>.
         chunks.append(view[sheet.head_end:sheet.rows_start])
         position = sheet.rows_start
         for number, start, end in positions:
@@ -909,6 +909,11 @@ def _read_sheet(path: Path, package: Package, part: str) -> sx.Sheet:
         raise UnsafeWriteError("une feuille du classeur a une taille anormale après ses "
                                "cellules (fichier piégé ?). Rien n'a été écrit.")
     _check_tail(path, sheet)
+    if sheet.head_end == sheet.rows_start:
+        # <sheetData/>, as Excel writes an empty sheet: opened, so that rows go inside it.
+        p = sheet.prefix
+        sheet = sx.Sheet.parse(data[:sheet.head_end] + b"<" + p + b"sheetData></" + p +
+                               b"sheetData>" + data[sheet.tail_start:])
     return sheet
 
 
