@@ -285,9 +285,14 @@ def test_a_missing_column_goes_right_after_the_last_column_holding_something(reg
     assert sheet.column_dimensions["AD"].width == 30
 
 
-def test_a_blank_register_sheet_gets_its_header_from_column_a(tmp_path):
+@pytest.mark.parametrize("order", ["template", "reversed"])
+def test_a_blank_register_sheet_gets_its_header_from_column_a(tmp_path, order):
+    # However the caller ordered its values, the header comes in the template's order.
+    values = complaint()
+    if order == "reversed":
+        values = dict(reversed(values.items()))
     path = write_grid(tmp_path / "registre.xlsx", [])
-    assert append_complaints(path, [complaint()]) == [2]
+    assert append_complaints(path, [values]) == [2]
     sheet = openpyxl.load_workbook(path)["Registre"]
     assert [cell.value for cell in sheet[1]] == [
         "Numéro", "Date de réclamation", "Canal", "Civilité", "Nom du client", "Adresse",

@@ -1499,6 +1499,14 @@ def is_empty_value(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _template_position(item: tuple[str, object]) -> int:
+    """Where a value's column stands in the template (an unknown key last, refused later)."""
+    return _TEMPLATE_POSITION.get(item[0], len(COLUMNS))
+
+
+_TEMPLATE_POSITION = {column.key: position for position, column in enumerate(COLUMNS)}
+
+
 def append_complaints(register_path: Path | str, rows: Sequence[Mapping[str, object]],
                       expected_mtime_ns: int | None = None) -> list[int]:
     """Append complaints (values by column key) after the last used row; return their
@@ -1510,7 +1518,8 @@ def append_complaints(register_path: Path | str, rows: Sequence[Mapping[str, obj
         target.make_room(first, len(rows))
         target.format_from_row = first
         for line, values in enumerate(rows, start=first):
-            for key, value in values.items():
+            # In the template's order: a blank sheet gets its columns in the order written.
+            for key, value in sorted(values.items(), key=_template_position):
                 if not is_empty_value(value):
                     target.set_value(line, key, value)
     return list(range(first, first + len(rows)))
