@@ -65,7 +65,7 @@ def produce_letters(path: Path, today: date, options: LetterOptions, *,
 def _produce_letters(path: Path, today: date, options: LetterOptions, mark_sent: bool,
                      progress_bar) -> LettersResult:
     from toolkit.letters.batch import make_letters, plan_letters, refresh_fiches
-    from toolkit.letters.manifest import load_manifest, save_manifest
+    from toolkit.letters.manifest import save_manifest
 
     register = read_register(path)
     if mark_sent:
@@ -74,7 +74,7 @@ def _produce_letters(path: Path, today: date, options: LetterOptions, mark_sent:
         # Dates can only be recorded if the workbook is free: check before any letter is made.
         refuse_if_open(register.path)
     plan = plan_letters(register, today, options)
-    manifest = load_manifest(plan.dossiers)
+    manifest = plan.manifest  # read once, by the plan
     for old, new in plan.renamed:
         manifest.rename_dossier(old.name, new.name)
     with _progress(progress_bar, plan.steps) as bar:
