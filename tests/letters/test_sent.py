@@ -193,6 +193,35 @@ def test_status_next_action_is_the_letter_the_rules_find_due(make_register, caps
     }
 
 
+def test_status_never_advises_a_letter_that_cannot_reach_the_client(make_register, capsys):
+    # Each channel × (postal address and e-mail, e-mail only, neither): the advice asks
+    # first for what the letter needs, since the command alone would be refused.
+    contacts = {"a": {}, "b": {"adresse": None}, "c": {"adresse": "  ", "courriel": ""}}
+    register = make_register([
+        complaint(f"{channel}-{kind}", canal=channel, **contact)
+        for channel in ("Courrier", "Courriel", "Téléphone")
+        for kind, contact in contacts.items()], MEDIATOR)
+    capsys.readouterr()
+    main(["status", "--register", str(register), "--today", "2026-11-03", "--json"])
+    actions = {s["numero"]: s["prochaine_action"] for s in json.loads(capsys.readouterr().out)}
+    ack = ("nvoyer l'accusé de réception (au plus tard le 14/11/2026) : toolkit letters "
+           "--numero {} --type accuse")
+    confirm = "emander la confirmation écrite : toolkit letters --numero {} --type confirmation"
+    postal = "Inscrire au registre l'adresse postale du client, puis e"
+    either = "Inscrire au registre l'adresse postale ou le courriel du client, puis "
+    assert actions == {
+        "Courrier-a": "E" + ack.format("Courrier-a"),
+        "Courrier-b": postal + ack.format("Courrier-b"),
+        "Courrier-c": postal + ack.format("Courrier-c"),
+        "Courriel-a": "E" + ack.format("Courriel-a"),
+        "Courriel-b": "E" + ack.format("Courriel-b"),
+        "Courriel-c": either + "e" + ack.format("Courriel-c"),
+        "Téléphone-a": "D" + confirm.format("Téléphone-a"),
+        "Téléphone-b": "D" + confirm.format("Téléphone-b"),
+        "Téléphone-c": either + "d" + confirm.format("Téléphone-c"),
+    }
+
+
 @contextmanager
 def _saved_in_excel_meanwhile(register: Path, total: int):
     """A progress bar during which someone saves the register in Excel."""

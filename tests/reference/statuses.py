@@ -3,8 +3,9 @@ thing to do, overdue first.
 
 The next-action wording is the product's (SPEC gives none); "The desk's day" decides its
 shape: a past deadline reads « en retard depuis le … », never « au plus tard » a passed
-date, and the advice names the command to run next. (A letter produced and not yet sent
-reads « prêt à envoyer »: these registers have no letters yet.)
+date, and the advice names the command to run next, after what the register must first
+hold when that command would be refused for want of a way to reach the client. (A letter
+produced and not yet sent reads « prêt à envoyer »: these registers have no letters yet.)
 """
 
 from __future__ import annotations
@@ -47,7 +48,15 @@ def letter_action(kind: str, row: dict, ack_due: date, today: date) -> str:
     held = {letters.ACCUSE: ack_due, letters.SUIVI: letters.latest_promise(row),
             letters.REPONSE: letters.latest_promise(row)}.get(kind)
     when = f" ({held_to(held, today)})" if held is not None else ""
-    return f"{ACTIONS[kind]}{when} : toolkit letters --numero {row['numero']} --type {kind}"
+    command = f"toolkit letters --numero {row['numero']} --type {kind}"
+    missing = {None: None, letters.NO_POSTAL_ADDRESS: "l'adresse postale",
+               letters.NO_WAY_TO_REACH: "l'adresse postale ou le courriel"}[
+        letters.delivery_refusal(row)]
+    if missing is None:
+        return f"{ACTIONS[kind]}{when} : {command}"
+    # The command alone would be refused: first what the register lacks.
+    action = ACTIONS[kind][0].lower() + ACTIONS[kind][1:]
+    return f"Inscrire au registre {missing} du client, puis {action}{when} : {command}"
 
 
 def next_action(row: dict, ack_due: date, reply_due: date, today: date,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from toolkit.rules.columns import Canal, Decision
 from toolkit.rules.records import Parameters
 from toolkit.rules.status import (
+    CONTACT_INPUTS,
     OPEN_ROW_COLUMNS,
     STATUS_INPUTS,
     ComplaintStatus,
@@ -63,10 +64,13 @@ def open_rows(draw) -> dict:
            "infos_manquantes": draw(texts), "resolution": draw(texts),
            "decision": draw(st.sampled_from([None, *Decision]))}
     row |= {key: draw(optional_dates) for key in OPTIONAL_DATES}
+    # Read only for whether they are filled (a letter that cannot reach the client).
+    row |= {"adresse": draw(st.sampled_from([None, "", "  ", "3 rue Haute\n75001 Paris",
+                                             "8 rue des Lilas\n67000 Strasbourg"])),
+            "courriel": draw(st.sampled_from([None, " ", "client@example.fr",
+                                              "autre@example.fr"]))}
     # Columns the rules must not read: a status never depends on who the client is.
     row |= {"nom": draw(st.sampled_from(["Martin", "Durand"])),
-            "adresse": draw(st.sampled_from([None, "3 rue Haute\n75001 Paris"])),
-            "courriel": draw(st.sampled_from([None, "client@example.fr"])),
             "type_client": draw(st.sampled_from([None, "Professionnel"])),
             "description": "Retard de remboursement"}
     return row
@@ -79,7 +83,7 @@ def test_the_status_reads_only_the_declared_columns(row: dict, notice: int,
                                                     ready: tuple[str, ...]) -> None:
     recorder = ReadRecorder(row, ligne=2, numero="2026-001")
     complaint_status(recorder, ZONE, TODAY, notice, ready)
-    assert recorder.read - {"ligne", "numero"} <= set(STATUS_INPUTS)
+    assert recorder.read - {"ligne", "numero"} <= {*STATUS_INPUTS, *CONTACT_INPUTS}
 
 
 @settings(max_examples=150, deadline=None)
@@ -90,8 +94,8 @@ def test_alike_complaints_each_get_their_own_number_line_and_command(
     records = [{**row, "ligne": index + 2, "numero": f"2026-{index + 1:03d}"}
                for index, row in enumerate(rows)]
     ready = {f"2026-{index + 1:03d}": ("accuse",) for index in ready_numbers}
-    frame = pd.DataFrame(records, columns=[*OPEN_ROW_COLUMNS, "nom", "adresse", "courriel",
-                                           "type_client", "description"], dtype=object)
+    frame = pd.DataFrame(records, columns=[*OPEN_ROW_COLUMNS, "nom", "type_client",
+                                           "description"], dtype=object)
     frame = frame.astype(object).where(frame.notna(), None)
     params = Parameters(zone=ZONE, preavis_suivi=5)
     statuses = complaint_statuses(frame, params, TODAY, ready)

@@ -101,7 +101,8 @@ def clean_text(value: object) -> str:
     return _CONTROLS.sub("", text).strip()
 
 
-def _filled(value: object) -> bool:
+def is_filled(value: object) -> bool:
+    """Neither ``None`` nor only blanks (a blank cell is an empty cell)."""
     return value is not None and str(value).strip() != ""
 
 
@@ -136,16 +137,16 @@ def _sent(row: dict, key: str) -> date | None:
 
 def _confirmation_due(row: dict, today: date, notice_days: int) -> bool:
     return (row.get("canal") == Canal.TELEPHONE
-            and not _filled(row.get("date_demande_confirmation"))
-            and not _filled(row.get("date_confirmation")))
+            and not is_filled(row.get("date_demande_confirmation"))
+            and not is_filled(row.get("date_confirmation")))
 
 
 def _accuse_due(row: dict, today: date, notice_days: int) -> bool:
-    return not _filled(row.get("date_accuse"))
+    return not is_filled(row.get("date_accuse"))
 
 
 def _complements_due(row: dict, today: date, notice_days: int) -> bool:
-    return _filled(row.get("infos_manquantes")) and not _filled(
+    return is_filled(row.get("infos_manquantes")) and not is_filled(
         row.get("date_demande_complements"))
 
 
@@ -153,19 +154,19 @@ def _suivi_due(row: dict, today: date, notice_days: int) -> bool:
     """Due whenever the latest promise has passed with no reply and no progress letter sent
     after it (an early one does not stop the late one); before that, once, within
     ``notice_days`` of the legal deadline."""
-    if _filled(row.get("date_reponse")):
+    if is_filled(row.get("date_reponse")):
         return False
     informed = _sent(row, "date_information")
     promise = latest_promise(row)
     if today > promise:
         return informed is None or informed <= promise
-    return (informed is None and not _filled(row.get("date_information"))
+    return (informed is None and not is_filled(row.get("date_information"))
             and announced_date(row) is None and (promise - today).days <= notice_days)
 
 
 def _reponse_due(row: dict, today: date, notice_days: int) -> bool:
-    return (_filled(row.get("resolution")) and _filled(row.get("decision"))
-            and not _filled(row.get("date_reponse")))
+    return (is_filled(row.get("resolution")) and is_filled(row.get("decision"))
+            and not is_filled(row.get("date_reponse")))
 
 
 def _ack_deadline(row: dict, zone: str) -> date:
@@ -238,7 +239,7 @@ def superseded(type_id: str, row: dict, due: list[str]) -> str | None:
     """Why a due letter makes no sense any more (the rules of
     docs/product-rules.md, "Letters", are about each letter alone)."""
     replied = row.get("date_reponse")
-    if type_id != REPONSE and _filled(replied):
+    if type_id != REPONSE and is_filled(replied):
         shown = date_fr(replied) if isinstance(replied, date) else replied
         return f"sans objet : réponse déjà envoyée le {shown}"
     if type_id == SUIVI and REPONSE in due:
@@ -257,15 +258,28 @@ def promised_update(type_id: str, row: dict, params, today: date) -> date | None
     return promised_date(today, params.delai_suivi, params.zone)
 
 
-def delivery_problem(row: dict) -> str | None:
-    """Why the letter could not reach the client, or ``None``."""
-    if _filled(row.get("adresse")):
+def missing_contact(row: dict) -> str | None:
+    """What the register lacks for a letter to reach the client (a complaint by post is
+    answered by post), or ``None``."""
+    if is_filled(row.get("adresse")):
         return None
     if row.get("canal") == Canal.COURRIER:
-        return "adresse manquante pour un courrier"
-    if not _filled(row.get("courriel")):
-        return "ni adresse postale ni courriel pour envoyer le courrier"
+        return POSTAL_ADDRESS
+    if not is_filled(row.get("courriel")):
+        return ADDRESS_OR_EMAIL
     return None
+
+
+POSTAL_ADDRESS = "l'adresse postale"
+ADDRESS_OR_EMAIL = "l'adresse postale ou le courriel"
+_DELIVERY_PROBLEMS = {POSTAL_ADDRESS: "adresse manquante pour un courrier",
+                      ADDRESS_OR_EMAIL: "ni adresse postale ni courriel pour envoyer le courrier"}
+
+
+def delivery_problem(row: dict) -> str | None:
+    """Why the letter could not reach the client, or ``None``."""
+    missing = missing_contact(row)
+    return None if missing is None else _DELIVERY_PROBLEMS[missing]
 
 
 # --- context -------------------------------------------------------------------------
@@ -298,7 +312,7 @@ def mediator_problem(type_id: str, row: dict, params, today: date) -> str | None
     missing = [label for label, value in (("Médiateur", params.mediateur),
                                           ("Site du médiateur", params.site_mediateur),
                                           ("Adresse du médiateur", params.adresse_mediateur))
-               if not _filled(value)]
+               if not is_filled(value)]
     if missing:
         return (f"médiateur de la consommation à indiquer (Code de la consommation L612-1, "
                 f"L616-1) : renseignez « {' » et « '.join(missing)} » dans la feuille "
@@ -316,7 +330,7 @@ def letterhead_problem(params) -> str | None:
     (no company address) or no signatory."""
     missing = [label for label, value in (("Adresse", params.adresse),
                                           ("Signataire", params.signataire))
-               if not _filled(value)]
+               if not is_filled(value)]
     if not missing:
         return None
     return (f"en-tête ou signature vide : renseignez « {' » et « '.join(missing)} » dans la "

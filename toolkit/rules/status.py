@@ -143,7 +143,12 @@ def _letter_action(type_id: str, row: dict[str, object], zone: str, today: date,
         return (f"Courrier « {letter.label} » prêt à envoyer : toolkit sent --numero {numero} "
                 f"--type {type_id}")
     when = f" ({held_to(letter.deadline(row, zone), today)})" if letter.deadline else ""
-    return f"{letter.action}{when} : toolkit letters --numero {numero} --type {type_id}"
+    action = f"{letter.action}{when} : toolkit letters --numero {numero} --type {type_id}"
+    missing = rules.missing_contact(row)
+    if missing is None:
+        return action
+    # The command alone would refuse: the advice starts with what makes it work.
+    return f"Inscrire au registre {missing} du client, puis {action[0].lower()}{action[1:]}"
 
 
 def next_action(row: dict[str, object], zone: str, today: date, notice_days: int,
@@ -255,9 +260,14 @@ STATUS_INPUTS = ("date_reclamation", "canal", "date_demande_confirmation",
                  "date_confirmation", "date_accuse", "infos_manquantes",
                  "date_demande_complements", "date_information", "date_reponse_annoncee",
                  "resolution", "decision", "date_reponse")
-OPEN_ROW_COLUMNS = ["ligne", "numero", *STATUS_INPUTS]
+# The advice also reads whether the client can be reached (rules.missing_contact): only
+# whether these are filled, so complaints alike but for their client still share a status.
+CONTACT_INPUTS = ("adresse", "courriel")
+OPEN_ROW_COLUMNS = ["ligne", "numero", *STATUS_INPUTS, *CONTACT_INPUTS]
 # Stands for the complaint's number in a status worked out once for several complaints.
 _NUMBER_MARK = "\x00"
+# Stands for a client's address or e-mail there: the rules only ask whether it is filled.
+_FILLED_MARK = "\x00"
 
 
 def complaint_statuses(table, params, today: date,
@@ -298,7 +308,7 @@ def complaint_statuses(table, params, today: date,
             ENVOYE_A_TEMPS if reply_sent <= reply_due else ENVOYE_EN_RETARD,
             None, "Clôturée", promised if isinstance(promised, date) else None, False)
         answered[urgency_key(status)[:3]].append(status)
-    rest = _rows_of(table, ("ligne", "numero", *STATUS_INPUTS), open_rows, len(lines))
+    rest = _rows_of(table, tuple(OPEN_ROW_COLUMNS), open_rows, len(lines))
     unanswered = _open_statuses(rest, zone, today, params.preavis_suivi, ready or {})
     statuses = _in_urgency_order(answered, unanswered)
     if not all(map(le, lines, lines[1:])):  # rows not in the sheet's order
@@ -336,17 +346,20 @@ def _open_statuses(columns: Mapping[str, list], zone: str, today: date, notice: 
     statuses: defaultdict[tuple, list[ComplaintStatus]] = defaultdict(list)
     new_tuple = tuple.__new__
     inputs = zip(*(columns[column] for column in STATUS_INPUTS), strict=True)
-    for line, numero, values in zip(columns["ligne"], columns["numero"], inputs, strict=True):
+    contacts = zip(*(map(rules.is_filled, columns[column]) for column in CONTACT_INPUTS),
+                   strict=True)
+    for line, numero, values, contact in zip(columns["ligne"], columns["numero"], inputs,
+                                             contacts, strict=True):
         numero = str(numero or "")
         found = ready.get(numero.strip()) if ready else None
         ready_types = tuple(sorted(found)) if found else ()
         try:
-            parts = shared[values, ready_types]
+            parts = shared[values, contact, ready_types]
         except KeyError:
-            parts = shared[values, ready_types] = _status_parts(
-                values, line, zone, today, notice, ready_types)
+            parts = shared[values, contact, ready_types] = _status_parts(
+                values, contact, line, zone, today, notice, ready_types)
         except TypeError:  # a value that cannot be a key (never from a read register)
-            parts = _status_parts(values, line, zone, today, notice, ready_types)
+            parts = _status_parts(values, contact, line, zone, today, notice, ready_types)
         if parts is not None:
             prefix, head, action, tail = parts
             # tuple.__new__: _replace or the named constructor would cost more than the
@@ -356,12 +369,14 @@ def _open_statuses(columns: Mapping[str, list], zone: str, today: date, notice: 
     return statuses
 
 
-def _status_parts(values: tuple, line: int, zone: str, today: date, notice: int,
-                  ready_types: tuple[str, ...]) -> tuple | None:
-    """The status of complaints with these ``STATUS_INPUTS`` values, as its urgency key
-    prefix, the fields before the next action, the next action (the number marked), the
-    fields after it."""
+def _status_parts(values: tuple, contact: tuple[bool, ...], line: int, zone: str,
+                  today: date, notice: int, ready_types: tuple[str, ...]) -> tuple | None:
+    """The status of complaints with these ``STATUS_INPUTS`` values and these
+    ``CONTACT_INPUTS`` filled or not, as its urgency key prefix, the fields before the
+    next action, the next action (the number marked), the fields after it."""
     row = dict(zip(STATUS_INPUTS, values, strict=True), ligne=line, numero=_NUMBER_MARK)
+    row |= {column: _FILLED_MARK if filled else None
+            for column, filled in zip(CONTACT_INPUTS, contact, strict=True)}
     status = complaint_status(row, zone, today, notice, ready_types)
     if status is None:
         return None
