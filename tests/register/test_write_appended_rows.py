@@ -481,3 +481,22 @@ def test_an_empty_formula_is_not_copied_to_the_new_row(tmp_path):
     (row,) = append_complaints(path, [complaint("2026-003", date(2026, 11, 12))])
     assert load_workbook(path)["Registre"][f"{DEADLINE}{row}"].value == \
         _thirty_days(RECEIVED, row)
+
+
+@pytest.mark.parametrize("dropped", ["Échéance réponse", "Échéance accusé de réception"])
+def test_a_register_without_one_deadline_column_gets_the_other_and_no_status(tmp_path,
+                                                                             dropped):
+    # Staff deleted one deadline column and typed their rows (no formula to copy): the new
+    # row gets the remaining deadline's formula, and no « Statut », which needs both.
+    headers = [header for header in ALL_HEADERS if header != dropped]
+    path = write_grid(tmp_path / "registre.xlsx", [headers,
+                                                  row_of(complaint("2026-001"), headers)])
+    (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])
+    sheet = load_workbook(path)["Registre"]
+    letter = {header: get_column_letter(index) for index, header in enumerate(headers, 1)}
+    kept = next(h for h in ("Échéance réponse", "Échéance accusé de réception") if h != dropped)
+    received = f"{letter['Date de réclamation']}{row}"
+    expected = reply_formula(received) if kept == "Échéance réponse" else ack_formula(received)
+    assert sheet[f"{letter[kept]}{row}"].value == expected
+    assert sheet[f"{letter['Statut']}{row}"].value is None
+    assert list(read_register(path).frame["numero"]) == ["2026-001", "2026-002"]

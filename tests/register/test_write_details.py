@@ -295,7 +295,9 @@ STYLESHEET_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cel
 @pytest.mark.parametrize("edit", [
     lambda styles: styles,  # table styles and colours, as openpyxl writes them
     lambda styles: re.sub(rb"<tableStyles\b[^>]*/>", b"", styles),  # colours only
-])
+    # An empty list written self-closed, as Excel and LibreOffice may: it is replaced.
+    lambda styles: styles.replace(b"</cellStyles>", b'</cellStyles><dxfs count="0"/>'),
+], ids=["openpyxl", "no-table-styles", "empty-dxfs"])
 def test_differential_formats_added_to_styles_without_them_go_where_the_schema_says(
         tmp_path, edit):
     path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
@@ -304,8 +306,10 @@ def test_differential_formats_added_to_styles_without_them_go_where_the_schema_s
     with zipfile.ZipFile(path) as archive:
         styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
     names = [element.tag.split("}")[1] for element in styles]
-    assert "dxfs" in names
+    assert names.count("dxfs") == 1
     assert names == sorted(names, key=STYLESHEET_ORDER.index)
+    dxfs = styles[names.index("dxfs")]
+    assert (dxfs.get("count"), len(dxfs)) == ("4", 4)
 
 
 def test_a_long_description_sets_a_height_excel_keeps(tmp_path):
