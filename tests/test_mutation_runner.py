@@ -279,3 +279,25 @@ def test_a_draw_among_no_mutant_stops_instead_of_running_the_whole_core(tmp_path
         run.drawn_mutants(["toolkit/rules/stats.py"], 10, 0, tmp_path)
     assert calls == [("generate", run.workers())]
     assert not (tmp_path / "mutants" / "sample-10-0.txt").exists()
+
+
+def test_a_new_draw_is_made_among_the_mutants_of_the_code_as_it_is(tmp_path, monkeypatch):
+    # mutmut's list still names the mutants of the code it last mutated until it writes
+    # them again: a function that shrank since has numbers that no longer exist.
+    run = _runner()
+    calls = []
+    listed = {"toolkit.rules.stats.x_shrunk__mutmut_16": "not checked"}
+
+    def mutmut(*arguments):
+        calls.append(arguments)
+        listed.clear()
+        listed.update({f"toolkit.rules.stats.x_shrunk__mutmut_{n}": "not checked"
+                       for n in range(1, 9)})
+
+    monkeypatch.setattr(run, "results", lambda: dict(listed))
+    monkeypatch.setattr(run, "mutmut", mutmut)
+    drawn = run.drawn_mutants(["toolkit/rules/stats.py"], 20, 0, tmp_path)
+    assert calls == [("generate", run.workers())]
+    assert drawn == sorted(f"toolkit.rules.stats.x_shrunk__mutmut_{n}" for n in range(1, 9))
+    assert (tmp_path / "mutants" / "sample-20-0.txt").read_text(encoding="utf-8").split() \
+        == drawn

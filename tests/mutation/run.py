@@ -130,9 +130,10 @@ def sample_of(names: list[str], size: int, seed: int) -> list[str]:
 
 
 def drawn_mutants(modules: list[str], size: int, seed: int, root: Path = ROOT) -> list[str]:
-    """The sample of ``modules``' mutants that ``--sample size --seed seed`` names. The first
-    draw is kept in mutants/ and used from then on: mutmut renumbers a changed function's
-    mutants when it runs, and a new draw would then name other mutants than those that ran
+    """The sample of ``modules``' mutants that ``--sample size --seed seed`` names, drawn
+    among the mutants of the code as it is (mutmut writes them first). The first draw is
+    kept in mutants/ and used from then on: mutmut renumbers a changed function's mutants
+    when it runs, and a new draw would then name other mutants than those that ran
     (another seed gives a new draw)."""
     patterns = patterns_of(modules)
     kept = root / "mutants" / f"sample-{size}-{seed}.txt"
@@ -140,10 +141,11 @@ def drawn_mutants(modules: list[str], size: int, seed: int, root: Path = ROOT) -
         return [name for name in kept.read_text(encoding="utf-8").split()
                 if _matches(name, patterns)]
     known_equivalent = equivalents()
+    # mutmut's list is of the code it last mutated: a function changed since keeps its old
+    # numbers until mutmut writes its mutants again (seen: a draw naming _check_tail's
+    # mutant 16, when the function now has 8). On a new checkout the list is empty.
+    mutmut("generate", workers())
     mutants = results()
-    if not mutants:  # a new checkout: mutmut has not written its mutants yet
-        mutmut("generate", workers())
-        mutants = results()
     candidates = [name for name in mutants
                   if _matches(name, patterns) and name not in known_equivalent]
     if not candidates:
