@@ -500,3 +500,27 @@ def test_a_register_without_one_deadline_column_gets_the_other_and_no_status(tmp
     assert sheet[f"{letter[kept]}{row}"].value == expected
     assert sheet[f"{letter['Statut']}{row}"].value is None
     assert list(read_register(path).frame["numero"]) == ["2026-001", "2026-002"]
+
+
+def test_a_formula_staff_filled_down_their_own_column_is_no_complaint(tmp_path):
+    # A column of staff's own numbering the rows (=ROW()-1), filled down past the last
+    # complaint and saved with its results: the next complaint goes right below the last.
+    path = create_register(tmp_path / "registre.xlsx",
+                           [complaint("2026-001"), complaint("2026-002")])
+    workbook = load_workbook(path)
+    sheet = workbook["Registre"]
+    own = get_column_letter(len(COLUMNS) + 1)
+    sheet[f"{own}1"] = "N° d'ordre"
+    for row in range(2, 21):
+        sheet[f"{own}{row}"] = "=ROW()-1"
+    workbook.save(path)
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
+        rb'(<c r="' + own.encode() + rb'(\d+)"[^>]*>)<f>ROW\(\)-1</f>(?:<v\s*/>|<v></v>)?</c>',
+        lambda m: m.group(1) + b"<f>ROW()-1</f><v>" + str(int(m.group(2)) - 1).encode() +
+        b"</v></c>", xml))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read("xl/worksheets/sheet1.xml").count(b"<v>19</v></c>") == 1
+    assert append_complaints(path, [complaint("2026-003")]) == [4]
+    grid = load_workbook(path)["Registre"]
+    assert [grid[f"A{row}"].value for row in (3, 4, 5)] == ["2026-002", "2026-003", None]
+    assert grid[f"{own}20"].value == "=ROW()-1"
