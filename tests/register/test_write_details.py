@@ -622,17 +622,22 @@ def test_the_formulas_of_a_written_row_lose_their_stale_results_and_only_them(tm
     # Excel and LibreOffice store each formula's last result (<v>) beside it. A date written
     # in the row makes those results stale: they go, so that the workbook computes them
     # again on opening, and nothing takes their place in the cell.
+    # A text result's type goes with it (LibreOffice writes t="str" on « Statut »).
     path = create_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    status = COL["statut"].encode()
     with_part(path, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
         rb'(<c r="[A-Z]+2"[^>]*>)(<f>[^<]*</f>)(?:<v>[^<]*</v>)?(</c>)',
-        rb"\1\2<v>46000</v>\3", xml))
+        rb"\1\2<v>46000</v>\3", xml).replace(
+        b'<c r="' + status + b'2"', b'<c t="str" r="' + status + b'2"', 1))
     with zipfile.ZipFile(path) as archive:
         before = archive.read("xl/worksheets/sheet1.xml").decode()
-    cached = re.findall(r'<c r="([A-Z]+)2"[^>]*><f>[^<]*</f><v>46000</v></c>', before)
-    assert len(cached) >= 3  # both deadlines and the status, at least
+    cached = re.findall(r'<c (?:t="str" )?r="([A-Z]+)2"[^>]*><f>[^<]*</f><v>46000</v></c>',
+                        before)
+    assert len(cached) >= 3 and COL["statut"] in cached  # both deadlines and the status
     mark_dates(path, [(2, "date_accuse", DAY)])
     with zipfile.ZipFile(path) as archive:
         after = archive.read("xl/worksheets/sheet1.xml").decode()
     row = re.search(r'<row r="2".*?</row>', after, re.DOTALL).group(0)
     for column in cached:
-        assert re.search(rf'<c r="{column}2"[^>]*><f>[^<]*</f></c>', row), column
+        cell = re.search(rf'<c [^>]*\br="{column}2"[^>]*><f>[^<]*</f></c>', row)
+        assert cell is not None and ' t="' not in cell.group(0), column
