@@ -524,3 +524,22 @@ def test_a_formula_staff_filled_down_their_own_column_is_no_complaint(tmp_path):
     grid = load_workbook(path)["Registre"]
     assert [grid[f"A{row}"].value for row in (3, 4, 5)] == ["2026-002", "2026-003", None]
     assert grid[f"{own}20"].value == "=ROW()-1"
+
+
+def test_a_register_nearing_its_last_prepared_row_gets_more_rows_prepared(tmp_path):
+    # `toolkit init` prepares rows up to 1000; complaints appended up to row 762, within 250
+    # of that end: the write prepares rows on to 500 past the last one (its formulas,
+    # validations and highlights), as init did.
+    path = create_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    assert stated_extent(path)[0] == PREPARED_ROWS
+    rows = append_complaints(path, [complaint(f"2026-{n:03d}") for n in range(2, 762)])
+    last = rows[-1]
+    assert last == 762
+    assert stated_extent(path)[0] == last + 500
+    sheet = load_workbook(path)["Registre"]
+    deadline, received = COLUMN_LETTER["echeance_accuse"], COLUMN_LETTER["date_reclamation"]
+    assert str(sheet[f"{deadline}{last + 500}"].value).startswith(
+        f'=IF({received}{last + 500}="","",WORKDAY.INTL(')
+    assert sheet[f"{deadline}{last + 501}"].value is None
+    ranges = {str(validation.sqref) for validation in sheet.data_validations.dataValidation}
+    assert f"{received}2:{received}{last + 500}" in ranges

@@ -98,6 +98,15 @@ def test_values_left_empty_leave_their_cells_blank(make_register):
     assert frame["courriel"].tolist() == ["lea.moreau@exemple.fr", None]
 
 
+@pytest.mark.parametrize("empty", [{}, {"numero": None, "nom": "", "description": "  "}])
+def test_a_complaint_without_any_value_is_refused_and_nothing_is_written(make_register, empty):
+    path = make_register([complaint()])
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="without any value"):
+        append_complaints(path, [complaint("2026-002"), empty])
+    assert path.read_bytes() == before
+
+
 def test_the_style_added_for_a_date_is_an_xf_as_excel_writes_one(tmp_path):
     # A register whose cells carry no alignment (openpyxl's plain styles): the date's new
     # style is an empty <xf>, with nothing inside it for Excel to repair.

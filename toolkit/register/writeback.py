@@ -623,7 +623,7 @@ class WriteTarget:
         changes: dict[str, object] = {}
         new_rows: tuple[int, int] | None = None
         if self.format_from_row is not None:
-            last_new = max([r for r, _ in self._cells], default=self.format_from_row)
+            last_new = max(r for r, _ in self._cells)  # each new complaint has a value
             model = self._model_row(self.format_from_row)
             last_row_element = next((n for n, _, _ in sheet.rows_backwards()), 0)
             spare_end = max(PREPARED_ROWS, last_new + MIN_SPARE_ROWS)
@@ -1513,6 +1513,8 @@ def append_complaints(register_path: Path | str, rows: Sequence[Mapping[str, obj
     Excel rows. Empty values are left blank."""
     if not rows:
         return []
+    if any(all(map(is_empty_value, values.values())) for values in rows):
+        raise ValueError("a complaint without any value cannot be appended")
     with write_session(register_path, expected_mtime_ns) as target:
         first = target.last_data_row() + 1
         target.make_room(first, len(rows))
