@@ -345,21 +345,22 @@ def _open_statuses(columns: Mapping[str, list], zone: str, today: date, notice: 
     shared: dict[tuple, tuple | None] = {}
     statuses: defaultdict[tuple, list[ComplaintStatus]] = defaultdict(list)
     new_tuple = tuple.__new__
-    inputs = zip(*(columns[column] for column in STATUS_INPUTS), strict=True)
+    rules_inputs = zip(*(columns[column] for column in STATUS_INPUTS), strict=True)
     contacts = zip(*(map(rules.is_filled, columns[column]) for column in CONTACT_INPUTS),
                    strict=True)
-    for line, numero, values, contact in zip(columns["ligne"], columns["numero"], inputs,
-                                             contacts, strict=True):
+    for line, numero, values, contact in zip(columns["ligne"], columns["numero"],
+                                             rules_inputs, contacts, strict=True):
         numero = str(numero or "")
         found = ready.get(numero.strip()) if ready else None
         ready_types = tuple(sorted(found)) if found else ()
+        inputs = values + contact
         try:
-            parts = shared[values, contact, ready_types]
+            parts = shared[inputs, ready_types]
         except KeyError:
-            parts = shared[values, contact, ready_types] = _status_parts(
-                values, contact, line, zone, today, notice, ready_types)
+            parts = shared[inputs, ready_types] = _status_parts(
+                inputs, line, zone, today, notice, ready_types)
         except TypeError:  # a value that cannot be a key (never from a read register)
-            parts = _status_parts(values, contact, line, zone, today, notice, ready_types)
+            parts = _status_parts(inputs, line, zone, today, notice, ready_types)
         if parts is not None:
             prefix, head, action, tail = parts
             # tuple.__new__: _replace or the named constructor would cost more than the
@@ -369,11 +370,12 @@ def _open_statuses(columns: Mapping[str, list], zone: str, today: date, notice: 
     return statuses
 
 
-def _status_parts(values: tuple, contact: tuple[bool, ...], line: int, zone: str,
-                  today: date, notice: int, ready_types: tuple[str, ...]) -> tuple | None:
-    """The status of complaints with these ``STATUS_INPUTS`` values and these
-    ``CONTACT_INPUTS`` filled or not, as its urgency key prefix, the fields before the
-    next action, the next action (the number marked), the fields after it."""
+def _status_parts(inputs: tuple, line: int, zone: str, today: date, notice: int,
+                  ready_types: tuple[str, ...]) -> tuple | None:
+    """The status of complaints with these ``inputs`` (the ``STATUS_INPUTS`` values, then
+    whether each of ``CONTACT_INPUTS`` is filled), as its urgency key prefix, the fields
+    before the next action, the next action (the number marked), the fields after it."""
+    values, contact = inputs[:len(STATUS_INPUTS)], inputs[len(STATUS_INPUTS):]
     row = dict(zip(STATUS_INPUTS, values, strict=True), ligne=line, numero=_NUMBER_MARK)
     row |= {column: _FILLED_MARK if filled else None
             for column, filled in zip(CONTACT_INPUTS, contact, strict=True)}
