@@ -25,6 +25,7 @@ from toolkit.rules.columns import (
     is_mediator_list_page,
 )
 from toolkit.rules.deadlines import ack_deadline, is_jour_ouvrable, reply_deadline
+from toolkit.rules.records import is_filled
 
 CONFIRMATION, ACCUSE, COMPLEMENTS, SUIVI, REPONSE = (
     "confirmation", "accuse", "complements", "suivi", "reponse")
@@ -99,11 +100,6 @@ def clean_text(value: object) -> str:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROLS.sub("", text).strip()
-
-
-def is_filled(value: object) -> bool:
-    """Neither ``None`` nor only blanks (a blank cell is an empty cell)."""
-    return value is not None and str(value).strip() != ""
 
 
 # --- promises --------------------------------------------------------------------------

@@ -19,6 +19,11 @@ def _parameter_field(parameter: Parameter) -> tuple[str, type, object]:
     return parameter.key, str, field(default=parameter.default)
 
 
+def is_filled(value: object) -> bool:
+    """Neither ``None`` nor only blanks (a blank cell is an empty cell)."""
+    return value is not None and str(value).strip() != ""
+
+
 # The ``Paramètres`` sheet, defaults filled in: one field per declared parameter (``key``),
 # an ``int`` for the numbers. Frozen: the letters of a run all see the same parameters.
 Parameters = make_dataclass("Parameters", [_parameter_field(p) for p in PARAMETERS],

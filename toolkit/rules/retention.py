@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from toolkit.dates import date_fr
+from toolkit.rules.records import is_filled
 
 ERASED_PREFIX = "effacé le "
 # Texts that can identify a person: replaced by the erasure mark.
@@ -35,13 +36,9 @@ def erased_values(row: dict, day: date) -> dict[str, object]:
     that the statistics do not change."""
     mark = erasure_mark(day)
     values: dict[str, object] = {key: mark for key in IDENTIFYING_TEXT_KEYS
-                                 if _filled(row.get(key)) and not is_erased(row.get(key))}
-    values.update({key: None for key in IDENTIFYING_CLEARED_KEYS if _filled(row.get(key))})
+                                 if is_filled(row.get(key)) and not is_erased(row.get(key))}
+    values.update({key: None for key in IDENTIFYING_CLEARED_KEYS if is_filled(row.get(key))})
     return values
-
-
-def _filled(value: object) -> bool:
-    return value is not None and str(value).strip() != ""
 
 
 def add_years(day: date, years: int) -> date:

@@ -27,7 +27,7 @@ from toolkit.rules.deadlines import (
     deadline_status,
     reply_deadline,
 )
-from toolkit.rules.records import column_values
+from toolkit.rules.records import column_values, is_filled
 
 STATUS_LABELS = {
     ENVOYE_A_TEMPS: "envoyé à temps",
@@ -267,7 +267,7 @@ OPEN_ROW_COLUMNS = ["ligne", "numero", *STATUS_INPUTS, *CONTACT_INPUTS]
 # Stands for the complaint's number in a status worked out once for several complaints.
 _NUMBER_MARK = "\x00"
 # Stands for a client's address or e-mail there: the rules only ask whether it is filled.
-_FILLED_MARK = "\x00"
+_FILLED_MARK = "\x01"
 
 
 def complaint_statuses(table, params, today: date,
@@ -346,7 +346,7 @@ def _open_statuses(columns: Mapping[str, list], zone: str, today: date, notice: 
     statuses: defaultdict[tuple, list[ComplaintStatus]] = defaultdict(list)
     new_tuple = tuple.__new__
     rules_inputs = zip(*(columns[column] for column in STATUS_INPUTS), strict=True)
-    contacts = zip(*(map(rules.is_filled, columns[column]) for column in CONTACT_INPUTS),
+    contacts = zip(*(map(is_filled, columns[column]) for column in CONTACT_INPUTS),
                    strict=True)
     for line, numero, values, contact in zip(columns["ligne"], columns["numero"],
                                              rules_inputs, contacts, strict=True):
