@@ -331,6 +331,23 @@ def test_a_long_description_sets_a_height_excel_keeps(tmp_path):
     assert 'ht="105"' in tag and 'customHeight="1"' in tag
 
 
+@pytest.mark.parametrize(("description", "height"), [
+    ("x" * 45, None),  # fills the 45-wide « Description » exactly: one line
+    ("x" * 46, "30"),  # one character more: a second line, 2 x 15 points
+    ("Leçon annulée.\nMoniteur absent.", "30"),  # a line break typed in the text
+], ids=["one-line", "two-lines", "line-break"])
+def test_a_second_line_of_text_is_the_first_to_get_its_height(tmp_path, description, height):
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    # An address on one line, so that « Description » alone decides the row's lines.
+    one = complaint("2026-002", description=description, adresse="8 rue des Lilas")
+    (line,) = append_complaints(path, [one])
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    tag = re.search(rf'<row r="{line}"[^>]*>', sheet).group(0)
+    written = re.search(r' ht="([^"]*)"', tag)
+    assert (written and written.group(1), "customHeight" in tag) == (height, bool(height)), tag
+
+
 def test_a_one_line_complaint_in_a_row_kept_tall_gets_the_usual_height(tmp_path):
     # A prepared row left 60 pt tall (ht and customHeight): a one-line complaint written in
     # it drops both, or Excel would keep the row at a height it was told not to fit.
