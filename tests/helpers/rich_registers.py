@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from helpers.register_files import complaint
+from helpers.register_files import complaint, with_part
 from toolkit.register.template import ack_formula, create_register, reply_formula
 from toolkit.rules.columns import COLUMNS, PARAMETERS
 from toolkit.rules.deadlines import ack_deadline, public_holidays, reply_deadline
@@ -390,3 +390,28 @@ def everything(path: Path) -> Path:
                 with_connection_and_custom_xml, with_sheet_extensions):
         add(register)
     return register
+
+
+SHARED_STRINGS_CONTENT = ("application/vnd.openxmlformats-officedocument.spreadsheetml."
+                          "sharedStrings+xml")
+
+
+def strings_shared(path: Path, sheet: str = "xl/worksheets/sheet1.xml") -> None:
+    """Every inline string moved to a shared strings part, as Excel saves texts (the
+    workbook has none yet: openpyxl and the toolkit's template write inline strings)."""
+    with zipfile.ZipFile(path) as archive:
+        assert "xl/sharedStrings.xml" not in archive.namelist()
+    strings: list[bytes] = []
+
+    def cell(match: re.Match) -> bytes:
+        strings.append(match.group(2))
+        return match.group(1) + b't="s"><v>' + str(len(strings) - 1).encode() + b"</v></c>"
+
+    with_part(path, sheet, lambda xml: re.sub(
+        rb'(<c\b[^>]*?)t="inlineStr"><is>(.*?)</is></c>', cell, xml, flags=re.DOTALL))
+    items = b"".join(b"<si>" + text + b"</si>" for text in strings)
+    add_part(path, "xl/sharedStrings.xml",
+             b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="' +
+             MAIN.encode() + b'" count="%d" uniqueCount="%d">' % (len(strings), len(strings)) +
+             items + b"</sst>", SHARED_STRINGS_CONTENT, "xl/workbook.xml",
+             REL + "/sharedStrings")

@@ -206,6 +206,11 @@ _ADDED = column_index_from_string(ADDED)
     # a range ending at the added column: nothing is left after it
     (f'<col min="1" max="{_ADDED}" width="12" customWidth="1"/>'.encode(),
      [(1, _ADDED - 1, 12.0), (_ADDED, _ADDED, 14.0)]),
+    # staff widened a notes column further right: the added column's range goes before
+    # it, where the schema's ascending order puts it
+    (f'<col min="1" max="{_ADDED - 1}" width="12" customWidth="1"/>'
+     f'<col min="{_ADDED + 2}" max="{_ADDED + 2}" width="30" customWidth="1"/>'.encode(),
+     [(1, _ADDED - 1, 12.0), (_ADDED, _ADDED, 14.0), (_ADDED + 2, _ADDED + 2, 30.0)]),
     # ranges written with an end tag (the schema allows it; some tools write them so):
     # neither the range split nor the one before it is lost
     (b'<col min="1" max="3" width="20" customWidth="1"></col>'

@@ -140,3 +140,24 @@ def test_a_write_leaves_an_older_holiday_sheet_and_its_formulas_together(tmp_pat
         assert archive.read("xl/worksheets/sheet3.xml") == before
     formula = load_workbook(path)["Registre"].cell(row=2, column=COLUMN["echeance_accuse"])
     assert formula.value == "=B2+14"
+
+
+def test_new_rows_take_the_zone_of_the_parameters_sheet_not_of_a_copy_of_it(tmp_path):
+    """Excel's « Déplacer ou copier » leaves a copy « Paramètres (2) » that staff may place
+    first and try another zone in: the deadlines follow « Paramètres » only."""
+    from helpers.register_files import write_register
+
+    from toolkit.register.writeback import append_complaints
+    from toolkit.rules.columns import PARAMETERS
+
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")],
+                          parameters={"zone": "Métropole"})
+    workbook = load_workbook(path)
+    copy = workbook.create_sheet("Paramètres (2)", 0)
+    label = next(parameter.label for parameter in PARAMETERS if parameter.key == "zone")
+    for row in (["Paramètre", "Valeur"], [None, None], [label, "Alsace-Moselle"]):
+        copy.append(row)
+    workbook.save(path)
+    (line,) = append_complaints(path, [complaint("2026-002")])
+    formula = load_workbook(path)["Registre"].cell(row=line, column=COLUMN["echeance_accuse"])
+    assert "'Paramètres'!$B$2" in formula.value and "(2)" not in formula.value, formula.value

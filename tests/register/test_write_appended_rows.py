@@ -21,6 +21,7 @@ from helpers.register_files import (
     write_grid,
     write_register,
 )
+from helpers.rich_registers import strings_shared
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
@@ -175,16 +176,21 @@ def test_a_complaint_typed_without_its_number_is_not_written_over(tmp_path):
     assert list(read_register(path).frame["nom"]) == ["Léa Moreau", "Karim Benali", "Inès Roux"]
 
 
-def test_a_header_in_rich_text_is_found_by_the_write(tmp_path):
+@pytest.mark.parametrize("shared", [False, True], ids=["inline", "shared-strings"])
+def test_a_header_in_rich_text_is_found_by_the_write(tmp_path, shared):
     # « Nom du client » with its last word in bold, as openpyxl writes rich text: an
-    # inline string in two runs, read as one text.
+    # inline string in two runs, read as one text; Excel keeps the runs in its shared
+    # strings.
     path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
     workbook = load_workbook(path)
     header = next(cell for cell in workbook["Registre"][1] if cell.value == "Nom du client")
     header.value = CellRichText(["Nom du ", TextBlock(InlineFont(b=True), "client")])
     workbook.save(path)
+    if shared:
+        strings_shared(path)
+    part = "xl/sharedStrings.xml" if shared else "xl/worksheets/sheet1.xml"
     with zipfile.ZipFile(path) as archive:
-        assert b"<r><t" in archive.read("xl/worksheets/sheet1.xml")
+        assert b"<r><t" in archive.read(part)
     (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5), nom="Inès Roux")])
     assert row == 3
     assert list(read_register(path).frame["nom"]) == ["Léa Moreau", "Inès Roux"]

@@ -27,8 +27,9 @@ _STYLE = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")
 # cell of each row it touches.
 _FORMULA_START = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f(\s[^>]*)?(?:/>|>(.*?)</(?:[\w.-]+:)?f>)", re.DOTALL)
-_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", re.DOTALL)
-_VALUE_NOT_EMPTY = re.compile(rb"<(?:[\w.-]+:)?v>([^<]+)</")
+# XML allows blanks before a tag's ">": <v >1</v >.
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\s*>(.*?)</(?:[\w.-]+:)?v\s*>", re.DOTALL)
+_VALUE_NOT_EMPTY = re.compile(rb"<(?:[\w.-]+:)?v\s*>([^<]+)</")
 _TEXT = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
 _TEXT_NOT_EMPTY = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>[^<]")
 _SEARCH_WINDOW = 1 << 14  # below this many bytes a scan beats halving again
@@ -339,8 +340,8 @@ class Sheet:
     def all_value_columns(self) -> int:
         """The last column holding a typed value or a formula in any row (scans all)."""
         p = re.escape(self.prefix)
-        pattern = re.compile(rb"<" + p + rb"c\b[^>]*?\br=\"([A-Z]{1,3})\d+\"[^>/]*>"
-                             rb"(?!</|<" + p + rb"is>\s*<" + p + rb"t\s*(?:/>|>\s*</))")
+        pattern = re.compile(rb"<" + p + rb"c\b[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})\d+[\"'][^>/]*>"
+                             rb"(?!</|<" + p + rb"is\s*>\s*<" + p + rb"t\s*(?:/>|>\s*</))")
         last = 0
         seen: set[bytes] = set()
         for match in pattern.finditer(self.data, self.rows_start, self.rows_end):

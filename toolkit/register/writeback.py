@@ -55,8 +55,11 @@ from toolkit.register.write_checks import (
 )
 from toolkit.register.xlsx_package import (
     Package,
+    attribute_values,
     attributes,
+    edit_attribute,
     set_attribute,
+    start_tags,
     verify_parts,
     xml_boolean,
 )
@@ -85,7 +88,7 @@ _SHARED_STRINGS_TYPE = "/sharedStrings"
 _STYLES_TYPE = "/styles"
 # What any typed value holds (sx.Cell.has_value): a <v> or a <t> with text. A row without
 # it is skipped unparsed: the prepared rows below the last complaint are only formulas.
-_MAYBE_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|t(?:\s[^>]*)?)>[^<]")
+_MAYBE_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v\s*|t(?:\s[^>]*)?)>[^<]")
 
 
 # --- pure helpers ------------------------------------------------------------------------
@@ -431,8 +434,8 @@ class WriteTarget:
         """(row, formula, style) of the nearest formula in ``column`` in the few rows
         above row ``below`` (the toolkit's and staff's filled-down formulas are there)."""
         letters = sx.column_letters(column).encode()
-        cell_pattern = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?\br=\"" + letters +
-                                  rb"\d+\"[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?c>)", re.DOTALL)
+        cell_pattern = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?\br\s*=\s*[\"']" + letters +
+                                  rb"\d+[\"'][^>]*?(?:/>|>.*?</(?:[\w.-]+:)?c>)", re.DOTALL)
         position = self.sheet.locate(below)[0]
         for scanned, (number, start, end) in enumerate(self.sheet.rows_backwards(position)):
             if number <= self.header_row or scanned >= FORMULA_MODEL_ROWS:
@@ -683,7 +686,8 @@ class WriteTarget:
         if not missing:
             return tail
         p = self.sheet.prefix
-        priority = max([0, *map(int, re.findall(rb'\spriority="(\d+)"', tail))])
+        priority = max([0, *(int(value) for value in attribute_values(
+            tail, rb"[\w.-]+", b"priority") if value.strip().isdigit())])
         last = prepared_last_row(max([self.last_data_row(), *(r for r, _ in self._cells)]))
         blocks = []
         for key, rules in missing.items():
@@ -723,13 +727,13 @@ class WriteTarget:
             owned = self._owned_columns()
             first = self.header_row + 1
 
-            def extend(match: re.Match[bytes]) -> bytes:
-                value = match.group(2).decode()
-                return match.group(1) + sx.extend_ranges(
-                    value, owned, first, prepared_end, prepared_end).encode() + match.group(3)
+            def extend(value: bytes) -> bytes:
+                return sx.extend_ranges(value.decode(), owned, first, prepared_end,
+                                        prepared_end).encode()
 
-            tail = re.sub(rb'(\ssqref=")([^"]*)(")', extend, tail)
-            tail = re.sub(rb"(<(?:[\w.-]+:)?sqref>)([^<]*)(</)", extend, tail)
+            tail = edit_attribute(tail, rb"[\w.-]+", b"sqref", extend)
+            tail = re.sub(rb"(<(?:[\w.-]+:)?sqref>)([^<]*)(</)", lambda match: match.group(1)
+                          + extend(match.group(2)) + match.group(3), tail)
             tail = _with_filter_end(tail, prepared_end)
         tail = self._with_missing_highlights(tail)
         if not re.search(rb"<(?:[\w.-]+:)?sheetProtection\b", tail):
@@ -746,9 +750,8 @@ class WriteTarget:
 
 def _highlighted_columns(tail: bytes) -> set[int]:
     columns = set()
-    for match in re.finditer(rb'<(?:[\w.-]+:)?conditionalFormatting\b[^>]*\ssqref="([^"]*)"',
-                             tail):
-        for reference in match.group(1).decode().split():
+    for cells in attribute_values(tail, b"conditionalFormatting", b"sqref"):
+        for reference in cells.decode().split():
             columns.add(sx.split_reference(reference.split(":")[0])[1])
     return columns
 
@@ -802,16 +805,19 @@ def _column_widths(head: bytes) -> dict[int, float]:
 
 
 def _with_dimension(head: bytes, last_row: int, last_column: int) -> bytes:
-    match = re.search(rb'(<(?:[\w.-]+:)?dimension\b[^>]*\bref=")([^"]*)(")', head)
-    if match is None:
+    match = start_tags(b"dimension").search(head)
+    extent = attributes(match.group(0)).get(b"ref") if match else None
+    if extent is None:
         return head
-    first, _, end = match.group(2).decode().partition(":")
+    first, _, end = extent.decode().partition(":")
     end_row, end_column = sx.split_reference(end or first)
     if end_row >= last_row and end_column >= last_column:
         return head
     new_end = f"{sx.column_letters(max(end_column, last_column))}{max(end_row, last_row)}"
     start = first if end else "A1"
-    return head[:match.start(2)] + f"{start}:{new_end}".encode() + head[match.end(2):]
+    return head[:match.start()] + set_attribute(match.group(0), b"ref",
+                                                f"{start}:{new_end}".encode()) + \
+        head[match.end():]
 
 
 def _with_column_width(head: bytes, column: int, width: float, p: bytes) -> bytes:
@@ -849,12 +855,12 @@ def _with_column_width(head: bytes, column: int, width: float, p: bytes) -> byte
 
 def _with_filter_end(tail: bytes, end: int) -> bytes:
     """The sheet filter the toolkit sets (A1 to the prepared end) follows the new end."""
-    def extend(match: re.Match[bytes]) -> bytes:
-        row = int(match.group(3))
-        return match.group(1) + match.group(2) + str(max(row, end)).encode() + match.group(4)
+    def extend(extent: bytes) -> bytes | None:
+        found = re.fullmatch(rb"A1:([A-Z]{1,3})(\d+)", extent)
+        return found and b"A1:" + found.group(1) + str(max(int(found.group(2)), end)).encode()
 
-    return re.sub(rb'(<(?:[\w.-]+:)?autoFilter\b[^>]*\bref="A1:)([A-Z]{1,3})(\d+)(")', extend,
-                  tail, count=1)
+    # The sheet's own filter comes first (the schema puts custom views' filters after it).
+    return edit_attribute(tail, b"autoFilter", b"ref", extend, count=1)
 
 
 def _check_rows_well_formed(path: Path, rows: list[sx.Row], sheet: sx.Sheet) -> None:
@@ -1202,15 +1208,18 @@ def _edited_workbook(target: WriteTarget, changes: Mapping[str, object]) -> None
         last_column = sx.column_letters(max(target.column_index.values()))
 
         def print_area(match: re.Match[bytes]) -> bytes:
+            found = attributes(match.group(1))
+            if (found.get(b"name"), found.get(b"localSheetId")) != \
+                    (b"_xlnm.Print_Area", str(index).encode()):
+                return match.group(0)
             column = match.group(2).decode()
             if sx.column_number(column) < sx.column_number(last_column):
                 column = last_column
             return match.group(1) + column.encode() + b"$" + str(max(int(last), 2)).encode() + \
                 match.group(4)
 
-        data = re.sub(rb'(<(?:[\w.-]+:)?definedName\b(?=[^>]*name="_xlnm\.Print_Area")'
-                      rb'(?=[^>]*localSheetId="' + str(index).encode() + rb'")[^>]*>'
-                      rb"[^<]*!\$A\$1:\$)([A-Z]{1,3})\$(\d+)(</)", print_area, data)
+        data = re.sub(rb"(<(?:[\w.-]+:)?definedName\b[^>]*>[^<]*!\$A\$1:\$)([A-Z]{1,3})"
+                      rb"\$(\d+)(</)", print_area, data)
     if data != original:
         package.replace(target.workbook.part, data)
 
@@ -1227,8 +1236,7 @@ def _edited_table(target: WriteTarget) -> None:
     root = re.search(rb"<(?:[\w.-]+:)?table\b[^>]*>", data)
     data = data[:root.start()] + set_attribute(root.group(0), b"ref", reference) + \
         data[root.end():]
-    data = re.sub(rb'(<(?:[\w.-]+:)?autoFilter\b[^>]*?\bref=")[^"]*(")',
-                  lambda m: m.group(1) + filtered + m.group(2), data, count=1)
+    data = edit_attribute(data, b"autoFilter", b"ref", lambda _: filtered, count=1)
     target.package.replace(table.part, data)
 
 

@@ -14,7 +14,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -39,6 +39,31 @@ def attributes(tag: bytes) -> dict[bytes, bytes]:
     """The attributes of one start tag, raw (entities not decoded)."""
     return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
             for m in _ATTRIBUTE.finditer(tag)}
+
+
+def start_tags(element: bytes) -> re.Pattern[bytes]:
+    """The start tags of ``element`` (a name, or a pattern of names) under any prefix."""
+    return re.compile(rb"<(?:[\w.-]+:)?(?:" + element + rb")\b[^>]*>")
+
+
+def attribute_values(data: bytes, element: bytes, name: bytes) -> list[bytes]:
+    """The values of attribute ``name`` in the start tags of ``element``, in every
+    spelling XML allows (either quote, blanks around ``=``): other tools write them so."""
+    return [value for tag in start_tags(element).finditer(data)
+            if (value := attributes(tag.group(0)).get(name)) is not None]
+
+
+def edit_attribute(data: bytes, element: bytes, name: bytes,
+                   edit: Callable[[bytes], bytes | None], count: int = 0) -> bytes:
+    """``data`` with attribute ``name`` of ``element``'s start tags set to ``edit(value)``,
+    in any spelling (a tag without it, or an edit giving None, is left as it is)."""
+    def edited(match: re.Match[bytes]) -> bytes:
+        tag = match.group(0)
+        value = attributes(tag).get(name)
+        new = None if value is None else edit(value)
+        return tag if new is None or new == value else set_attribute(tag, name, new)
+
+    return start_tags(element).sub(edited, data, count=count)
 
 
 def xml_boolean(value: str | bytes | None, default: bool) -> bool:
@@ -130,7 +155,7 @@ class Package:
         folder, base = posixpath.split(source)
         rels = posixpath.join(folder, "_rels", f"{base}.rels")
         data = self.read(rels)
-        ids = set(re.findall(rb'Id="([^"]*)"', data))
+        ids = set(attribute_values(data, b"Relationship", b"Id"))
         number = 1
         while f"rIdToolkit{number}".encode() in ids:
             number += 1
@@ -173,16 +198,19 @@ class Package:
             return
         data = self.read(rels)
         relative = posixpath.relpath(target, folder) if folder else target
-        for candidate in {target, "/" + target, relative}:
-            data = re.sub(rb'<(?:[\w.-]+:)?Relationship\b[^>]*?Target="'
-                          + re.escape(candidate.encode()) + rb'"[^>]*?/>', b"", data)
+        candidates = {candidate.encode() for candidate in (target, "/" + target, relative)}
+        data = re.sub(rb"<(?:[\w.-]+:)?Relationship\b[^>]*?/>", lambda match: b""
+                      if attributes(match.group(0)).get(b"Target") in candidates
+                      else match.group(0), data)
         self.replace(rels, data)
         self._relationships.pop(part, None)
 
     def drop_content_type(self, name: str) -> None:
         data = self.read("[Content_Types].xml")
-        data = re.sub(rb'<(?:[\w.-]+:)?Override\b[^>]*?PartName="/'
-                      + re.escape(name.encode()) + rb'"[^>]*?/>', b"", data)
+        part_name = b"/" + name.encode()
+        data = re.sub(rb"<(?:[\w.-]+:)?Override\b[^>]*?/>", lambda match: b""
+                      if attributes(match.group(0)).get(b"PartName") == part_name
+                      else match.group(0), data)
         self.replace("[Content_Types].xml", data)
 
     # --- writing ------------------------------------------------------------------------
