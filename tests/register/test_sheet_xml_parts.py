@@ -139,6 +139,17 @@ def test_input_styles_already_prepared_are_kept_as_they_are():
     assert dict(styles.xf(3).alignment) == {"vertical": "top"}
 
 
+def test_a_date_style_added_says_its_number_format_applies():
+    # A General style asked for a date: the new style names dd/mm/yyyy and says that its
+    # number format applies, with a value xsd:boolean allows (else Excel repairs the file).
+    styles = Styles.parse(f'<styleSheet xmlns="{MAIN_NS}"><cellXfs count="1"><xf numFmtId="0" '
+                          'fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+                          '</styleSheet>'.encode())
+    added = styles.xf(styles.for_input(0, "date"))
+    assert (styles.number_format(styles.for_input(0, "date"))[1],
+            added.get("applyNumberFormat")) == ("dd/mm/yyyy", "1")
+
+
 def test_a_style_index_outside_the_list_is_the_default_style():
     # A cell whose style index the list lacks (a workbook another tool wrote badly) is
     # shown by Excel in the default style: the style derived from it must name the same

@@ -204,8 +204,9 @@ def test_a_row_staff_bordered_in_advance_is_prepared_like_a_new_one(tmp_path):
     path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
     workbook = load_workbook(path)
     sheet = workbook["Registre"]
-    for cell in sheet[3]:
-        cell.border = Border(bottom=Side(style="thin"))
+    for line in (3, 4):
+        for cell in sheet[line]:
+            cell.border = Border(bottom=Side(style="thin"))
     workbook.save(path)
     (row,) = append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])
     sheet = load_workbook(path)["Registre"]
@@ -216,6 +217,16 @@ def test_a_row_staff_bordered_in_advance_is_prepared_like_a_new_one(tmp_path):
     assert acknowledged.number_format.lower() == "dd/mm/yyyy"
     assert note.alignment.wrap_text
     assert (acknowledged.border.bottom.style, note.protection.locked) == ("thin", False)
+    # The bordered row below is prepared too: its empty formula cells get the formulas,
+    # each in its one cell, with staff's border.
+    deadline = sheet.cell(4, headers["Échéance accusé de réception"])
+    assert str(deadline.value).startswith("=") and deadline.border.bottom.style == "thin"
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    for line in (3, 4):
+        row_xml = re.search(rf'<row r="{line}".*?</row>', xml, re.DOTALL).group(0)
+        columns = re.findall(rf'<c r="([A-Z]+){line}"', row_xml)
+        assert len(columns) == len(set(columns)), columns  # twice: a file Excel repairs
 
 
 def test_a_row_added_where_no_row_has_formulas_gets_the_zone_and_the_status(tmp_path):
