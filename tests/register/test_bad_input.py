@@ -30,6 +30,7 @@ from helpers.register_files import (
     row_of,
     run_measured,
     run_toolkit,
+    with_part,
     write_grid,
 )
 from hypothesis import HealthCheck, given, settings
@@ -40,7 +41,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from toolkit.api import check_register, register_status
 from toolkit.cli import main
 from toolkit.errors import RegisterFileError
-from toolkit.register.reading import read_register, sheet_extent
+from toolkit.register.reading import check_container, read_register, sheet_extent
 from toolkit.register.sample import SAMPLE_PARAMETERS
 from toolkit.rules.columns import COLUMNS, PARAMETERS, header_of
 
@@ -477,6 +478,31 @@ def test_xml_bomb_is_refused_by_the_sheet_lookup_too(tmp_path):
     path = rebuild(SAMPLE_REGISTER, tmp_path / "registre.xlsx", {"xl/workbook.xml": bomb})
     with pytest.raises(RegisterFileError, match="XML interdit"):
         sheet_extent(path, "Registre")
+
+
+SPELLINGS = {"double-quotes": lambda xml: xml,
+             "single-quotes": lambda xml: re.sub(rb'(\s[\w:]+)="([^"]*)"', rb"\1='\2'", xml),
+             "blanks": lambda xml: re.sub(rb'(\s[\w:]+)="', rb'\1 = "', xml)}
+
+
+@pytest.mark.parametrize("dimension", [True, False], ids=["dimension", "rows"])
+@pytest.mark.parametrize("spelling", list(SPELLINGS))
+def test_a_far_cell_is_seen_however_its_attributes_are_written(tmp_path, spelling, dimension):
+    # XML allows either quote and blanks around "=": calamine reads them all, so the
+    # extent checked before it allocates must be read in every spelling too.
+    path = far_cell(tmp_path, dimension=dimension)
+    with_part(path, "xl/worksheets/sheet1.xml", SPELLINGS[spelling])
+    assert sheet_extent(path, "Registre") == (1048576, 16384)
+
+
+@pytest.mark.parametrize("spelling", list(SPELLINGS))
+def test_a_forged_count_of_texts_is_refused_however_it_is_written(tmp_path, spelling):
+    path = with_shared_strings(tmp_path, SST_HEAD.replace(b'uniqueCount="1"',
+                                                          b'uniqueCount="4294967295"')
+                               + b"a" + SST_TAIL)
+    with_part(path, "xl/sharedStrings.xml", SPELLINGS[spelling])
+    with pytest.raises(RegisterFileError, match="annonce 4294967295 textes"):
+        check_container(path)
 
 
 def test_sheet_extent_without_dimension_and_with_prefixes(tmp_path):

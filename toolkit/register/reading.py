@@ -43,10 +43,12 @@ MAX_COMPRESSION_RATIO = 250
 # aborts the whole process when that fails: 30M cells is ~1M rows of 26 columns.
 MAX_SHEET_CELLS = 30_000_000
 _XML_HEAD_BYTES = 65_536
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
-_ROW_NUMBER = re.compile(rb"row\s[^>]*?\br=\"(\d{1,7})\"")  # <row r=, <x:row r=
-_WIDE_CELL_REF = re.compile(rb"r=\"([A-Z]{2,3})\d")
-_UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d+)\"")
+# Attributes in every spelling XML allows (either quote, blanks around "="): a forged
+# extent or count written otherwise must not slip past these checks to calamine.
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+_ROW_NUMBER = re.compile(rb"row\s[^>]*?\br\s*=\s*[\"'](\d{1,7})[\"']")  # <row r=, <x:row r=
+_WIDE_CELL_REF = re.compile(rb"\br\s*=\s*[\"']([A-Z]{2,3})\d")
+_UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount\s*=\s*[\"'](\d+)[\"']")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465  # 01/01/1900 .. 31/12/9999
