@@ -18,6 +18,7 @@ from helpers.register_files import complaint, with_part
 from helpers.rich_registers import strings_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils import column_index_from_string
 
 from toolkit.register.reading import read_register
 from toolkit.register.template import create_register
@@ -67,10 +68,7 @@ def _cells_without_reference(xml: bytes) -> bytes:
         previous = [0]
 
         def cell(found: re.Match) -> bytes:
-            letters = found.group(2).decode()
-            column = 0
-            for letter in letters:
-                column = column * 26 + ord(letter) - 64
+            column = column_index_from_string(found.group(2).decode())
             follows, previous[0] = column == previous[0] + 1, column
             return found.group(1) + (b"" if follows else found.group(0)[len(found.group(1)):])
 
@@ -117,7 +115,6 @@ PARTS = {**dict.fromkeys(SHEET_SPELLINGS, SHEET), **dict.fromkeys(STYLE_SPELLING
 # Applied first: the sheet's other spellings then apply to its shared-string cells too.
 SPELLINGS = list(PARTS)[-1:] + list(PARTS)[:-1]
 
-WRITTEN_ON = date(2026, 11, 20)
 NEW_COMPLAINTS = [
     complaint("2026-003", received=date(2026, 11, 18), canal="Courrier",
               description="Première leçon annulée sans prévenir.\nDeuxième aussi : « 3 h » "
