@@ -54,6 +54,20 @@ def test_a_sheet_without_protection_gets_the_templates(tmp_path):
     assert _protection(path) == _protection(template)
 
 
+def test_the_protection_given_goes_after_the_sheets_calculation_settings(tmp_path):
+    # ECMA-376 CT_Worksheet: <sheetCalcPr> (written by Excel after a full calculation)
+    # comes right after the rows, and <sheetProtection> after it; the other way round, Excel
+    # repairs the file.
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")])
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</sheetData>", b'</sheetData><sheetCalcPr fullCalcOnLoad="1"/>', 1))
+    append_complaints(path, [complaint("2026-002", date(2026, 11, 5))])
+    with zipfile.ZipFile(path) as archive:
+        tail = archive.read("xl/worksheets/sheet1.xml").split(b"</sheetData>")[1]
+    assert re.match(rb'<sheetCalcPr fullCalcOnLoad="1"/><sheetProtection\b', tail), tail[:80]
+    assert _protection(path)["sheet"]
+
+
 def test_the_last_row_of_the_sheet_keeps_what_staff_put_there_when_rows_are_prepared(
         tmp_path):
     # A formula of staff's own beyond the register's columns, two rows below the last
