@@ -199,20 +199,25 @@ def test_a_new_row_takes_the_last_complaints_look_not_a_blank_rows(tmp_path):
         "00FFFF00", "00FFFF00"]
 
 
-def test_the_sheet_filter_follows_the_prepared_rows_and_a_custom_views_filter_stays(tmp_path):
+@pytest.mark.parametrize("sheet_filter", [True, False], ids=["sheet-filter", "view-only"])
+def test_the_sheet_filter_follows_the_prepared_rows_and_a_custom_views_filter_stays(
+        tmp_path, sheet_filter):
     # The filter covers the two complaints and no row is prepared yet: the new complaint
     # brings rows prepared down to 1,000 and the filter follows them. The filter an Excel
-    # custom view keeps for itself, written after it, is that view's.
+    # custom view keeps for itself, written after it, is that view's, even when the sheet
+    # has no filter of its own.
     path = write_register(tmp_path / "registre.xlsx",
                           [complaint("2026-001"), complaint("2026-002")])
     view = (f'<customSheetViews><customSheetView guid="{{6F4B3C1A-0000-4000-8000-00000000000'
             f'1}}"><autoFilter ref="A1:{LAST}3"/></customSheetView></customSheetViews>')
+    own = f'<autoFilter ref="A1:{LAST}3"/>' if sheet_filter else ""
     with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
-        b"</sheetData>", f'</sheetData><autoFilter ref="A1:{LAST}3"/>{view}'.encode()))
+        b"</sheetData>", f"</sheetData>{own}{view}".encode()))
     assert append_complaints(path, [complaint("2026-003")]) == [4]
     with zipfile.ZipFile(path) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
-    assert re.findall(r'<autoFilter ref="([^"]+)"', sheet) == [f"A1:{LAST}1000", f"A1:{LAST}3"]
+    assert re.findall(r'<autoFilter ref="([^"]+)"', sheet) == \
+        [f"A1:{LAST}1000"] * sheet_filter + [f"A1:{LAST}3"]
 
 
 def test_validations_and_highlights_follow_the_prepared_rows(tmp_path):

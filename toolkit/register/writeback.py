@@ -859,8 +859,11 @@ def _with_filter_end(tail: bytes, end: int) -> bytes:
         found = re.fullmatch(rb"A1:([A-Z]{1,3})(\d+)", extent)
         return found and b"A1:" + found.group(1) + str(max(int(found.group(2)), end)).encode()
 
-    # The sheet's own filter comes first (the schema puts custom views' filters after it).
-    return edit_attribute(tail, b"autoFilter", b"ref", extend, count=1)
+    # Only the sheet's own filter: the schema puts the custom views, each with its filter,
+    # after it.
+    views = re.search(rb"<(?:[\w.-]+:)?customSheetViews\b", tail)
+    at = views.start() if views else len(tail)
+    return edit_attribute(tail[:at], b"autoFilter", b"ref", extend, count=1) + tail[at:]
 
 
 def _check_rows_well_formed(path: Path, rows: list[sx.Row], sheet: sx.Sheet) -> None:
