@@ -66,6 +66,14 @@ def edit_attribute(data: bytes, element: bytes, name: bytes,
     return start_tags(element).sub(edited, data, count=count)
 
 
+def _without_elements(data: bytes, element: bytes, name: bytes,
+                      values: set[bytes]) -> bytes:
+    """``data`` without the empty ``element``s whose attribute ``name`` is one of
+    ``values`` (in any spelling)."""
+    return re.sub(rb"<(?:[\w.-]+:)?" + element + rb"\b[^>]*?/>", lambda match: b""
+                  if attributes(match.group(0)).get(name) in values else match.group(0), data)
+
+
 def xml_boolean(value: str | bytes | None, default: bool) -> bool:
     """An ``xsd:boolean`` attribute: Excel writes ``1``/``0``, LibreOffice ``true``/``false``
     (the schema allows both, and spaces around them); absent or unreadable, its default."""
@@ -199,19 +207,13 @@ class Package:
         data = self.read(rels)
         relative = posixpath.relpath(target, folder) if folder else target
         candidates = {candidate.encode() for candidate in (target, "/" + target, relative)}
-        data = re.sub(rb"<(?:[\w.-]+:)?Relationship\b[^>]*?/>", lambda match: b""
-                      if attributes(match.group(0)).get(b"Target") in candidates
-                      else match.group(0), data)
-        self.replace(rels, data)
+        self.replace(rels, _without_elements(data, b"Relationship", b"Target", candidates))
         self._relationships.pop(part, None)
 
     def drop_content_type(self, name: str) -> None:
         data = self.read("[Content_Types].xml")
-        part_name = b"/" + name.encode()
-        data = re.sub(rb"<(?:[\w.-]+:)?Override\b[^>]*?/>", lambda match: b""
-                      if attributes(match.group(0)).get(b"PartName") == part_name
-                      else match.group(0), data)
-        self.replace("[Content_Types].xml", data)
+        self.replace("[Content_Types].xml",
+                     _without_elements(data, b"Override", b"PartName", {b"/" + name.encode()}))
 
     # --- writing ------------------------------------------------------------------------
 

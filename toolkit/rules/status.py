@@ -345,15 +345,14 @@ def _open_statuses(columns: Mapping[str, list], zone: str, today: date, notice: 
     shared: dict[tuple, tuple | None] = {}
     statuses: defaultdict[tuple, list[ComplaintStatus]] = defaultdict(list)
     new_tuple = tuple.__new__
-    rules_inputs = zip(*(columns[column] for column in STATUS_INPUTS), strict=True)
-    contacts = zip(*(map(is_filled, columns[column]) for column in CONTACT_INPUTS),
-                   strict=True)
-    for line, numero, values, contact in zip(columns["ligne"], columns["numero"],
-                                             rules_inputs, contacts, strict=True):
+    all_inputs = zip(*(columns[column] for column in STATUS_INPUTS),
+                     *(map(is_filled, columns[column]) for column in CONTACT_INPUTS),
+                     strict=True)
+    for line, numero, inputs in zip(columns["ligne"], columns["numero"], all_inputs,
+                                    strict=True):
         numero = str(numero or "")
         found = ready.get(numero.strip()) if ready else None
         ready_types = tuple(sorted(found)) if found else ()
-        inputs = values + contact
         try:
             parts = shared[inputs, ready_types]
         except KeyError:
