@@ -14,6 +14,8 @@
   not the toolkit's to judge: copied as it is.
 - The register sheet protected by a password, a cell holding a shared formula others use:
   refused, naming the sheet and the object.
+- A header cell naming a shared text the workbook lacks (a damaged file): refused, where it
+  was read as empty and the write added the register's columns again.
 
 Each refusal leaves the register byte for byte as it was, without a backup.
 """
@@ -21,6 +23,7 @@ Each refusal leaves the register byte for byte as it was, without a backup.
 from __future__ import annotations
 
 import random
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -28,12 +31,12 @@ from pathlib import Path
 import pytest
 from helpers.kills import leftovers
 from helpers.register_files import complaint, with_part, write_register
-from helpers.rich_registers import changed_parts
+from helpers.rich_registers import changed_parts, strings_shared
 
 from toolkit.errors import RegisterFileError, RegisterLockedError, UnsafeWriteError
 from toolkit.register.reading import read_register
 from toolkit.register.sample import SAMPLE_PARAMETERS
-from toolkit.register.writeback import BACKUP_DIRNAME, mark_dates
+from toolkit.register.writeback import BACKUP_DIRNAME, append_complaints, mark_dates
 
 DAY = date(2026, 11, 9)
 PARAMETERS_SHEET = "xl/worksheets/sheet2.xml"  # write_register: Registre, then Paramètres
@@ -241,3 +244,40 @@ def test_a_shared_formula_other_cells_use_is_refused_by_name(tmp_path):
         "registre.xlsx : feuille « Registre », la cellule à écrire porte une formule "
         "partagée (O2:O3) que d'autres cellules utilisent. Rien n'a été écrit : remplacez "
         "cette formule par des valeurs, ou faites cette saisie à la main.")
+
+
+def _header_in_shared_strings(path: Path, kept: int | None) -> None:
+    """The register's texts moved to shared strings, as Excel saves them; ``kept``: how many
+    of those texts the part keeps (None: the part is no longer the workbook's)."""
+    strings_shared(path)
+    if kept is None:
+        with_part(path, "xl/_rels/workbook.xml.rels", lambda xml: re.sub(
+            rb'<Relationship [^>]*sharedStrings[^>]*/>', b"", xml))
+    else:
+        with_part(path, "xl/sharedStrings.xml", lambda xml: re.sub(
+            rb"(?:<si>.*?</si>)+", lambda items: b"".join(
+                re.findall(rb"<si>.*?</si>", items.group(0))[:kept]), xml, count=1))
+
+
+@pytest.mark.parametrize("kept", [3, 0, None],
+                         ids=["texte-manquant", "liste-vide", "sans-textes-partages"])
+def test_a_header_naming_a_missing_shared_text_is_refused(register, kept):
+    """A cell of the header names a shared text the workbook lacks (a damaged file): read as
+    empty, it would have the write add the register's 29 columns again after the header."""
+    _header_in_shared_strings(register, kept)
+    original = register.read_bytes()
+    with pytest.raises(RegisterFileError) as refused:
+        append_complaints(register, [complaint("2026-002", nom="Paul Durand")])
+    message = re.fullmatch(
+        r"registre\.xlsx : une cellule renvoie au texte partagé n° (\d+), absent du "
+        r"classeur \(fichier endommagé\)\. Rien n'a été écrit\.", str(refused.value))
+    assert message and int(message.group(1)) >= (kept or 0)
+    assert register.read_bytes() == original
+    assert not (register.parent / BACKUP_DIRNAME).exists()
+    assert not leftovers(register)
+
+
+def test_a_header_whose_shared_texts_are_all_there_is_written(register):
+    _header_in_shared_strings(register, kept=10_000)
+    assert append_complaints(register, [complaint("2026-002", nom="Paul Durand")]) == [3]
+    assert read_register(register).frame["nom"].tolist() == ["Léa Moreau", "Paul Durand"]

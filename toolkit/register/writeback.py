@@ -179,7 +179,7 @@ class SharedStrings:
 
     def __call__(self, index: int) -> str:
         if self.part is None:
-            return ""
+            raise self._missing(index)
         if self._iterator is None:
             from defusedxml.ElementTree import iterparse
 
@@ -193,7 +193,16 @@ class SharedStrings:
                 element.clear()
             if len(self._strings) > index:
                 break
-        return self._strings[index] if index < len(self._strings) else ""
+        if index >= len(self._strings):
+            raise self._missing(index)
+        return self._strings[index]
+
+    def _missing(self, index: int) -> RegisterFileError:
+        # Read as empty, a header naming a missing text would have the write add the
+        # register's columns again after it.
+        return RegisterFileError(
+            f"{self.package.path.name} : une cellule renvoie au texte partagé n° {index}, "
+            "absent du classeur (fichier endommagé). Rien n'a été écrit.")
 
 
 @dataclass
