@@ -1,15 +1,17 @@
 """A register written by another tool spells the same workbook differently: a namespace
 prefix, single quotes, blanks inside tags, cells without their reference, shared strings,
-booleans in words. The write must not care: the same complaints appended and the same cells
+booleans in words, numbers and dates stored otherwise, other part names, relationships and
+archive entries. The write must not care: the same complaints appended and the same cells
 written give the same workbook, read back by openpyxl and by the toolkit, whatever the
 spelling it started from. Each spelling is first checked to change nothing by itself."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -99,21 +101,141 @@ def _boolean_words(xml: bytes) -> bytes:
                   xml)
 
 
+def _decimal_numbers(xml: bytes) -> bytes:
+    # 46328 as other tools may store it: 46328.0, then 4.6328E4, in turn (not a shared
+    # string's index, which is an integer).
+    turn = [0]
+
+    def number(match: re.Match) -> bytes:
+        if b't="s"' in match.group(1):
+            return match.group(0)
+        turn[0] += 1
+        digits = match.group(2)
+        text = digits + b".0" if turn[0] % 2 else \
+            digits[:1] + b"." + digits[1:] + b"E%d" % (len(digits) - 1)
+        return match.group(1) + b"<v>" + text + b"</v>"
+    return re.sub(rb"(<c\b[^>]*>)<v>(\d{2,})</v>", number, xml)
+
+
+def _iso_dates(xml: bytes) -> bytes:
+    # A date cell typed `d`, its value in ISO 8601, as some libraries write dates.
+    def cell(match: re.Match) -> bytes:
+        day = date(1899, 12, 30) + timedelta(days=int(match.group(2)))
+        return match.group(1) + b' t="d"><v>' + day.isoformat().encode() + b"T00:00:00</v>"
+    return re.sub(rb'(<c r="[BO]\d+" s="\d+")(?: t="n")?><v>(\d+)</v>', cell, xml)
+
+
+def _formula_results(xml: bytes) -> bytes:
+    # Results saved with the formulas: an error for a deadline, a text for « Statut ».
+    xml = re.sub(rb'(<c r="AA\d+" s="\d+")><f>(.*?)</f>', rb'\1 t="e"><f>\2</f><v>#N/A</v>', xml)
+    return re.sub(rb'(<c r="AC\d+" s="\d+")><f>(.*?)</f>', rb'\1 t="str"><f>\2</f><v>En cours</v>',
+                  xml)
+
+
+def _texts_preserved(xml: bytes) -> bytes:
+    return xml.replace(b"<t>", b'<t xml:space="preserve">')
+
+
 SHEET_SPELLINGS = {
+    "iso-dates": _iso_dates, "decimal-numbers": _decimal_numbers,
+    "formula-results": _formula_results, "texts-preserved": _texts_preserved,
     "prefixed": _prefixed, "single-quotes": _single_quotes, "blanks": _blanks_in_tags,
     "spans": _spans, "no-dimension": _without_dimension,
     "no-cell-reference": _cells_without_reference, "empty-cells-closed": _empty_cells_closed,
     "declaration": _declaration, "hexadecimal": _hexadecimal_references,
     "literal-characters": _literal_characters,
 }
-STYLE_SPELLINGS = {"styles-prefixed": _prefixed, "styles-boolean-words": _boolean_words,
-                   "styles-single-quotes": _single_quotes}
-WORKBOOK_SPELLINGS = {"workbook-prefixed": _prefixed, "workbook-single-quotes": _single_quotes,
+
+
+def _renumbered_formats(xml: bytes) -> bytes:
+    return re.sub(rb'numFmtId="(1[6-9]\d)"', lambda m: b'numFmtId="%d"' % (int(m.group(1)) + 60),
+                  xml)
+
+
+STYLE_SPELLINGS = {"formats-renumbered": _renumbered_formats, "styles-prefixed": _prefixed,
+                   "styles-boolean-words": _boolean_words, "styles-single-quotes": _single_quotes}
+
+
+def _register_second(xml: bytes) -> bytes:
+    # « Paramètres » before « Registre »; the defined names follow their sheet's place.
+    sheets = re.findall(rb"<sheet\b[^>]*/>", xml)
+    xml = xml.replace(b"".join(sheets), b"".join([sheets[1], sheets[0], *sheets[2:]]))
+    return re.sub(rb'localSheetId="([01])"',
+                  lambda m: b'localSheetId="%d"' % (1 - int(m.group(1))), xml)
+
+
+WORKBOOK_SPELLINGS = {"register-second": _register_second, "workbook-prefixed": _prefixed,
+                      "workbook-single-quotes": _single_quotes,
                       "workbook-blanks": _in_tags(lambda tag: tag.replace(b'="', b' = "'))}
-PARTS = {**dict.fromkeys(SHEET_SPELLINGS, SHEET), **dict.fromkeys(STYLE_SPELLINGS, STYLES),
-         **dict.fromkeys(WORKBOOK_SPELLINGS, WORKBOOK), "shared-strings": SHEET}
-# Applied first: the sheet's other spellings then apply to its shared-string cells too.
-SPELLINGS = list(PARTS)[-1:] + list(PARTS)[:-1]
+PARTS = {"shared-strings": SHEET, **dict.fromkeys(SHEET_SPELLINGS, SHEET),
+         **dict.fromkeys(STYLE_SPELLINGS, STYLES), **dict.fromkeys(WORKBOOK_SPELLINGS, WORKBOOK)}
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {item.filename: archive.read(item) for item in archive.infolist()}
+
+
+def _archive_rewritten(path: Path, change) -> None:
+    """``change`` maps each archive entry (name, data) to its new (name, data)."""
+    with zipfile.ZipFile(path) as archive:
+        entries = [(item, archive.read(item)) for item in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for item, data in entries:
+            item.filename, data = change(item.filename, data)
+            archive.writestr(item, data)
+
+
+def _sheet_part_renamed(name: str, data: bytes) -> tuple[str, bytes]:
+    # Part names are the writer's choice; relationships say where each sheet is.
+    new_name = "xl/worksheets/feuille_registre.xml"
+    return (new_name if name == SHEET else name,
+            data.replace(b"worksheets/sheet1.xml", new_name.removeprefix("xl/").encode()))
+
+
+def _absolute_targets(name: str, data: bytes) -> tuple[str, bytes]:
+    if name == "xl/_rels/workbook.xml.rels":
+        data = re.sub(rb'Target="(?!/)', b'Target="/xl/', data)
+    return name, data
+
+
+def _relationship_ids_renamed(name: str, data: bytes) -> tuple[str, bytes]:
+    if name in ("xl/_rels/workbook.xml.rels", WORKBOOK):
+        data = re.sub(rb"rId(\d+)", rb"R0a\1x", data)
+    return name, data
+
+
+def _sheet_type_by_default(name: str, data: bytes) -> tuple[str, bytes]:
+    # The sheet's content type given by the `xml` extension's default, not by an override.
+    if name == "[Content_Types].xml":
+        override = re.search(rb'<Override PartName="/xl/worksheets/sheet1\.xml" '
+                             rb'ContentType="([^"]*)"/>', data)
+        data = re.sub(rb'<Default Extension="xml" ContentType="[^"]*"/>',
+                      b'<Default Extension="xml" ContentType="' + override.group(1) + b'"/>',
+                      data.replace(override.group(0), b""))
+    return name, data
+
+
+def _stored_last_first(path: Path) -> None:
+    # Entries without compression, in the reverse order ([Content_Types].xml last).
+    with zipfile.ZipFile(path) as archive:
+        entries = [(item, archive.read(item)) for item in archive.infolist()][::-1]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for item, data in entries:
+            item.compress_type = zipfile.ZIP_STORED
+            archive.writestr(item, data)
+
+
+ARCHIVE_SPELLINGS = {
+    **{name: functools.partial(_archive_rewritten, change=change) for name, change in {
+        "sheet-type-by-default": _sheet_type_by_default,
+        "sheet-part-renamed": _sheet_part_renamed, "absolute-targets": _absolute_targets,
+        "relationship-ids-renamed": _relationship_ids_renamed}.items()},
+    "stored-last-first": _stored_last_first,
+}
+# In this order: the sheet's other spellings then apply to shared-string cells too, and the
+# archive's come last, once every part is where the others look for it.
+SPELLINGS = [*PARTS, *ARCHIVE_SPELLINGS]
 
 NEW_COMPLAINTS = [
     complaint("2026-003", received=date(2026, 11, 18), canal="Courrier",
@@ -149,6 +271,8 @@ def _respelled(source: Path, target: Path, spellings) -> Path:
     for name in spellings:
         if name in transforms:
             with_part(target, PARTS[name], transforms[name])
+        elif name in ARCHIVE_SPELLINGS:
+            ARCHIVE_SPELLINGS[name](target)
     return target
 
 
@@ -242,14 +366,16 @@ def test_spellings_together_get_the_same_write(reference, tmp_path_factory, spel
            [name for name in SPELLINGS if name in spellings])
 
 
-def _part(path: Path, name: str) -> bytes:
-    with zipfile.ZipFile(path) as archive:
-        return archive.read(name)
-
-
 def test_each_spelling_rewrites_its_part(reference, tmp_path):
     # A spelling that matched nothing would make its test above prove nothing.
+    source = _members(reference["source"])
     for spelling in SPELLINGS:
-        part = PARTS[spelling]
         respelled = _respelled(reference["source"], tmp_path / f"{spelling}.xlsx", [spelling])
-        assert _part(respelled, part) != _part(reference["source"], part), spelling
+        if spelling in PARTS:
+            assert _members(respelled)[PARTS[spelling]] != source[PARTS[spelling]], spelling
+        else:
+            with zipfile.ZipFile(respelled) as archive:
+                entries = [(i.filename, i.compress_type) for i in archive.infolist()]
+            with zipfile.ZipFile(reference["source"]) as archive:
+                assert entries != [(i.filename, i.compress_type) for i in archive.infolist()] \
+                    or _members(respelled) != source, spelling
