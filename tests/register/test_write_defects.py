@@ -27,13 +27,15 @@ from toolkit.register.writeback import append_complaints, mark_dates
 from toolkit.rules.columns import COLUMNS
 
 LAST = get_column_letter(len(COLUMNS))
+AFTER = get_column_letter(len(COLUMNS) + 1)
 NEW = [complaint("2026-003", date(2026, 11, 12), nom="Hugo Petit"),
        complaint("2026-004", date(2026, 11, 13), nom="Inès Roux")]
 
 
 def _with_plain_range_totals(path: Path) -> Path:
     """Two complaints (rows 2-3) in a table whose totals row (4) counts them with plain
-    ranges, as staff type them: COUNTA(E2:E3), and a reference to its own row."""
+    ranges, as staff type them: COUNTA(E2:E3), a reference to its own row and to the last
+    complaint's."""
     create_register(path, [complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
     workbook = openpyxl.load_workbook(path)
     sheet = workbook["Registre"]
@@ -43,6 +45,11 @@ def _with_plain_range_totals(path: Path) -> Path:
     sheet["E4"] = "=COUNTA(E2:E3)"
     sheet["F4"] = '=E4&" réclamations"'
     sheet["J4"] = "=SUM($B$2:$B$3)+COUNTA(Notes!A1:A3)"
+    # The last complaint alone, and a range that starts on it.
+    sheet["K4"] = '="Dernière : "&A3&" / "&COUNTA(E3:E3)'
+    # The table's last column has a total too; beside the table, a note of staff's own.
+    sheet[f"{LAST}4"] = f"=COUNTA({LAST}2:{LAST}3)"
+    sheet[f"{AFTER}4"] = "vérifié le 10/11"
     sheet.add_table(Table(displayName="Reclamations", ref=f"A1:{LAST}4", tableColumns=columns,
                           totalsRowCount=1))
     sheet.auto_filter.ref = None
@@ -59,6 +66,11 @@ def test_the_totals_row_formulas_keep_every_row_when_it_moves_down(tmp_path):
     assert sheet["F6"].value == '=E6&" réclamations"'
     # Absolute ranges grow the same way; another sheet's rows are not the table's.
     assert sheet["J6"].value == "=SUM($B$2:$B$5)+COUNTA(Notes!A1:A3)"
+    # A reference to the last row stays on it; a range starting there ends on the new last.
+    assert sheet["K6"].value == '="Dernière : "&A3&" / "&COUNTA(E3:E5)'
+    assert sheet[f"{LAST}6"].value == f"=COUNTA({LAST}2:{LAST}5)"
+    # Outside the table: not the totals row's, left in its row.
+    assert (sheet[f"{AFTER}4"].value, sheet[f"{AFTER}6"].value) == ("vérifié le 10/11", None)
     assert (sheet["E4"].value, sheet["E5"].value) == ("Hugo Petit", "Inès Roux")
     (table,) = sheet.tables.values()
     assert table.ref == f"A1:{LAST}6"
