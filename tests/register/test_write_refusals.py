@@ -15,7 +15,8 @@
 - The register sheet protected by a password, a cell holding a shared formula others use:
   refused, naming the sheet and the object.
 - A header cell naming a shared text the workbook lacks (a damaged file): refused, where it
-  was read as empty and the write added the register's columns again.
+  was read as empty and the write added the register's columns again. Shared texts written
+  without their namespace are read, as calamine reads them.
 
 Each refusal leaves the register byte for byte as it was, without a backup.
 """
@@ -281,3 +282,16 @@ def test_a_header_whose_shared_texts_are_all_there_is_written(register):
     _header_in_shared_strings(register, kept=10_000)
     assert append_complaints(register, [complaint("2026-002", nom="Paul Durand")]) == [3]
     assert read_register(register).frame["nom"].tolist() == ["Léa Moreau", "Paul Durand"]
+
+
+def test_shared_texts_without_namespace_are_read(register):
+    """A shared-strings part written without its namespace (invalid, yet calamine reads it):
+    the header is found through it, and the complaint goes below, no column added."""
+    _header_in_shared_strings(register, kept=10_000)
+    with_part(register, "xl/sharedStrings.xml",
+              lambda xml: re.sub(rb' xmlns="[^"]*"', b"", xml, count=1))
+    assert append_complaints(register, [complaint("2026-002", nom="Paul Durand")]) == [3]
+    register_read = read_register(register)
+    assert register_read.frame["nom"].tolist() == ["Léa Moreau", "Paul Durand"]
+    with zipfile.ZipFile(register) as archive:
+        assert b'r="AD1"' not in archive.read("xl/worksheets/sheet1.xml")
