@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -104,3 +105,17 @@ def test_sparklines_after_an_end_tag_across_a_4_mib_read_are_kept(tmp_path):
         sheet = archive.read("xl/worksheets/sheet1.xml")
     assert SPARKLINES in sheet
     assert read_register(path).frame["date_accuse"].tolist() == [date(2026, 11, 9)]
+
+
+def test_a_moved_total_loses_its_saved_result(tmp_path):
+    """Saved by Excel, the totals row holds its results (2 complaints). Moved, its formulas
+    count 4: the old result is removed, so that no program shows the old count in the
+    meantime; its label keeps its text."""
+    path = _with_plain_range_totals(tmp_path / "registre.xlsx")
+    with_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"<f>COUNTA(E2:E3)</f><v></v>", b"<f>COUNTA(E2:E3)</f><v>2</v>"))
+    append_complaints(path, NEW)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert re.search(r'<c r="E6"[^>]*><f>COUNTA\(E2:E5\)</f></c>', sheet)
+    assert openpyxl.load_workbook(path)["Registre"]["A6"].value == "Total"
