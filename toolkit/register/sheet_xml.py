@@ -365,11 +365,11 @@ _REFERENCE = r"(?<![A-Za-z_.\d$])(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?![\d(A-Za-z
 _TOKENS = re.compile(rf"({_STRING_OR_SHEET})|((?:[A-Za-z_][\w.]*!)?)(?:{_REFERENCE})")
 
 
-def map_rows(formula: str, mapping: Callable[[int, bool, str, bool], int]) -> str:
-    """``formula`` with each A1 reference's row replaced by ``mapping(row, absolute, role,
-    other_sheet)`` (role: "end" of a range, or "single" for any other reference, a range's
-    start included; other_sheet: the reference names a sheet). Strings in double quotes are
-    left alone."""
+def map_rows(formula: str, mapping: Callable[[int, bool, bool, bool], int]) -> str:
+    """``formula`` with each A1 reference's row replaced by ``mapping(row, absolute,
+    ends_range, other_sheet)`` (ends_range: the reference ends a range, false for any other,
+    a range's start included; other_sheet: the reference names a sheet). Strings in double
+    quotes are left alone."""
     result, position = [], 0
     matches = list(_TOKENS.finditer(formula))
     start_other = False  # the sheet of a range's first cell is the sheet of the range
@@ -384,8 +384,7 @@ def map_rows(formula: str, mapping: Callable[[int, bool, str, bool], int]) -> st
         if ends_range:
             other_sheet = other_sheet or start_other
         start_other = other_sheet
-        role = "end" if ends_range else "single"
-        new_row = mapping(int(match.group(6)), match.group(5) == "$", role, other_sheet)
+        new_row = mapping(int(match.group(6)), match.group(5) == "$", ends_range, other_sheet)
         result.append(formula[position:match.start(6)])
         result.append(str(new_row))
         position = match.end(6)
@@ -395,7 +394,7 @@ def map_rows(formula: str, mapping: Callable[[int, bool, str, bool], int]) -> st
 
 def shift_relative_rows(formula: str, offset: int) -> str:
     """The formula filled down ``offset`` rows, as Excel would copy it."""
-    return map_rows(formula, lambda row, absolute, _role, _other: row if absolute
+    return map_rows(formula, lambda row, absolute, _ends_range, _other: row if absolute
                     else row + offset)
 
 

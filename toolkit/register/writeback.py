@@ -385,12 +385,12 @@ class WriteTarget:
         becomes ``SUM(E2:E5)``, never ``SUM(E4:E5)``."""
         old_end, new_end = table.data_end, table.data_end + shift
 
-        def moved(row: int, _absolute: bool, role: str, other_sheet: bool) -> int:
+        def moved(row: int, _absolute: bool, ends_range: bool, other_sheet: bool) -> int:
             if other_sheet:
                 return row
             if row > old_end:
                 return row + shift
-            return new_end if role == "end" and row == old_end else row
+            return new_end if ends_range and row == old_end else row
 
         columns = range(table.first_column, table.last_column + 1)
         for number in range(table.last_row, old_end, -1):
