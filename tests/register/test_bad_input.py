@@ -52,8 +52,10 @@ CODES = {"colonne_manquante", "colonne_en_double", "parametre_invalide", "obliga
          "date_future", "date_avant_reclamation", "complements_avant_demande",
          "reponse_sans_resolution", "reponse_sans_decision", "decision_sans_resolution",
          "numero_mal_forme", "complements_sans_demande", "date_en_texte",
-         "parametre_manquant", "site_mediateur_invalide", "conservation_depassee"}
-PARAMETER_CODES = {"parametre_invalide", "parametre_manquant", "site_mediateur_invalide"}
+         "parametre_manquant", "site_mediateur_invalide", "conservation_depassee",
+         "parametre_en_double"}
+PARAMETER_CODES = {"parametre_invalide", "parametre_manquant", "site_mediateur_invalide",
+                   "parametre_en_double"}
 ROW_CODES = CODES - {"colonne_manquante", "colonne_en_double"} - PARAMETER_CODES
 KNOWN_COLUMNS = {c.header for c in COLUMNS} | {p.label for p in PARAMETERS}
 MB = 1_000_000

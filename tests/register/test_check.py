@@ -215,6 +215,38 @@ def test_bad_parameter_value(tmp_path, label, value, row):
     assert read_register(path).params.zone == "Métropole"
 
 
+def test_a_parameter_given_twice_is_read_on_its_first_line(tmp_path):
+    """Staff typed « Zone des jours fériés » and « Signataire » again below the others (the
+    label in other capitals, without accents): only the first line of a label is read, the
+    one the workbook's deadline formulas read; each later one is reported where it is."""
+    path = write_register(tmp_path / "r.xlsx", [complaint()], parameters=SAMPLE_PARAMETERS)
+    workbook = load_workbook(path)
+    sheet = workbook["Paramètres"]
+    rows = {label: row for row, (label,) in
+            enumerate(sheet.iter_rows(max_col=1, values_only=True), start=1)}
+    last = sheet.max_row
+    sheet.append(["zone des jours feries", "Alsace-Moselle"])
+    sheet.append(["Signataire", "Quelqu'un d'autre"])
+    sheet.append(["Zone des jours fériés", None])
+    workbook.save(path)
+    zone_row, signer_row = rows["Zone des jours fériés"], rows["Signataire"]
+    assert found(path) == [
+        (last + 1, "Zone des jours fériés", "parametre_en_double"),
+        (last + 2, "Signataire", "parametre_en_double"),
+        (last + 3, "Zone des jours fériés", "parametre_en_double")]
+    register = read_register(path)
+    assert (register.params.zone, register.params.signataire) == (
+        SAMPLE_PARAMETERS["zone"], SAMPLE_PARAMETERS["signataire"])
+    assert (register.parameter_rows["zone"], register.parameter_rows["signataire"]) == (
+        zone_row, signer_row)
+    (problem,) = [p for p in check_register(path, TODAY).problems if p.ligne == last + 2]
+    assert problem.message == (
+        f"feuille « Paramètres » : « Signataire » figure déjà à la ligne {signer_row} ; "
+        "seule cette première ligne est lue (par l'outil comme par les formules du "
+        "registre) : effacez l'une des deux.")
+    assert problem.niveau == "erreur"
+
+
 def test_problems_of_several_rows_come_sorted(registers):
     path = registers([complaint("2026-001", canal="Fax"), complaint("2026-002"),
                           complaint("2026-003", nom=None, courriel="x")])

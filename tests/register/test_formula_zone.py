@@ -161,3 +161,28 @@ def test_new_rows_take_the_zone_of_the_parameters_sheet_not_of_a_copy_of_it(tmp_
     (line,) = append_complaints(path, [complaint("2026-002")])
     formula = load_workbook(path)["Registre"].cell(row=line, column=COLUMN["echeance_accuse"])
     assert "'Paramètres'!$B$2" in formula.value and "(2)" not in formula.value, formula.value
+
+
+def test_new_rows_take_the_zone_line_the_reading_reads_wherever_it_is(tmp_path):
+    """« Paramètres » with the zone's line at row 130 (notes above it), then the same label
+    again below: new rows read the zone where the toolkit reads it, the first line."""
+    from helpers.register_files import write_register
+
+    from toolkit.register.reading import read_register
+    from toolkit.register.writeback import append_complaints
+
+    path = write_register(tmp_path / "registre.xlsx", [complaint("2026-001")],
+                          parameters={"signataire": "Claire Martin"})
+    workbook = load_workbook(path)
+    sheet = workbook["Paramètres"]
+    for row in range(3, 130):
+        sheet.cell(row=row, column=1, value=f"Note {row}")
+    sheet.cell(row=130, column=1, value="Zone des jours fériés")
+    sheet.cell(row=130, column=2, value="Alsace-Moselle")
+    sheet.cell(row=131, column=1, value="Zone des jours fériés")
+    sheet.cell(row=131, column=2, value="Métropole")
+    workbook.save(path)
+    assert read_register(path).params.zone == "Alsace-Moselle"
+    (line,) = append_complaints(path, [complaint("2026-002")])
+    formula = load_workbook(path)["Registre"].cell(row=line, column=COLUMN["echeance_accuse"])
+    assert "TRIM('Paramètres'!$B$130)" in formula.value, formula.value

@@ -24,6 +24,7 @@ from toolkit.rules.columns import (
     INPUT_COLUMNS,
     INTEGER,
     KEY_BY_NORMALIZED_HEADER,
+    PARAMETER_BY_KEY,
     PARAMETER_BY_NORMALIZED_LABEL,
     PARAMETERS,
     SHEET_PARAMETERS,
@@ -455,28 +456,31 @@ def text_dates(rows: list[list[object]], header_index: int,
                           if picked else {})
 
 
-def parameter_rows(rows: list[list[object]]) -> dict[str, int]:
-    """Parameter key → the ``Paramètres`` row where its label is (the last one wins, as
-    :func:`read_parameters` reads it)."""
-    found = {}
+def parameter_lines(rows: list[list[object]]) -> tuple[dict[str, int], list[tuple[int, str, int]]]:
+    """(parameter key → the first ``Paramètres`` row holding its label, the one read; the
+    (row, label, first row) of each later line with the same label, which nothing reads)."""
+    first: dict[str, int] = {}
+    doubles: list[tuple[int, str, int]] = []
     for index, row in enumerate(rows, start=1):
         parameter = PARAMETER_BY_NORMALIZED_LABEL.get(normalize_header(row[0])) if row else None
-        if parameter is not None:
-            found[parameter.key] = index
-    return found
+        if parameter is not None and parameter.key in first:
+            doubles.append((index, parameter.label, first[parameter.key]))
+        elif parameter is not None:
+            first[parameter.key] = index
+    return first, doubles
 
 
 def read_parameters(rows: list[list[object]]) -> tuple[Parameters, list[ParameterIssue]]:
     """The ``Paramètres`` lines, each read as its declaration's ``kind`` says; a value that
-    cannot be read is an issue and its default applies."""
+    cannot be read is an issue and its default applies. Only a label's first line is read:
+    the workbook's formulas read the zone there (a later line is reported, never read)."""
     values: dict[str, object] = {}
     issues: list[ParameterIssue] = []
-    for index, row in enumerate(rows, start=1):
-        if len(row) < 2:
-            continue
-        parameter = PARAMETER_BY_NORMALIZED_LABEL.get(normalize_header(row[0]))
-        text = cell_to_text(row[1])
-        if parameter is None or text is None:
+    first, _ = parameter_lines(rows)
+    for key, index in first.items():
+        parameter, row = PARAMETER_BY_KEY[key], rows[index - 1]
+        text = cell_to_text(row[1]) if len(row) > 1 else None
+        if text is None:
             continue
         value, reason = _parameter_value(parameter, text)
         if reason:
@@ -545,6 +549,7 @@ def _read_register(path: Path) -> Register:
                          if normalize_header(n) == normalize_header(SHEET_PARAMETERS)), None)
     params_rows = _sheet_rows(workbook, params_sheet, path) if params_sheet else []
     params, issues = read_parameters(params_rows)
+    first_lines, doubled_lines = parameter_lines(params_rows)
     workbook.close()
     return Register(
         path=path,
@@ -558,7 +563,8 @@ def _read_register(path: Path) -> Register:
         parameter_issues=issues,
         mtime_ns=mtime_ns,
         text_dates=found_text_dates,
-        parameter_rows=parameter_rows(params_rows),
+        parameter_rows=first_lines,
+        duplicate_parameters=doubled_lines,
     )
 
 

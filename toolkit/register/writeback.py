@@ -490,7 +490,8 @@ class WriteTarget:
                     or not self.package.has(part):
                 continue
             sheet = sx.Sheet.parse(self.package.read(part))
-            for number, start, end in sheet.rows_forward(100):
+            # Every row, the first label found: the reading reads that line, whatever its row.
+            for number, start, end in sheet.rows_forward(sys.maxsize):
                 cell = sheet.parse_row(number, start, end).cell(1)
                 label = cell.value(self.shared) if cell is not None else None
                 parameter = PARAMETER_BY_NORMALIZED_LABEL.get(normalize_header(label))

@@ -31,6 +31,7 @@ class Code(StrEnum):
     PARAMETRE_MANQUANT = "parametre_manquant"
     SITE_MEDIATEUR_INVALIDE = "site_mediateur_invalide"
     CONSERVATION_DEPASSEE = "conservation_depassee"
+    PARAMETRE_EN_DOUBLE = "parametre_en_double"
 
 
 # One French sentence per code; ``{…}`` fields are filled by :func:`describe`.
@@ -68,11 +69,14 @@ MESSAGES: dict[Code, str] = {
     Code.CONSERVATION_DEPASSEE: "réponse du {date} : la durée de conservation ({annees} ans) "
                                 "est dépassée depuis le {depuis} ; « toolkit rgpd purge » "
                                 "efface les données personnelles de cette réclamation.",
+    Code.PARAMETRE_EN_DOUBLE: "feuille « Paramètres » : « {valeur} » figure déjà à la ligne "
+                              "{ligne} ; seule cette première ligne est lue (par l'outil "
+                              "comme par les formules du registre) : effacez l'une des deux.",
 }
 
 # Problems of the workbook's layout rather than of one complaint: they block no row.
 STRUCTURAL_CODES = frozenset({Code.COLONNE_MANQUANTE, Code.COLONNE_EN_DOUBLE,
-                              Code.PARAMETRE_INVALIDE})
+                              Code.PARAMETRE_INVALIDE, Code.PARAMETRE_EN_DOUBLE})
 
 # Levels: an "erreur" makes `check` fail; an "avertissement" is reported, exit code unchanged.
 ERREUR, AVERTISSEMENT = "erreur", "avertissement"

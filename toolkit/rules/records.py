@@ -62,6 +62,8 @@ class Register:
     # own formulas may not read it (#VALUE! under a non-French locale).
     text_dates: list[tuple[int, str, str]] = field(default_factory=list)
     parameter_rows: dict[str, int] = field(default_factory=dict)  # key → row in Paramètres
+    # (row, label, first row) of each Paramètres line repeating an earlier label: not read
+    duplicate_parameters: list[tuple[int, str, int]] = field(default_factory=list)
 
     @property
     def missing_required(self) -> list[str]:

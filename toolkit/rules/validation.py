@@ -219,6 +219,9 @@ def _structure_problems(register: Register) -> list[Problem]:
                          describe(Code.PARAMETRE_INVALIDE, feuille=SHEET_PARAMETERS,
                                  valeur=issue.value, raison=issue.reason))
                  for issue in register.parameter_issues]
+    problems += [Problem(row, label, Code.PARAMETRE_EN_DOUBLE,
+                         describe(Code.PARAMETRE_EN_DOUBLE, valeur=label, ligne=first))
+                 for row, label, first in register.duplicate_parameters]
     return problems
 
 
