@@ -470,13 +470,14 @@ def parameter_lines(rows: list[list[object]]) -> tuple[dict[str, int], list[tupl
     return first, doubles
 
 
-def read_parameters(rows: list[list[object]]) -> tuple[Parameters, list[ParameterIssue]]:
+def read_parameters(rows: list[list[object]],
+                    first: dict[str, int]) -> tuple[Parameters, list[ParameterIssue]]:
     """The ``Paramètres`` lines, each read as its declaration's ``kind`` says; a value that
-    cannot be read is an issue and its default applies. Only a label's first line is read:
-    the workbook's formulas read the zone there (a later line is reported, never read)."""
+    cannot be read is an issue and its default applies. Only a label's first line is read
+    (``first``, from :func:`parameter_lines`): the workbook's formulas read the zone there
+    (a later line is reported, never read)."""
     values: dict[str, object] = {}
     issues: list[ParameterIssue] = []
-    first, _ = parameter_lines(rows)
     for key, index in first.items():
         parameter, row = PARAMETER_BY_KEY[key], rows[index - 1]
         text = cell_to_text(row[1]) if len(row) > 1 else None
@@ -548,8 +549,8 @@ def _read_register(path: Path) -> Register:
     params_sheet = next((n for n in sheet_names
                          if normalize_header(n) == normalize_header(SHEET_PARAMETERS)), None)
     params_rows = _sheet_rows(workbook, params_sheet, path) if params_sheet else []
-    params, issues = read_parameters(params_rows)
     first_lines, doubled_lines = parameter_lines(params_rows)
+    params, issues = read_parameters(params_rows, first_lines)
     workbook.close()
     return Register(
         path=path,
