@@ -98,6 +98,21 @@ def test_a_text_that_looks_like_an_escape_joins_prefixed_shared_strings(tmp_path
                        "fin</x:t></x:si></x:sst>").encode()
 
 
+def test_a_text_that_looks_like_an_escape_starts_the_shared_strings_of_a_register(tmp_path):
+    """A register as the template makes it has no shared-strings part (its texts are
+    inline): the write creates one, with its counts."""
+    path = create_register(tmp_path / "registre.xlsx", [complaint()])
+    with zipfile.ZipFile(path) as archive:
+        assert "xl/sharedStrings.xml" not in archive.namelist()
+    append_complaints(path, [complaint("2026-002", description=ESCAPE_LOOKALIKE)])
+    assert list(read_register(path).frame["description"])[1] == ESCAPE_LOOKALIKE
+    with zipfile.ZipFile(path) as archive:
+        strings = archive.read("xl/sharedStrings.xml")
+    assert strings == (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst '
+                       f'xmlns="{MAIN}" count="1" uniqueCount="1"><si><t xml:space="preserve">'
+                       "code _x005F_x0041_ fin</t></si></sst>").encode()
+
+
 def _with_totals_row(path: Path) -> Path:
     """Two complaints (rows 2-3) in an Excel table whose totals row is row 4."""
     create_register(path, [complaint("2026-001"), complaint("2026-002", date(2026, 11, 5))])
