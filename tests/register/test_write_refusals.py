@@ -16,13 +16,15 @@
   refused, naming the sheet and the object.
 - A header cell naming a shared text the workbook lacks (a damaged file): refused, where it
   was read as empty and the write added the register's columns again. Shared texts written
-  without their namespace are read, as calamine reads them.
+  without their namespace are read, as calamine reads them, and texts asked out of their
+  order are each read at their index.
 
 Each refusal leaves the register byte for byte as it was, without a backup.
 """
 
 from __future__ import annotations
 
+import html
 import random
 import re
 import zipfile
@@ -295,3 +297,22 @@ def test_shared_texts_without_namespace_are_read(register):
     assert register_read.frame["nom"].tolist() == ["Léa Moreau", "Paul Durand"]
     with zipfile.ZipFile(register) as archive:
         assert b'r="AD1"' not in archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_shared_texts_asked_in_any_order_are_each_read(register):
+    """The header and « Paramètres » ask for shared texts out of their order (as XlsxWriter
+    numbers them): each is the text at its index, whatever was asked before."""
+    from toolkit.register.writeback import SharedStrings
+    from toolkit.register.xlsx_package import Package
+
+    _header_in_shared_strings(register, kept=10_000)
+    with zipfile.ZipFile(register) as archive:
+        expected = [html.unescape(re.sub(r"<[^>]+>", "", item)) for item in re.findall(
+            r"<si>.*?</si>", archive.read("xl/sharedStrings.xml").decode(), re.DOTALL)]
+    order = [5, 0, 1, 2, 3, 6, 7, 4, 12, len(expected) - 1, 8]
+    package = Package.open(register)
+    try:
+        shared = SharedStrings(package, "xl/sharedStrings.xml")
+        assert [shared(index) for index in order] == [expected[i] for i in order]
+    finally:
+        package.close()

@@ -178,6 +178,10 @@ class SharedStrings:
     _iterator: Iterator | None = None
 
     def __call__(self, index: int) -> str:
+        if index < len(self._strings):
+            # Asked again, or after a later one: read already (another step of the parser
+            # would drop the text it ends).
+            return self._strings[index]
         if self.part is None:
             raise self._missing(index)
         if self._iterator is None:
@@ -185,8 +189,6 @@ class SharedStrings:
 
             self._iterator = iterparse(self.package.archive.open(self.part), events=("end",))
         for _, element in self._iterator:
-            if len(self._strings) > index:
-                break
             if element.tag.rsplit("}", 1)[-1] == "si":
                 self._strings.append(sx.unescape_text("".join(
                     t.text or "" for t in element.iter() if t.tag.rsplit("}", 1)[-1] == "t")))
